@@ -1,0 +1,49 @@
+"""The seam between transports and the JSON-RPC endpoint.
+
+A transport (stdio, TCP, Unix socket, WebSocket) turns a byte stream or a
+frame stream into whole JSON-RPC message bodies and back. The endpoint
+(``protocol.endpoint``) knows nothing of sockets; a transport knows nothing of
+JSON-RPC beyond "this body is a response, flush soon".
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TransportClosed(Exception):
+    """Raised by ``send`` after the transport was closed or dropped."""
+
+
+class MessageTransport(Protocol):
+    """One client connection, seen as a stream of JSON-RPC message bodies."""
+
+    @property
+    def peer(self) -> str:
+        """A short human-readable description of the peer, for logs."""
+        ...
+
+    async def read_message(self) -> bytes | None:
+        """The next message body (UTF-8 JSON: one object, or an array for a batch).
+
+        ``None`` at end of stream. Framing errors that the transport can skip
+        are logged and skipped; unrecoverable ones end the stream (``None``).
+        """
+        ...
+
+    def send(self, body: bytes, *, flush: bool = False) -> None:
+        """Queue one encoded message body; never blocks.
+
+        ``flush=True`` (used for responses to requests) asks the transport to
+        write without waiting for a batching window. A transport whose
+        outbound queue passes its bound closes itself (slow reader) and logs it.
+        """
+        ...
+
+    async def drain(self) -> None:
+        """Wait until queued messages are handed to the OS (backpressure)."""
+        ...
+
+    async def close(self) -> None:
+        """Flush what is queued (bounded wait) and close the connection."""
+        ...
