@@ -1,0 +1,73 @@
+"""Console scripts.
+
+* ``rholang-language-server [flags]`` -> ``server_main``: the server (stdio unless a
+  transport flag is given).
+* ``rholang-lsp <command> ...`` -> ``main``: ``serve`` (same flags), ``check``.
+  A command module exposes ``add_arguments(parser)`` and ``run(args) -> int``
+  and is imported only when chosen; add ``index`` / ``format`` to ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Final
+
+from rholang_lsp import __version__
+
+# name -> (module, one-line help). Each module: add_arguments(parser), run(args) -> int.
+COMMANDS: Final = {
+    "serve": ("rholang_lsp.cli.serve", "run the language server"),
+    "check": ("rholang_lsp.cli.check", "check Rholang files and print diagnostics"),
+    # "index": ("rholang_lsp.cli.index", "build or inspect the workspace index"),
+    # "format": ("rholang_lsp.cli.format", "format Rholang files"),
+}
+
+
+def server_main(argv: Sequence[str] | None = None) -> int:
+    """``rholang-language-server``: the server, flags as in ``rholang-lsp serve``."""
+    from rholang_lsp.cli import serve
+
+    parser = argparse.ArgumentParser(
+        prog="rholang-language-server", description="Rholang language server (LSP)."
+    )
+    serve.add_arguments(parser)
+    args = parser.parse_args(argv)
+    serve.validate(parser, args)
+    return serve.run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``rholang-lsp``: subcommands."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="rholang-lsp", description="Rholang language tools.")
+    parser.add_argument("--version", action="version", version=f"rholang-lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    module = None
+    cmd_parser: argparse.ArgumentParser | None = None
+    for name, (module_name, help_text) in COMMANDS.items():
+        this_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name != chosen:
+            continue
+        cmd_parser = this_parser
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as e:
+            parser.error(f"command {name!r} is not available yet ({e})")
+        module.add_arguments(this_parser)
+    args = parser.parse_args(argv)
+    if args.command is None or module is None or cmd_parser is None:
+        parser.print_help(sys.stderr)
+        return 2
+    validate = getattr(module, "validate", None)
+    if validate is not None:
+        validate(cmd_parser, args)
+    code: int = module.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

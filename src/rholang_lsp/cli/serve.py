@@ -1,0 +1,223 @@
+"""``serve``: run the language server on stdio, TCP, a Unix socket or WebSocket."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Final
+
+from rholang_lsp import __version__
+
+if TYPE_CHECKING:
+    from rholang_lsp.server.server import Server
+
+TRACE: Final = 5
+LOG_LEVELS: Final = {
+    "error": logging.ERROR,
+    "warn": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+    "trace": TRACE,
+}
+TEST_HANDLERS_ENV: Final = "RHOLANG_LSP_TEST_HANDLERS"
+DEFAULT_HOST: Final = "127.0.0.1"
+
+_log = logging.getLogger("rholang_lsp.cli")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (default)")
+    mode.add_argument("--socket", action="store_true", help="serve on TCP (needs --port)")
+    mode.add_argument("--pipe", metavar="PATH", help="serve on the Unix socket PATH")
+    mode.add_argument("--websocket", action="store_true", help="serve on WebSocket (needs --port)")
+    parser.add_argument("--port", type=int, help="TCP/WebSocket port (0 = any free port)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="listen address (default %(default)s)")
+    parser.add_argument(
+        "--client-process-id",
+        "--clientProcessId",
+        dest="client_process_id",
+        type=int,
+        metavar="PID",
+        help="exit when this process exits",
+    )
+    parser.add_argument("--log-level", choices=list(LOG_LEVELS), default="info")
+    parser.add_argument("--no-color", action="store_true", help="no ANSI colours in logs")
+    parser.add_argument(
+        "--wire-log",
+        nargs="?",
+        const="-",
+        metavar="PATH",
+        help="log every message in and out (default: stderr)",
+    )
+    parser.add_argument(
+        "--auth-token", help="TCP/Unix/WebSocket: first message must be $/authenticate"
+    )
+    parser.add_argument(
+        "--diagnostics-debounce",
+        type=float,
+        default=0.08,
+        metavar="SECONDS",
+        help="delay before re-analysing a changed document (default %(default)s)",
+    )
+    # Accepted for compatibility with the Rust server's clients; noted in the log.
+    parser.add_argument("--no-rnode", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--validator-backend", metavar="rust|grpc:HOST:PORT", help=argparse.SUPPRESS
+    )
+    parser.add_argument("--rnode-address", help=argparse.SUPPRESS)
+    parser.add_argument("--rnode-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--test-handlers", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--version", action="version", version=f"rholang-language-server {__version__}"
+    )
+
+
+def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Usage errors exit 2 with a clear message."""
+    if (args.socket or args.websocket) and args.port is None:
+        parser.error("--socket and --websocket need --port N")
+    if args.port is not None and not (args.socket or args.websocket):
+        parser.error("--port is only meaningful with --socket or --websocket")
+    if args.port is not None and not 0 <= args.port <= 65535:
+        parser.error(f"--port {args.port}: not a valid port")
+    if args.validator_backend and not (
+        args.validator_backend == "rust" or args.validator_backend.startswith("grpc:")
+    ):
+        parser.error("--validator-backend must be 'rust' or 'grpc:HOST:PORT'")
+
+
+class _Formatter(logging.Formatter):
+    COLORS: Final = {
+        logging.ERROR: "\x1b[31m",
+        logging.WARNING: "\x1b[33m",
+        logging.INFO: "\x1b[32m",
+        logging.DEBUG: "\x1b[2m",
+    }
+
+    def __init__(self, color: bool) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.color = color
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if self.color:
+            code = self.COLORS.get(record.levelno, self.COLORS[logging.DEBUG])
+            return f"{code}{text}\x1b[0m"
+        return text
+
+
+def configure_logging(level: str, *, color: bool) -> None:
+    logging.addLevelName(TRACE, "TRACE")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter(color and sys.stderr.isatty()))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(LOG_LEVELS[level])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server as configured by ``args`` (already validated); return the exit code."""
+    configure_logging(args.log_level, color=not args.no_color and "NO_COLOR" not in os.environ)
+    for flag, value in (
+        ("--no-rnode", args.no_rnode),
+        ("--validator-backend", args.validator_backend),
+        ("--rnode-address", args.rnode_address),
+        ("--rnode-port", args.rnode_port),
+    ):
+        if value:
+            _log.info("%s accepted and ignored: validation is built in (no RNode needed)", flag)
+    try:
+        return asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _until_stopped(server: Server, listener: Coroutine[Any, Any, None]) -> None:
+    """Run a listening transport until it fails or the server stops (signal, client gone)."""
+    task = asyncio.ensure_future(listener)
+    stopped = asyncio.ensure_future(server.wait_stopped())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        server.stop()  # closes every session before the listener goes away
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from rholang_lsp.protocol.wirelog import WireLog
+    from rholang_lsp.server.server import ServerOptions
+
+    stdio = not (args.socket or args.pipe or args.websocket)
+    wire_log = WireLog.open(args.wire_log) if args.wire_log else None
+    options = ServerOptions(
+        diagnostics_debounce=args.diagnostics_debounce,
+        test_handlers=args.test_handlers or os.environ.get(TEST_HANDLERS_ENV) == "1",
+        watch_client_pid=stdio,
+        wire_log=wire_log,
+        extra={
+            "validator_backend": args.validator_backend,
+            "rnode_address": args.rnode_address,
+            "rnode_port": args.rnode_port,
+            "no_rnode": args.no_rnode,
+        },
+    )
+    from rholang_lsp.server.server import Server
+
+    server = Server(options)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, server.stop)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+            pass
+    if args.client_process_id is not None:
+        server.monitor_client_process(args.client_process_id)
+    try:
+        if stdio:
+            from rholang_lsp.transports.stdio import open_stdio_transport
+
+            session = await server.run_session(await open_stdio_transport())
+            return 0 if session.shutdown_received else 1
+        if args.socket:
+            from rholang_lsp.transports.tcp import serve_tcp
+
+            listener = serve_tcp(server, args.host, args.port, auth_token=args.auth_token)
+        elif args.pipe:
+            from rholang_lsp.transports.unix import SocketInUse, remove_stale_socket, serve_unix
+
+            try:
+                remove_stale_socket(args.pipe)
+            except SocketInUse as e:
+                _log.error("%s", e)
+                return 1
+            listener = serve_unix(server, args.pipe, auth_token=args.auth_token)
+        else:
+            try:
+                from rholang_lsp.transports.websocket import WebSocketOptions, serve_websocket
+            except ImportError as e:
+                _log.error("WebSocket transport unavailable: %s", e)
+                return 1
+            ws_options = WebSocketOptions(
+                port=args.port, host=args.host, auth_token=args.auth_token
+            )
+            listener = serve_websocket(server, ws_options)
+        await _until_stopped(server, listener)
+        return 0
+    except OSError as e:
+        _log.error("cannot serve: %s", e)
+        return 1
+    finally:
+        server.stop()
+        if wire_log is not None:
+            wire_log.close()

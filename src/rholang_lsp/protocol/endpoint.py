@@ -1,0 +1,408 @@
+"""The JSON-RPC endpoint: one per connection, symmetric (used by server and test client).
+
+It reads message bodies from a ``MessageTransport``, decodes them, routes
+requests and notifications to a ``Dispatcher``, and answers. It knows nothing
+of LSP lifecycle or of Rholang.
+
+* A request whose handler returns an awaitable runs as its own Task, kept in a
+  cancel map; ``$/cancelRequest`` cancels it and the answer is -32800. A handler
+  that returns a plain value is answered inline (cheap; cannot be cancelled).
+* Errors never end the connection: malformed JSON -> -32700 (id null),
+  invalid message -> -32600, ``ResponseError`` raised by a handler -> its code,
+  any other exception -> -32603 (logged with the traceback).
+* Batch arrays are accepted and answered with an array.
+* ``request()`` sends a request to the peer and awaits its answer (with timeout);
+  ``notify()`` sends a notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeVar, cast
+
+import msgspec
+from msgspec import UNSET, Raw
+
+from rholang_lsp.protocol.messages import (
+    INTERNAL_ERROR,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    REQUEST_CANCELLED,
+    CancelParams,
+    ErrorObject,
+    IdOnly,
+    Message,
+    OutError,
+    OutNotification,
+    OutNotificationNoParams,
+    OutRequest,
+    OutResult,
+    RequestId,
+    ResponseError,
+)
+from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
+from rholang_lsp.protocol.wirelog import RECV, SEND, WireLog
+
+T = TypeVar("T")
+
+CANCEL_METHOD = "$/cancelRequest"
+
+_Response = OutResult | OutError
+
+
+class Dispatcher(Protocol):
+    """What the endpoint calls for incoming messages."""
+
+    def dispatch_request(self, method: str, params: Raw, request_id: RequestId) -> Any:
+        """Return the result, or an awaitable of it; raise ``ResponseError`` to answer an error."""
+        ...
+
+    def dispatch_notification(self, method: str, params: Raw) -> Awaitable[None] | None:
+        """Handle a notification; an awaitable returned is run as a Task (fire and forget)."""
+        ...
+
+
+class Endpoint:
+    """One JSON-RPC connection: dispatch, cancel map, outgoing requests."""
+
+    def __init__(
+        self,
+        transport: MessageTransport,
+        dispatcher: Dispatcher,
+        *,
+        wire_log: WireLog | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.transport = transport
+        self.dispatcher = dispatcher
+        self.peer = transport.peer
+        self._wire = wire_log
+        self._log = logger or logging.getLogger(__name__)
+        self._encoder = msgspec.json.Encoder()
+        self._incoming: dict[RequestId, asyncio.Task[_Response]] = {}
+        self._outgoing: dict[RequestId, asyncio.Future[Raw]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._next_id = 0
+        self._stopping = False
+        self._closed = False
+
+    # ------------------------------------------------------------------ run loop
+
+    async def run(self) -> None:
+        """Serve until the transport ends or ``stop()`` is called; then close the transport."""
+        try:
+            while not self._stopping:
+                body = await self.transport.read_message()
+                if body is None:
+                    break
+                self.handle_body(body)
+        finally:
+            await self._shutdown()
+
+    def stop(self) -> None:
+        """End ``run()`` after the current message (e.g. on LSP ``exit``)."""
+        self._stopping = True
+        # Wake a read that may be blocked: closing the transport ends read_message().
+        if not self._closed:
+            self._spawn(self.transport.close())
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def _shutdown(self) -> None:
+        self._closed = True
+        for task in list(self._incoming.values()):
+            task.cancel()
+        for fut in self._outgoing.values():
+            if not fut.done():
+                fut.set_exception(TransportClosed(f"connection to {self.peer} closed"))
+        self._outgoing.clear()
+        for task in list(self._background):
+            task.cancel()
+        try:
+            await self.transport.close()
+        except Exception:  # pragma: no cover - defensive
+            self._log.exception("%s: error while closing the transport", self.peer)
+
+    def _spawn(self, aw: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(aw)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            self._log.error("%s: background task failed", self.peer, exc_info=exc)
+
+    # ------------------------------------------------------------------ input
+
+    def handle_body(self, body: bytes) -> None:
+        """Handle one message body (object or batch array). Never raises."""
+        if self._wire is not None:
+            self._wire.record(self.peer, RECV, body)
+        try:
+            if body.lstrip()[:1] == b"[":
+                self._handle_batch(body)
+                return
+            try:
+                msg = msgspec.json.decode(body, type=Message)
+            except msgspec.ValidationError as e:
+                self._send_response(self._error(_recover_id(body), INVALID_REQUEST, str(e)))
+                return
+            except msgspec.DecodeError as e:
+                self._log.warning("%s: malformed JSON: %s", self.peer, e)
+                self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
+                return
+            out = self._handle_message(msg)
+            if out is None:
+                return
+            if isinstance(out, _Pending):
+                out.task.add_done_callback(functools.partial(self._send_task_response, out))
+            else:
+                self._send_response(out)
+        except Exception:  # pragma: no cover - a bug here must not kill the connection
+            self._log.exception("%s: internal error while handling a message", self.peer)
+
+    def _handle_batch(self, body: bytes) -> None:
+        try:
+            items = msgspec.json.decode(body, type=list[Raw])
+        except msgspec.DecodeError as e:
+            self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
+            return
+        if not items:
+            self._send_response(self._error(None, INVALID_REQUEST, "empty batch"))
+            return
+        outs: list[_Response | _Pending] = []
+        for raw in items:
+            try:
+                msg = msgspec.json.decode(raw, type=Message)
+            except msgspec.DecodeError as e:
+                outs.append(self._error(_recover_id(bytes(raw)), INVALID_REQUEST, str(e)))
+                continue
+            out = self._handle_message(msg)
+            if out is not None:
+                outs.append(out)
+        if not outs:
+            return
+        if all(not isinstance(o, _Pending) for o in outs):
+            self._send_batch(cast(list[_Response], outs))
+        else:
+            self._spawn(self._finish_batch(outs))
+
+    async def _finish_batch(self, outs: list[_Response | _Pending]) -> None:
+        await asyncio.wait([o.task for o in outs if isinstance(o, _Pending)])
+        if not self._closed:
+            self._send_batch(
+                [self._task_response(o) if isinstance(o, _Pending) else o for o in outs]
+            )
+
+    def _handle_message(self, msg: Message) -> _Response | _Pending | None:
+        rid = msg.id
+        if msg.jsonrpc is not UNSET and msg.jsonrpc != "2.0":
+            return self._error(
+                None if rid is UNSET else rid, INVALID_REQUEST, 'jsonrpc must be "2.0"'
+            )
+        method = msg.method
+        if method is not UNSET:
+            if rid is UNSET:
+                self._handle_notification(method, msg.params)
+                return None
+            if rid is None:
+                return self._error(
+                    None, INVALID_REQUEST, "request id must be an integer or a string"
+                )
+            return self._handle_request(rid, method, msg.params)
+        if rid is not UNSET and rid is not None and (msg.result or msg.error is not UNSET):
+            self._handle_response(rid, msg)
+            return None
+        if rid is None and msg.error is not UNSET:
+            self._log.warning("%s: peer reported an error: %s", self.peer, msg.error)
+            return None
+        return self._error(
+            None if rid is UNSET else rid,
+            INVALID_REQUEST,
+            "not a request, notification or response",
+        )
+
+    def _handle_notification(self, method: str, params: Raw) -> None:
+        if method == CANCEL_METHOD:
+            try:
+                cancel = msgspec.json.decode(params, type=CancelParams)
+            except msgspec.DecodeError:
+                self._log.warning("%s: invalid $/cancelRequest params", self.peer)
+                return
+            task = self._incoming.get(cancel.id)
+            if task is not None:
+                task.cancel()
+            return
+        try:
+            result = self.dispatcher.dispatch_notification(method, params)
+        except ResponseError as e:
+            self._log.warning("%s: notification %s rejected: %s", self.peer, method, e.message)
+            return
+        except Exception:
+            self._log.exception("%s: notification handler %s failed", self.peer, method)
+            return
+        if result is not None:
+            self._spawn(result)
+
+    def _handle_request(self, rid: RequestId, method: str, params: Raw) -> _Response | _Pending:
+        try:
+            result = self.dispatcher.dispatch_request(method, params, rid)
+        except ResponseError as e:
+            return self._error(rid, e.code, e.message, e.data)
+        except Exception as e:
+            self._log.exception("%s: request handler %s failed", self.peer, method)
+            return self._error(rid, INTERNAL_ERROR, f"{method} failed: {type(e).__name__}: {e}")
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(self._await_request(rid, method, result))
+            self._incoming[rid] = task
+            pending = _Pending(rid, task)
+            task.add_done_callback(functools.partial(self._forget, pending, result))
+            return pending
+        return OutResult("2.0", rid, result)
+
+    async def _await_request(self, rid: RequestId, method: str, aw: Awaitable[Any]) -> _Response:
+        try:
+            return OutResult("2.0", rid, await aw)
+        except ResponseError as e:
+            return self._error(rid, e.code, e.message, e.data)
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:
+            self._log.exception("%s: request handler %s failed", self.peer, method)
+            return self._error(rid, INTERNAL_ERROR, f"{method} failed: {type(e).__name__}: {e}")
+
+    def _task_response(self, pending: _Pending) -> _Response:
+        if pending.task.cancelled():
+            return self._error(pending.rid, REQUEST_CANCELLED, "request cancelled")
+        return pending.task.result()
+
+    def _forget(self, pending: _Pending, aw: Any, _task: object) -> None:
+        if self._incoming.get(pending.rid) is pending.task:
+            del self._incoming[pending.rid]
+        if inspect.iscoroutine(aw):
+            aw.close()  # no-op if it ran; avoids "never awaited" if cancelled before starting
+
+    def _send_task_response(self, pending: _Pending, _task: object = None) -> None:
+        if self._closed:
+            return
+        self._send_response(self._task_response(pending))
+
+    def _handle_response(self, rid: RequestId, msg: Message) -> None:
+        fut = self._outgoing.pop(rid, None)
+        if fut is None:
+            self._log.warning("%s: response to unknown request id %r", self.peer, rid)
+            return
+        if fut.done():
+            return
+        err = msg.error
+        if isinstance(err, ErrorObject):
+            fut.set_exception(ResponseError(err.code, err.message, err.data))
+        else:
+            fut.set_result(msg.result or Raw(b"null"))
+
+    # ------------------------------------------------------------------ output
+
+    def _error(self, rid: Any, code: int, message: str, data: Any = None) -> OutError:
+        if not isinstance(rid, (int, str)) or isinstance(rid, bool):
+            rid = None
+        return OutError("2.0", rid, ErrorObject(code, message, data))
+
+    def _encode_response(self, out: _Response) -> bytes:
+        try:
+            return self._encoder.encode(out)
+        except (TypeError, ValueError, msgspec.EncodeError) as e:
+            self._log.error("%s: cannot encode the response to %r: %s", self.peer, out.id, e)
+            return self._encoder.encode(
+                self._error(out.id, INTERNAL_ERROR, f"result not serialisable: {e}")
+            )
+
+    def _send_response(self, out: _Response) -> None:
+        self._send_bytes(self._encode_response(out), flush=True)
+
+    def _send_batch(self, outs: list[_Response]) -> None:
+        body = b"[" + b",".join(self._encode_response(o) for o in outs) + b"]"
+        self._send_bytes(body, flush=True)
+
+    def _send_bytes(self, body: bytes, *, flush: bool) -> None:
+        if self._closed:
+            return
+        if self._wire is not None:
+            self._wire.record(self.peer, SEND, body)
+        try:
+            self.transport.send(body, flush=flush)
+        except TransportClosed:
+            self._log.debug("%s: dropped a message, transport closed", self.peer)
+
+    def notify(self, method: str, params: Any = UNSET) -> None:
+        """Send a notification (queued; never blocks)."""
+        if params is UNSET:
+            body = self._encoder.encode(OutNotificationNoParams("2.0", method))
+        else:
+            body = self._encoder.encode(OutNotification("2.0", method, params))
+        self._send_bytes(body, flush=False)
+
+    def send_request(
+        self, method: str, params: Any = None
+    ) -> tuple[RequestId, asyncio.Future[Raw]]:
+        """Send a request; return its id and a future of the raw result (low level)."""
+        if self._closed:
+            raise TransportClosed(f"connection to {self.peer} closed")
+        rid = self._next_id
+        self._next_id += 1
+        fut: asyncio.Future[Raw] = asyncio.get_running_loop().create_future()
+        self._outgoing[rid] = fut
+        self._send_bytes(self._encoder.encode(OutRequest("2.0", rid, method, params)), flush=True)
+        return rid, fut
+
+    async def request(
+        self,
+        method: str,
+        params: Any = None,
+        *,
+        timeout: float | None = 30.0,
+        result_type: type[T] | Any = Any,
+    ) -> T:
+        """Send a request to the peer and await its result (decoded as ``result_type``).
+
+        Raises ``ResponseError`` if the peer answers an error, ``TimeoutError``
+        after ``timeout`` seconds (the peer is then sent ``$/cancelRequest``),
+        ``TransportClosed`` if the connection ends first.
+        """
+        rid, fut = self.send_request(method, params)
+        try:
+            raw = await asyncio.wait_for(fut, timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            self._outgoing.pop(rid, None)
+            if not self._closed:
+                self.notify(CANCEL_METHOD, {"id": rid})
+            raise
+        return cast(T, msgspec.json.decode(raw, type=result_type))
+
+    @property
+    def pending_requests(self) -> int:
+        """Requests from the peer currently running (for tests and metrics)."""
+        return len(self._incoming)
+
+
+def _recover_id(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body, type=IdOnly).id
+    except msgspec.DecodeError:
+        return None
+
+
+class _Pending:
+    """A request being answered by a Task."""
+
+    __slots__ = ("rid", "task")
+
+    def __init__(self, rid: RequestId, task: asyncio.Task[_Response]) -> None:
+        self.rid = rid
+        self.task = task

@@ -1,0 +1,959 @@
+"""The binder: resolves every variable occurrence of a syntax tree to its binder.
+
+Follows RHOLANG_SYNTAX.md section 4. The walk is iterative (an explicit work
+stack); only patterns nested inside patterns recurse, and that recursion is
+bounded (``_MAX_PATTERN_DEPTH``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rholang_lsp.semantics.doc_comments import DocComment, parse_doc_lines
+from rholang_lsp.semantics.model import (
+    ContractInfo,
+    Formal,
+    Reference,
+    Role,
+    Scope,
+    ScopeKind,
+    SemanticModel,
+    SendInfo,
+    Sort,
+    Symbol,
+    SymbolKind,
+)
+from rholang_lsp.semantics.system_channels import is_known
+from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, Tag
+from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.tree import Node, Token
+
+if TYPE_CHECKING:
+    from rholang_lsp.syntax import ParseResult
+
+SOURCE = "rholang-semantic"
+_MAX_PATTERN_DEPTH = 200
+
+_LITERAL_TOKENS = frozenset({K.INT, K.STRING, K.URI, K.KW_TRUE, K.KW_FALSE, K.TYPED_NUMBER, K.KW_NIL})
+_GROUND_PUNCT = frozenset(
+    {
+        K.LPAREN,
+        K.RPAREN,
+        K.LBRACKET,
+        K.RBRACKET,
+        K.LBRACE,
+        K.RBRACE,
+        K.COMMA,
+        K.COMMA_RPAREN,
+        K.COLON,
+        K.KW_SET,
+        K.MINUS,
+        K.BIGINT_OPEN,
+    }
+)
+_ARROWS = frozenset({K.LARROW, K.LE, K.PEEK_ARROW})
+
+
+class Env:
+    """A chain of variable tables (one per binding construct)."""
+
+    __slots__ = ("vars", "parent", "depth")
+
+    def __init__(self, vars: dict[str, int], parent: Env | None) -> None:
+        self.vars = vars
+        self.parent = parent
+        self.depth = 0 if parent is None else parent.depth + 1
+
+    def lookup(self, name: str, stop: Env | None = None) -> int | None:
+        e: Env | None = self
+        while e is not None and e is not stop:
+            sid = e.vars.get(name)
+            if sid is not None:
+                return sid
+            e = e.parent
+        return None
+
+
+@dataclass(slots=True, eq=False)
+class PatState:
+    """Binders being collected from one pattern (or one join / formals list)."""
+
+    base: Env  # the environment outside the pattern
+    scope: int
+    kind: SymbolKind
+    names: dict[str, int] = field(default_factory=dict)
+    receive: bool = False  # a receive/contract pattern (\/ and ~ forbidden)
+    match_case: bool = False
+    depth: int = 0
+    decl_start: int = 0
+    decl_end: int = 0
+
+
+# work item: (node, env, pattern state or None, inside \/ or ~)
+_Item = tuple[Node, Env, PatState | None, bool]
+
+
+def _ident_token(node: Node | Token) -> Token | None:
+    """The IDENT token of a VAR/NAME-like node, or the token itself."""
+    if isinstance(node, Token):
+        return node if node.kind == K.IDENT else None
+    for c in node.children:
+        if isinstance(c, Token) and c.kind == K.IDENT:
+            return c
+        if isinstance(c, Node) and c.kind == K.VAR:
+            return _ident_token(c)
+    return None
+
+
+def _nodes(node: Node) -> list[Node]:
+    return [c for c in node.children if isinstance(c, Node)]
+
+
+def ground_text(node: Node) -> str | None:
+    """Canonical text of a ground process (no variables), or None."""
+    parts: list[str] = []
+    for el in node.walk_elements():
+        if isinstance(el, Node):
+            if el.kind in (K.VAR, K.VAR_REF, K.WILDCARD, K.EVAL, K.REMAINDER, K.NAME, K.ERROR, K.QUOTE):
+                return None
+            continue
+        if el.kind in _LITERAL_TOKENS:
+            parts.append(el.text)
+        elif el.kind in _GROUND_PUNCT:
+            parts.append(el.text + (" " if el.kind in (K.COMMA, K.COLON) else ""))
+        else:
+            return None
+    text = "".join(parts).strip()
+    return text or None
+
+
+def literal_text(node: Node) -> str | None:
+    """Canonical text of a literal argument/pattern (``42``, ``"hello"``), or None."""
+    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
+        node = _nodes(node)[0]
+    if node.kind in (K.LITERAL, K.BIGINT_LITERAL, K.UNARY_EXPR, K.LIST, K.TUPLE, K.SET, K.MAP):
+        return ground_text(node)
+    return None
+
+
+class Binder:
+    def __init__(self, result: ParseResult, *, target: str = "f1r3fly") -> None:
+        self.result = result
+        self.text: str = result.text
+        self.target = target
+        self.m = SemanticModel()
+        self.diags = self.m.diagnostics
+        self.root_env = Env({}, None)
+        self._stack: list[_Item] = []
+        self._recv_arities: dict[int, set[int | None]] = {}
+        self._env_scope: dict[int, int] = {}
+        self._envs: list[Env] = [self.root_env]
+
+    # ------------------------------------------------------------------ helpers
+    def _diag(
+        self,
+        start: int,
+        end: int,
+        sev: Severity,
+        msg: str,
+        code: str,
+        related: tuple[Related, ...] = (),
+        tags: tuple[Tag, ...] = (),
+    ) -> None:
+        self.diags.append(Diagnostic(start, end, sev, msg, code, SOURCE, related, tags))
+
+    def _scope(self, kind: ScopeKind, node: Node, parent: Env, label: str | None = None) -> Scope:
+        sc = Scope(
+            id=len(self.m.scopes),
+            kind=kind,
+            parent=self._scope_of_env(parent),
+            start=node.start,
+            end=node.end,
+            label=label,
+            sel_start=node.start,
+            sel_end=node.start,
+        )
+        self.m.scopes.append(sc)
+        return sc
+
+    def _scope_of_env(self, env: Env) -> int:
+        return self._env_scope.get(id(env), 0)
+
+    def _new_env(self, vars: dict[str, int], parent: Env, scope: Scope) -> Env:
+        env = Env(vars, parent)
+        self._env_scope[id(env)] = scope.id
+        self._envs.append(env)  # keep alive so ids stay unique
+        return env
+
+    def _declare(
+        self,
+        tok_start: int,
+        tok_end: int,
+        name: str,
+        sort: Sort,
+        kind: SymbolKind,
+        scope: Scope,
+        decl: tuple[int, int],
+        uri: str | None = None,
+        doc: DocComment | None = None,
+    ) -> Symbol:
+        sym = Symbol(
+            id=len(self.m.symbols),
+            name=name,
+            sort=sort,
+            kind=kind,
+            start=tok_start,
+            end=tok_end,
+            scope=scope.id,
+            decl_start=decl[0],
+            decl_end=decl[1],
+            uri=uri,
+            doc=doc,
+        )
+        self.m.symbols.append(sym)
+        scope.symbols.append(sym.id)
+        self.m.references.append(Reference(tok_start, tok_end, name, sym.id, Role.WRITE, sort))
+        return sym
+
+    def _shadow_hint(self, sym: Symbol, outer: Env, match_case: bool) -> None:
+        prev = outer.lookup(sym.name)
+        if prev is None:
+            return
+        o = self.m.symbols[prev]
+        line = self.text.count("\n", 0, o.start) + 1
+        if match_case:
+            msg = (
+                f"`{sym.name}` here binds a new variable (shadowing the outer `{sym.name}`); "
+                f"write `={sym.name}` to compare."
+            )
+        else:
+            msg = f"`{sym.name}` shadows the `{sym.name}` declared on line {line}."
+        self._diag(
+            sym.start,
+            sym.end,
+            Severity.HINT,
+            msg,
+            "shadowing",
+            (Related(o.start, o.end, f"outer `{o.name}`"),),
+        )
+
+    def _doc_for(self, node: Node) -> DocComment | None:
+        tok = node.first_token()
+        if tok is None:
+            return None
+        text = tok.doc_comment()
+        if not text:
+            return None
+        return parse_doc_lines(text.split("\n"))
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> SemanticModel:
+        root = self.result.tree
+        file_scope = Scope(0, ScopeKind.FILE, None, root.start, root.end, label=None)
+        self.m.scopes.append(file_scope)
+        self._env_scope[id(self.root_env)] = 0
+        self.m.has_syntax_errors = any(
+            d.severity == Severity.ERROR for d in getattr(self.result, "diagnostics", ())
+        )
+        self._walk(root, self.root_env, None, False)
+        self._finish()
+        self.m.finish()
+        return self.m
+
+    def _walk(self, root: Node, env: Env, pat: PatState | None, neg: bool) -> None:
+        """Visit ``root`` and everything below it (iteratively)."""
+        stack: list[_Item] = [(root, env, pat, neg)]
+        pop = stack.pop
+        push = stack.append
+        while stack:
+            node, env, pat, neg = pop()
+            k = node.kind
+            handler = _HANDLERS.get(k)
+            if handler is not None:
+                handler(self, node, env, pat, neg, push)
+            else:
+                for c in reversed(node.children):
+                    if isinstance(c, Node):
+                        push((c, env, pat, neg))
+
+    # ------------------------------------------------------------------ identifiers
+    def _use(self, tok: Token, env: Env, pat: PatState | None, neg: bool, position: Sort) -> None:
+        """An identifier in a process (``position`` PROC) or name (NAME) position."""
+        name = tok.text
+        if pat is not None:
+            sid = env.lookup(name, stop=pat.base)
+            if sid is None:
+                self._pattern_binder(tok, pat, position, neg)
+                return
+        else:
+            sid = env.lookup(name)
+        if sid is None:
+            self.m.references.append(Reference(tok.start, tok.end, name, None, Role.READ, position))
+            self._unbound(tok, env)
+            return
+        sym = self.m.symbols[sid]
+        sym.used = True
+        self.m.references.append(Reference(tok.start, tok.end, name, sid, Role.READ, position))
+        self._sort_check(tok, sym, position)
+
+    def _sort_check(self, tok: Token, sym: Symbol, position: Sort, var_ref: bool = False) -> None:
+        if sym.sort == position:
+            return
+        line = self.text.count("\n", 0, sym.start) + 1
+        if sym.sort == Sort.NAME:
+            msg = (
+                f"`{sym.name}` is a name (bound on line {line}); send `*{sym.name}` to use the process "
+                f"it quotes, or bind it with `@{sym.name}` in the pattern."
+            )
+            code = "name-in-process-position"
+        else:
+            msg = (
+                f"`{sym.name}` is a process (bound on line {line}); use `@{sym.name}` to use it as a channel."
+            )
+            code = "process-in-name-position"
+        if var_ref:
+            msg = (
+                f"`{'=*' if position == Sort.NAME else '='}{sym.name}` refers to `{sym.name}`, which is a "
+                f"{'name' if sym.sort == Sort.NAME else 'process'} variable (line {line}); write "
+                f"`{'=*' if sym.sort == Sort.NAME else '='}{sym.name}`."
+            )
+        self._diag(tok.start, tok.end, Severity.ERROR, msg, code, (Related(sym.start, sym.end, "bound here"),))
+
+    def _unbound(self, tok: Token, env: Env) -> None:
+        name = tok.text
+        extra = " Did you mean `Nil`?" if name.lower() == "nil" else ""
+        if env is self.root_env:
+            msg = (
+                f"Top-level free variable `{name}`: Rholang has no global names; declare it with `new` "
+                f"or bind it in a pattern.{extra}"
+            )
+            code = "top-level-free-variable"
+        else:
+            msg = (
+                f"Unbound variable `{name}` (Rholang has no global names; declare it with `new` or bind "
+                f"it in a pattern).{extra}"
+            )
+            code = "unbound-variable"
+        self._diag(tok.start, tok.end, Severity.ERROR, msg, code)
+
+    def _pattern_binder(self, tok: Token, pat: PatState, sort: Sort, neg: bool, kind: SymbolKind | None = None) -> None:
+        name = tok.text
+        scope = self.m.scopes[pat.scope]
+        prev = pat.names.get(name)
+        sym = self._declare(
+            tok.start, tok.end, name, sort, kind or pat.kind, scope, (pat.decl_start, pat.decl_end)
+        )
+        sym.in_pattern_depth = pat.depth
+        if prev is not None:
+            p = self.m.symbols[prev]
+            self._diag(
+                tok.start,
+                tok.end,
+                Severity.ERROR,
+                f"`{name}` is bound twice in this pattern; use different names, or `={name}` to compare "
+                f"with an existing variable.",
+                "duplicate-binder",
+                (Related(p.start, p.end, "first binding"),),
+            )
+            return
+        pat.names[name] = sym.id
+        if neg:
+            self._diag(
+                tok.start,
+                tok.end,
+                Severity.ERROR,
+                f"`{name}` is bound inside `\\/` or `~`; such variables are not available in the body.",
+                "binder-in-disjunction",
+            )
+        if pat.depth == 0:
+            self._shadow_hint(sym, pat.base, pat.match_case)
+
+    # ------------------------------------------------------------------ patterns
+    def _pattern(
+        self,
+        nodes: list[Node],
+        env: Env,
+        pat: PatState,
+        *,
+        name_pattern: bool,
+    ) -> None:
+        """Collect the binders of pattern nodes into ``pat`` (synchronously)."""
+        if pat.depth > _MAX_PATTERN_DEPTH:
+            return
+        for n in nodes:
+            if name_pattern and n.kind == K.NAME_PATTERNS:
+                for c in _nodes(n):
+                    self._walk(c, env, pat, False)
+            else:
+                self._walk(n, env, pat, False)
+
+    def _sub_pattern(self, outer: PatState | None, env: Env, scope: Scope, kind: SymbolKind, node: Node) -> PatState:
+        return PatState(
+            base=env,
+            scope=scope.id,
+            kind=kind,
+            depth=(outer.depth + 1) if outer is not None else 0,
+            decl_start=node.start,
+            decl_end=node.end,
+        )
+
+    def _bind_env(self, env: Env, pat: PatState, scope: Scope) -> Env:
+        return self._new_env(dict(pat.names), env, scope)
+
+    # ------------------------------------------------------------------ finish
+    def _finish(self) -> None:
+        # unused `new` names
+        for sym in self.m.symbols:
+            if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI) and not sym.used and not sym.name.startswith("_"):
+                self._diag(
+                    sym.start,
+                    sym.end,
+                    Severity.WARNING,
+                    f"`{sym.name}` is declared but never used.",
+                    "unused-name",
+                    tags=(Tag.UNNECESSARY,),
+                )
+        # arity of sends to local contracts
+        by_sym: dict[int, list[ContractInfo]] = {}
+        for c in self.m.contracts:
+            if c.symbol is not None:
+                by_sym.setdefault(c.symbol, []).append(c)
+        recv_arities = self._recv_arities
+        for s in self.m.sends:
+            if not s.is_send or s.symbol is None or s.symbol not in by_sym:
+                continue
+            cs = by_sym[s.symbol]
+            n = len(s.args)
+            if any(c.accepts_arity(n) for c in cs):
+                continue
+            ra = recv_arities.get(s.symbol, set())
+            if None in ra or n in ra:
+                continue
+            known = ", ".join(sorted({str(c.arity) + ("+" if c.remainder else "") for c in cs}))
+            name = self.m.symbols[s.symbol].name
+            self._diag(
+                s.start,
+                s.end,
+                Severity.WARNING,
+                f"No contract `{name}` takes {n} argument{'s' if n != 1 else ''} (known: {known}).",
+                "arity-mismatch",
+                tuple(Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in cs),
+            )
+        if self.m.has_syntax_errors:
+            # reduce noise while the user is typing: keep errors, drop warnings/hints
+            keep = [d for d in self.diags if d.severity == Severity.ERROR]
+            self.diags[:] = keep
+
+
+# ---------------------------------------------------------------------- handlers
+Push = Callable[[_Item], None]
+
+
+def _h_var(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    tok = _ident_token(node)
+    if tok is not None:
+        b._use(tok, env, pat, neg, Sort.PROC)
+
+
+def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    """A name: `_`, an identifier (name position) or `@P` (quote)."""
+    ch = node.children
+    if not ch:
+        return
+    first = ch[0]
+    if isinstance(first, Token) and first.kind == K.AT or (isinstance(first, Node) and first.kind == K.QUOTE):
+        quote = first if isinstance(first, Node) else node
+        inner = [c for c in quote.children if isinstance(c, Node)]
+        if inner:
+            g = ground_text(inner[0])
+            if g is not None:
+                _record_global(b, inner[0], g, is_def=False)
+            for c in reversed(inner):
+                push((c, env, pat, neg))
+        return
+    if (isinstance(first, Token) and first.kind == K.UNDERSCORE) or (
+        isinstance(first, Node) and first.kind == K.WILDCARD
+    ):
+        if pat is None:
+            b._diag(node.start, node.end, Severity.ERROR, "`_` can only be used in patterns.", "wildcard-outside-pattern")
+        return
+    tok = _ident_token(node)
+    if tok is not None:
+        b._use(tok, env, pat, neg, Sort.NAME)
+        return
+    for c in reversed(ch):
+        if isinstance(c, Node):
+            push((c, env, pat, neg))
+
+
+def _record_global(b: Binder, inner: Node, key_text: str, *, is_def: bool) -> tuple[str, int, int]:
+    key = "@" + key_text
+    tokens = list(inner.tokens())
+    if len(tokens) == 1 and tokens[0].kind == K.STRING and len(tokens[0].text) >= 2:
+        s, e = tokens[0].start + 1, tokens[0].end - 1
+    else:
+        s, e = inner.start, inner.end
+    b.m.global_refs.append((key, s, e, is_def))
+    return key, s, e
+
+
+def _h_wildcard(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    if pat is None:
+        b._diag(node.start, node.end, Severity.ERROR, "`_` can only be used in patterns.", "wildcard-outside-pattern")
+
+
+def _h_var_ref(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    tok = _ident_token(node)
+    if tok is None:
+        return
+    star = any(isinstance(c, Token) and c.kind in (K.EQ_STAR, K.STAR) for c in node.children)
+    want = Sort.NAME if star else Sort.PROC
+    look_env = pat.base if pat is not None else env
+    if pat is None:
+        b._diag(
+            node.start, node.end, Severity.ERROR,
+            f"`{'=*' if star else '='}{tok.text}` can only be used in patterns.", "var-ref-outside-pattern",
+        )
+    sid = look_env.lookup(tok.text)
+    if sid is None:
+        b.m.references.append(Reference(tok.start, tok.end, tok.text, None, Role.READ, want, True))
+        b._diag(
+            tok.start, tok.end, Severity.ERROR,
+            f"Variable reference `{'=*' if star else '='}{tok.text}` is unbound: no variable `{tok.text}` is in scope.",
+            "unbound-variable",
+        )
+        return
+    sym = b.m.symbols[sid]
+    sym.used = True
+    b.m.references.append(Reference(tok.start, tok.end, tok.text, sid, Role.READ, want, True))
+    b._sort_check(tok, sym, want, var_ref=True)
+
+
+def _h_remainder(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    tok = _ident_token(node)
+    if tok is None:
+        return
+    if pat is not None and env.lookup(tok.text, stop=pat.base) is None:
+        b._pattern_binder(tok, pat, Sort.PROC, neg, SymbolKind.REMAINDER)
+    else:
+        b._use(tok, env, pat, neg, Sort.PROC)
+
+
+def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    decls = [c for c in node.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+    body = [c for c in node.children if isinstance(c, Node) and c.kind != K.NAME_DECL]
+    kw = node.children[0]
+    sc = b._scope(ScopeKind.NEW, node, env, "new")
+    sc.sel_start, sc.sel_end = kw.start, kw.end
+    doc = b._doc_for(node)
+    names: dict[str, int] = {}
+    for i, d in enumerate(decls):
+        tok = _ident_token(d)
+        if tok is None:
+            continue
+        uri_tok = next((t for t in d.children if isinstance(t, Token) and t.kind == K.URI), None)
+        uri = uri_tok.text[1:-1] if uri_tok is not None and len(uri_tok.text) >= 2 else None
+        sym = b._declare(
+            tok.start, tok.end, tok.text, Sort.NAME,
+            SymbolKind.NEW_URI if uri is not None else SymbolKind.NEW,
+            sc, (d.start, d.end), uri=uri, doc=doc if i == 0 or len(decls) == 1 else None,
+        )
+        if doc is not None and len(decls) > 1:
+            sym.doc = doc
+        if tok.text in names:
+            p = b.m.symbols[names[tok.text]]
+            b._diag(
+                tok.start, tok.end, Severity.ERROR,
+                f"`{tok.text}` is declared twice in this `new`.", "duplicate-binder",
+                (Related(p.start, p.end, "first declaration"),),
+            )
+            b.m.symbols[names[tok.text]].used = True  # avoid a second, misleading warning
+        else:
+            if pat is None or pat.depth == 0:
+                b._shadow_hint(sym, env, False)
+        names[tok.text] = sym.id
+        if uri is not None and uri_tok is not None and not is_known(uri):
+            b._diag(
+                uri_tok.start, uri_tok.end, Severity.WARNING,
+                f"Unknown system channel `{uri}`: no Rholang node provides it (see the list of system URIs).",
+                "unknown-system-uri",
+            )
+    new_env = b._new_env(names, env, sc)
+    for c in reversed(body):
+        push((c, new_env, pat, neg))
+
+
+def _h_contract(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    name_node = next((c for c in nodes if c.kind == K.NAME), None)
+    formals_node = next((c for c in nodes if c.kind == K.NAME_PATTERNS), None)
+    body = [c for c in nodes if c is not name_node and c is not formals_node]
+    symbol: int | None = None
+    global_key: str | None = None
+    free = False
+    display = ""
+    ns, ne = node.start, node.start
+    if name_node is not None:
+        tok = _ident_token(name_node)
+        if tok is not None:
+            display = tok.text
+            ns, ne = tok.start, tok.end
+            lookup_env = env
+            sid = lookup_env.lookup(tok.text, stop=pat.base if pat is not None else None)
+            if sid is None and pat is not None:
+                b._pattern_binder(tok, pat, Sort.NAME, neg)
+            else:
+                b._use(tok, env, pat, neg, Sort.NAME)
+                symbol = sid
+                free = sid is None
+        else:
+            quote_inner = [c for c in name_node.children if isinstance(c, Node)]
+            if quote_inner and quote_inner[0].kind == K.QUOTE:
+                quote_inner = [c for c in quote_inner[0].children if isinstance(c, Node)]
+            g = ground_text(quote_inner[0]) if quote_inner else None
+            if g is not None:
+                global_key, ns, ne = _record_global(b, quote_inner[0], g, is_def=True)
+                display = global_key
+            else:
+                b._walk(name_node, env, pat, neg)
+    sc = b._scope(ScopeKind.CONTRACT, node, env, display or "contract")
+    sc.sel_start, sc.sel_end = ns, ne
+    p = PatState(
+        base=env, scope=sc.id, kind=SymbolKind.CONTRACT_FORMAL, receive=True,
+        depth=(pat.depth + 1) if pat is not None else 0,
+        decl_start=formals_node.start if formals_node else node.start,
+        decl_end=formals_node.end if formals_node else node.start,
+    )
+    formals: list[Formal] = []
+    remainder: str | None = None
+    if formals_node is not None:
+        for f in _nodes(formals_node):
+            if f.kind == K.REMAINDER:
+                remainder = b.text[f.start : f.end]
+            else:
+                lit = None
+                inner = [c for c in f.children if isinstance(c, Node)]
+                if inner and inner[0].kind == K.QUOTE:
+                    inner = [c for c in inner[0].children if isinstance(c, Node)]
+                if f.children and isinstance(f.children[0], Token) and f.children[0].kind == K.AT and inner:
+                    lit = literal_text(inner[0])
+                elif inner and f.children and isinstance(f.children[0], Node) and f.children[0].kind == K.QUOTE:
+                    lit = literal_text(inner[0])
+                formals.append(Formal(b.text[f.start : f.end], lit))
+        b._pattern([formals_node], env, p, name_pattern=True)
+    sig = "contract " + (b.text[name_node.start : name_node.end] if name_node else "?")
+    sig += "(" + ", ".join([f.text for f in formals] + ([remainder] if remainder else [])) + ")"
+    info = ContractInfo(
+        name=display, name_start=ns, name_end=ne, start=node.start, end=node.end,
+        formals=tuple(formals), remainder=remainder, signature=sig, symbol=symbol,
+        global_key=global_key, free_name=free, doc=b._doc_for(node),
+    )
+    b.m.contracts.append(info)
+    if symbol is not None:
+        b._recv_arities.setdefault(symbol, set())
+    body_env = b._bind_env(env, p, sc)
+    for c in reversed(body):
+        push((c, body_env, pat, neg))
+
+
+def _channel_key(b: Binder, name_node: Node, env: Env) -> tuple[str, int | str] | None:
+    tok = _ident_token(name_node)
+    if tok is not None:
+        sid = env.lookup(tok.text)
+        return ("sym", sid) if sid is not None else ("free", tok.text)
+    inner = [c for c in name_node.children if isinstance(c, Node)]
+    if inner and inner[0].kind == K.QUOTE:
+        inner = [c for c in inner[0].children if isinstance(c, Node)]
+    if inner:
+        g = ground_text(inner[0])
+        if g is not None:
+            return ("global", g)
+    return None
+
+
+def _binds_of(node: Node) -> list[Node]:
+    return [c for c in node.children if isinstance(c, Node) and c.kind == K.BIND]
+
+
+def _do_binds(
+    b: Binder, binds: list[Node], env: Env, pat: PatState | None, neg: bool, p: PatState, check_join: bool
+) -> None:
+    """Sources in ``env`` (before the receipt), patterns into ``p``."""
+    seen: dict[tuple[str, int | str], Node] = {}
+    for bind in binds:
+        nodes = _nodes(bind)
+        pats = [c for c in nodes if c.kind == K.NAME_PATTERNS]
+        srcs = [c for c in nodes if c.kind != K.NAME_PATTERNS]
+        arrow = next((t for t in bind.children if isinstance(t, Token) and t.kind in _ARROWS), None)
+        n_formals = None
+        has_rem = False
+        if pats:
+            elems = _nodes(pats[0])
+            has_rem = any(e.kind == K.REMAINDER for e in elems)
+            n_formals = len([e for e in elems if e.kind != K.REMAINDER])
+        for src in srcs:
+            b._walk(src, env, pat, neg)
+            chan = src
+            if src.kind == K.SOURCE:
+                chan = next((c for c in _nodes(src) if c.kind == K.NAME), src)
+            if chan.kind == K.NAME:
+                key = _channel_key(b, chan, env)
+                if key is not None and key[0] == "sym" and isinstance(key[1], int):
+                    b._recv_arities.setdefault(key[1], set()).add(None if has_rem else n_formals)
+                if check_join and key is not None and arrow is not None:
+                    if key in seen:
+                        b._diag(
+                            chan.start, chan.end, Severity.ERROR,
+                            "A join cannot receive twice on the same channel; use `;` for sequential receives.",
+                            "join-same-channel",
+                            (Related(seen[key].start, seen[key].end, "first receive on this channel"),),
+                        )
+                    else:
+                        seen[key] = chan
+        b._pattern(pats, env, p, name_pattern=True)
+
+
+def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    receipts = [c for c in nodes if c.kind == K.RECEIPT]
+    body = [c for c in nodes if c.kind != K.RECEIPT]
+    cur = env
+    for r in receipts:
+        sc = b._scope(ScopeKind.RECEIVE, r, cur, "for")
+        kw = node.children[0]
+        sc.sel_start, sc.sel_end = kw.start, kw.end
+        sc.start, sc.end = node.start, node.end
+        p = PatState(
+            base=cur, scope=sc.id, kind=SymbolKind.RECEIVE, receive=True,
+            depth=(pat.depth + 1) if pat is not None else 0, decl_start=r.start, decl_end=r.end,
+        )
+        binds = _binds_of(r)
+        if not binds:  # tolerate receipts without BIND wrappers
+            binds = [r]
+        _do_binds(b, binds, cur, pat, neg, p, check_join=len(binds) > 1)
+        cur = b._bind_env(cur, p, sc)
+        for g in (c for c in _nodes(r) if c.kind == K.GUARD):
+            b._walk(g, cur, pat, neg)
+    for c in reversed(body):
+        push((c, cur, pat, neg))
+
+
+def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    kw = node.children[0]
+    if b.target == "rnode":
+        sev, msg = Severity.ERROR, "`select` is parsed, but no Rholang node compiles it (RNode: `Compilation of construct not yet supported.`)."
+    else:
+        sev, msg = Severity.WARNING, "`select` is parsed, but no Rholang node compiles it (RNode: `Compilation of construct not yet supported.`)."
+    b._diag(kw.start, kw.end, sev, msg, "select-not-compiled")
+    for br in (c for c in _nodes(node) if c.kind == K.BRANCH):
+        sc = b._scope(ScopeKind.SELECT, br, env, "select")
+        p = PatState(
+            base=env, scope=sc.id, kind=SymbolKind.SELECT, receive=True,
+            depth=(pat.depth + 1) if pat is not None else 0, decl_start=br.start, decl_end=br.start,
+        )
+        binds = _binds_of(br)
+        _do_binds(b, binds, env, pat, neg, p, check_join=len(binds) > 1)
+        benv = b._bind_env(env, p, sc)
+        for c in _nodes(br):
+            if c.kind != K.BIND:
+                push((c, benv, pat, neg))
+
+
+def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    for c in nodes:
+        if c.kind != K.CASE:
+            push((c, env, pat, neg))
+            continue
+        parts = _nodes(c)
+        if not parts:
+            continue
+        arrow_seen = False
+        pattern: Node | None = None
+        rest: list[Node] = []
+        for el in c.children:
+            if isinstance(el, Token) and el.kind == K.FAT_ARROW:
+                arrow_seen = True
+            elif isinstance(el, Node):
+                if pattern is None and not arrow_seen and el.kind != K.GUARD:
+                    pattern = el
+                else:
+                    rest.append(el)
+        sc = b._scope(ScopeKind.MATCH_CASE, c, env, "case")
+        p = PatState(
+            base=env, scope=sc.id, kind=SymbolKind.MATCH_CASE, match_case=True,
+            depth=(pat.depth + 1) if pat is not None else 0,
+            decl_start=pattern.start if pattern else c.start, decl_end=pattern.end if pattern else c.start,
+        )
+        if pattern is not None:
+            b._pattern([pattern], env, p, name_pattern=False)
+        cenv = b._bind_env(env, p, sc)
+        for r in reversed(rest):
+            push((r, cenv, pat, neg))
+
+
+def _h_matches(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    if not nodes:
+        return
+    push((nodes[0], env, pat, neg))
+    if len(nodes) > 1:
+        sc = b._scope(ScopeKind.PATTERN, nodes[1], env, None)
+        p = PatState(base=env, scope=sc.id, kind=SymbolKind.PATTERN, depth=(pat.depth + 1) if pat else 0)
+        p.match_case = True
+        b._pattern(nodes[1:], env, p, name_pattern=False)
+
+
+def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    decls = [c for c in node.children if isinstance(c, Node) and c.kind == K.LET_DECL]
+    body = [c for c in node.children if isinstance(c, Node) and c.kind != K.LET_DECL]
+    concurrent = any(isinstance(t, Token) and t.kind == K.AMP for t in node.children)
+    kw = node.children[0]
+    sc = b._scope(ScopeKind.LET, node, env, "let")
+    sc.sel_start, sc.sel_end = kw.start, kw.end
+    cur = env
+    shared = PatState(base=env, scope=sc.id, kind=SymbolKind.LET, depth=(pat.depth + 1) if pat else 0,
+                      decl_start=node.start, decl_end=node.start)
+    for d in decls:
+        p = shared if concurrent else PatState(
+            base=cur, scope=sc.id, kind=SymbolKind.LET, depth=shared.depth, decl_start=d.start, decl_end=d.end
+        )
+        p.decl_start, p.decl_end = d.start, d.end
+        value_env = env if concurrent else cur
+        eq = any(isinstance(t, Token) and t.kind == K.EQ for t in d.children)
+        dn = _nodes(d)
+        if eq:
+            # `let x = P`: x is a process variable (= `let @x <- P`)
+            tok = next((t for t in d.children if isinstance(t, Token) and t.kind == K.IDENT), None)
+            if tok is None and dn and dn[0].kind in (K.VAR, K.NAME):
+                tok = _ident_token(dn[0])
+                dn = dn[1:]
+            for v in dn:
+                b._walk(v, value_env, pat, neg)
+            if tok is not None:
+                b._pattern_binder(tok, p, Sort.PROC, False)
+        else:
+            pats = [c for c in dn if c.kind == K.NAME_PATTERNS]
+            vals = [c for c in dn if c.kind != K.NAME_PATTERNS]
+            for v in vals:
+                b._walk(v, value_env, pat, neg)
+            b._pattern(pats, value_env, p, name_pattern=True)
+        if not concurrent:
+            cur = b._bind_env(cur, p, sc)
+    if concurrent:
+        cur = b._bind_env(env, shared, sc)
+    for c in reversed(body):
+        push((c, cur, pat, neg))
+
+
+def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    chan = next((c for c in nodes if c.kind == K.NAME), None)
+    args_node = next((c for c in nodes if c.kind == K.ARGS), None)
+    if chan is not None and pat is None:
+        args = _nodes(args_node) if args_node is not None else []
+        tok = _ident_token(chan)
+        sid = env.lookup(tok.text) if tok is not None else None
+        gkey = None
+        s, e = chan.start, chan.end
+        if tok is not None:
+            s, e = tok.start, tok.end
+        else:
+            k = _channel_key(b, chan, env)
+            if k is not None and k[0] == "global":
+                gkey = "@" + str(k[1])
+        b.m.sends.append(SendInfo(s, e, sid, gkey, tuple(literal_text(a) for a in args)))
+    for c in reversed(nodes):
+        push((c, env, pat, neg))
+
+
+def _h_connective(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    op = next((t for t in node.children if isinstance(t, Token) and t.kind in (K.CONJ, K.DISJ, K.TILDE)), None)
+    inner_neg = neg
+    if op is not None:
+        if pat is None:
+            b._diag(op.start, op.end, Severity.ERROR, "Logical connectives are only allowed in patterns.", "connective-outside-pattern")
+        elif op.kind in (K.DISJ, K.TILDE):
+            inner_neg = True
+            if pat.receive:
+                b._diag(
+                    op.start, op.end, Severity.ERROR,
+                    "Only `/\\` may be used in receive patterns; move the test into a `match`.",
+                    "receive-pattern-connective",
+                )
+    for c in reversed(node.children):
+        if isinstance(c, Node):
+            push((c, env, pat, inner_neg))
+
+
+def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    nodes = _nodes(node)
+    for c in nodes:
+        if c.kind == K.NAME:
+            b._walk(c, env, pat, neg)
+        elif c.kind == K.AGENT_DECL:
+            sc = b._scope(ScopeKind.AGENT, c, env, "agent")
+            p = PatState(base=env, scope=sc.id, kind=SymbolKind.AGENT, receive=True,
+                         depth=(pat.depth + 1) if pat else 0, decl_start=c.start, decl_end=c.start)
+            names: dict[str, int] = {}
+            for implicit in ("this", "private"):
+                sym = Symbol(len(b.m.symbols), implicit, Sort.NAME, SymbolKind.AGENT, c.start, c.start,
+                             sc.id, c.start, c.start, used=True)
+                b.m.symbols.append(sym)
+                sc.symbols.append(sym.id)
+                names[implicit] = sym.id
+            penv = b._new_env(names, env, sc)
+            p.base = penv
+            b._pattern([x for x in _nodes(c) if x.kind == K.NAME_PATTERNS], penv, p, name_pattern=True)
+            denv = b._bind_env(penv, p, sc)
+            for x in reversed(_nodes(c)):
+                if x.kind != K.NAME_PATTERNS:
+                    push((x, denv, pat, neg))
+        else:
+            push((c, env, pat, neg))
+
+
+def _h_unary(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    if any(isinstance(t, Token) and t.kind == K.TILDE for t in node.children):
+        _h_connective(b, node, env, pat, neg, push)
+        return
+    for c in reversed(node.children):
+        if isinstance(c, Node):
+            push((c, env, pat, neg))
+
+
+def _h_binary(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    if any(isinstance(t, Token) and t.kind in (K.CONJ, K.DISJ) for t in node.children):
+        _h_connective(b, node, env, pat, neg, push)
+        return
+    for c in reversed(node.children):
+        if isinstance(c, Node):
+            push((c, env, pat, neg))
+
+
+_HANDLERS = {
+    K.VAR: _h_var,
+    K.NAME: _h_name,
+    K.WILDCARD: _h_wildcard,
+    K.VAR_REF: _h_var_ref,
+    K.REMAINDER: _h_remainder,
+    K.NEW: _h_new,
+    K.CONTRACT: _h_contract,
+    K.FOR: _h_for,
+    K.SELECT: _h_select,
+    K.MATCH: _h_match,
+    K.MATCHES: _h_matches,
+    K.LET: _h_let,
+    K.SEND: _h_send,
+    K.UNARY_EXPR: _h_unary,
+    K.BINARY_EXPR: _h_binary,
+    K.AGENT: _h_agent,
+}
+
+
+def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
+    """Bind a parse result: symbols, scopes, references, contracts, file-local diagnostics."""
+    b = Binder(result, target=target)
+    return b.run()

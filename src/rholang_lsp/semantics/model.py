@@ -1,0 +1,223 @@
+"""The semantic model of one file: symbols, scopes, references and contracts.
+
+Every range is a half-open ``[start, end)`` pair of offsets into the document's
+Python ``str`` (code points). A binder or reference range covers the
+identifier alone (no ``@``, ``=``, ``*``, ``...``); for a quoted string name it
+covers the text between the quotes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rholang_lsp.semantics.doc_comments import DocComment
+from rholang_lsp.syntax.diagnostic import Diagnostic
+
+
+class Sort(enum.Enum):
+    """The two sorts of Rholang variables (RHOLANG_SYNTAX.md 4.1)."""
+
+    NAME = "name"
+    PROC = "process"
+
+
+class SymbolKind(enum.Enum):
+    """The binding form that introduced a symbol."""
+
+    NEW = "new"
+    NEW_URI = "new-uri"
+    CONTRACT_FORMAL = "contract-formal"
+    RECEIVE = "receive"
+    MATCH_CASE = "match-case"
+    LET = "let"
+    SELECT = "select"
+    REMAINDER = "remainder"
+    AGENT = "agent"
+    PATTERN = "pattern"  # binders of a `matches` pattern (never visible)
+
+
+class ScopeKind(enum.Enum):
+    FILE = "file"
+    NEW = "new"
+    CONTRACT = "contract"
+    RECEIVE = "receive"
+    MATCH_CASE = "match-case"
+    LET = "let"
+    SELECT = "select"
+    PATTERN = "pattern"
+    AGENT = "agent"
+
+
+class Role(enum.Enum):
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(slots=True, eq=False)
+class Symbol:
+    """One binder occurrence."""
+
+    id: int
+    name: str
+    sort: Sort
+    kind: SymbolKind
+    start: int  # identifier range
+    end: int
+    scope: int  # id of the Scope whose body sees this symbol
+    decl_start: int = 0  # the whole declaring construct (for hover/outline)
+    decl_end: int = 0
+    uri: str | None = None  # system URI of `new x(`rho:...`)`
+    doc: DocComment | None = None
+    in_pattern_depth: int = 0
+    used: bool = False
+
+    def __repr__(self) -> str:
+        return f"Symbol({self.name!r}, {self.sort.value}, {self.kind.value}, {self.start}:{self.end})"
+
+
+@dataclass(slots=True, eq=False)
+class Scope:
+    id: int
+    kind: ScopeKind
+    parent: int | None
+    start: int  # the whole construct (e.g. the `new ... in P` node)
+    end: int
+    symbols: list[int] = field(default_factory=list)
+    label: str | None = None  # contract name, "new", "let", "for", ...
+    sel_start: int = 0  # selection range for the outline (contract name / keyword)
+    sel_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One use of a variable (or a binder seen as a write occurrence)."""
+
+    start: int
+    end: int
+    name: str
+    symbol: int | None  # Symbol id, None = unbound
+    role: Role
+    position: Sort  # the position the occurrence stands in (name or process)
+    var_ref: bool = False  # `=x` / `=*x`
+
+
+@dataclass(frozen=True, slots=True)
+class Formal:
+    """One formal parameter of a contract, reduced to what overload resolution needs.
+
+    ``literal`` is the canonical text of a ground literal pattern (e.g. ``42``,
+    ``"hello"``) or None when the formal matches by a variable / structure.
+    """
+
+    text: str
+    literal: str | None = None
+
+
+@dataclass(slots=True, eq=False)
+class ContractInfo:
+    """A `contract` definition."""
+
+    name: str  # identifier, or the canonical quoted text (`@"Registry"`)
+    name_start: int
+    name_end: int
+    start: int
+    end: int
+    formals: tuple[Formal, ...]
+    remainder: str | None
+    signature: str
+    symbol: int | None = None  # local channel: the Symbol id; None for a global/unbound name
+    global_key: str | None = None  # quoted ground name (canonical text), e.g. `@"Registry"`
+    free_name: bool = False  # plain identifier not bound anywhere (top-level free)
+    doc: DocComment | None = None
+
+    @property
+    def arity(self) -> int:
+        return len(self.formals)
+
+    def accepts_arity(self, n: int) -> bool:
+        return n == len(self.formals) or (self.remainder is not None and n >= len(self.formals))
+
+
+@dataclass(frozen=True, slots=True)
+class SendInfo:
+    """A send (or receive source) on a channel: used for arity checks and overloads."""
+
+    start: int  # identifier range of the channel
+    end: int
+    symbol: int | None
+    global_key: str | None
+    args: tuple[str | None, ...]  # canonical literal text of each argument or None
+    is_send: bool = True
+
+
+@dataclass(slots=True, eq=False)
+class SemanticModel:
+    """Everything the binder learnt about one file."""
+
+    symbols: list[Symbol] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    contracts: list[ContractInfo] = field(default_factory=list)
+    sends: list[SendInfo] = field(default_factory=list)
+    # global (quoted ground) name occurrences: key -> ranges (text between quotes / of the ground)
+    global_refs: list[tuple[str, int, int, bool]] = field(default_factory=list)  # key, s, e, is_def
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    has_syntax_errors: bool = False
+    _starts: list[int] = field(default_factory=list)
+    _sorted: list[Reference] = field(default_factory=list)
+    _by_symbol: dict[int, list[Reference]] = field(default_factory=dict)
+    _global_sorted: list[tuple[int, int, str, bool]] = field(default_factory=list)
+
+    def finish(self) -> None:
+        """Build lookup tables; call once after binding."""
+        self._sorted = sorted(self.references, key=lambda r: (r.start, r.end))
+        self._starts = [r.start for r in self._sorted]
+        self._by_symbol = {}
+        for ref in self._sorted:
+            if ref.symbol is not None:
+                self._by_symbol.setdefault(ref.symbol, []).append(ref)
+        self._global_sorted = sorted((s, e, k, d) for k, s, e, d in self.global_refs)
+
+    # ------------------------------------------------------------------ queries
+    def reference_at(self, offset: int) -> Reference | None:
+        """The occurrence (binder or use) whose identifier range contains ``offset``
+        (an end offset counts, so a cursor right after an identifier still finds it)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        ref = self._sorted[i]
+        if ref.start <= offset <= ref.end:
+            return ref
+        return None
+
+    def global_at(self, offset: int) -> tuple[str, int, int, bool] | None:
+        """The quoted global name (key, start, end, is_definition) at ``offset``.
+
+        The range of the whole quote (from `@`) also matches."""
+        for s, e, k, d in self._global_sorted:
+            if s - 2 <= offset <= e + 1:
+                return (k, s, e, d)
+            if s > offset + 2:
+                break
+        return None
+
+    def symbol(self, sid: int) -> Symbol:
+        return self.symbols[sid]
+
+    def occurrences(self, sid: int) -> list[Reference]:
+        return self._by_symbol.get(sid, [])
+
+    def contracts_on(self, sid: int) -> list[ContractInfo]:
+        return [c for c in self.contracts if c.symbol == sid]
+
+    def contracts_global(self, key: str) -> list[ContractInfo]:
+        return [c for c in self.contracts if c.global_key == key]
+
+    def scope_chain(self, scope_id: int | None) -> Iterator[Scope]:
+        while scope_id is not None:
+            sc = self.scopes[scope_id]
+            yield sc
+            scope_id = sc.parent

@@ -1,0 +1,60 @@
+"""Build a `FileSummary` from a `SemanticModel`."""
+
+from __future__ import annotations
+
+from rholang_lsp.semantics.model import ScopeKind, SemanticModel, SymbolKind
+from rholang_lsp.semantics.summary import (
+    SK_FUNCTION,
+    SK_VARIABLE,
+    CompactLineMap,
+    FileSummary,
+    GlobalContract,
+    GlobalRef,
+    PlainContract,
+    SymbolEntry,
+    content_hash,
+)
+
+#: scopes whose `new` names are offered by workspace/symbol (not inside bodies)
+_OUTER_SCOPES = {ScopeKind.FILE, ScopeKind.NEW}
+
+
+def build_summary(uri: str, text: str, model: SemanticModel, *, version: int | None = None) -> FileSummary:
+    contracts: list[GlobalContract] = []
+    plain: list[PlainContract] = []
+    symbols: list[SymbolEntry] = []
+    for c in model.contracts:
+        if c.global_key is not None:
+            contracts.append(
+                GlobalContract(
+                    key=c.global_key,
+                    name_start=c.name_start,
+                    name_end=c.name_end,
+                    start=c.start,
+                    end=c.end,
+                    arity=c.arity,
+                    remainder=c.remainder is not None,
+                    literals=tuple(f.literal for f in c.formals),
+                    signature=c.signature,
+                    doc_markdown=c.doc.to_markdown() if c.doc is not None else None,
+                )
+            )
+        elif c.free_name:
+            plain.append(PlainContract(c.name, c.name_start, c.name_end, c.arity))
+        display = text[c.name_start : c.name_end] if c.global_key is not None else c.name
+        symbols.append(SymbolEntry(display, SK_FUNCTION, c.name_start, c.name_end, None))
+    for sym in model.symbols:
+        if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI):
+            if all(sc.kind in _OUTER_SCOPES for sc in model.scope_chain(sym.scope)):
+                symbols.append(SymbolEntry(sym.name, SK_VARIABLE, sym.start, sym.end, None))
+    refs = tuple(GlobalRef(k, s, e, d) for k, s, e, d in model.global_refs)
+    return FileSummary(
+        uri=uri,
+        content_hash=content_hash(text),
+        lines=CompactLineMap.from_text(text),
+        contracts=tuple(contracts),
+        refs=refs,
+        symbols=tuple(symbols),
+        plain_contracts=tuple(plain),
+        version=version,
+    )

@@ -1,0 +1,136 @@
+"""`FileSummary`: the compact, picklable digest of one file kept by the workspace index.
+
+A summary holds only what cross-file features need without re-reading or
+re-parsing the file: the definitions of and references to *global* channels
+(quoted ground names such as ``@"Registry"``), the symbols offered by
+workspace/symbol, the plain top-level contract names (for the "did you mean a
+quoted name" hint) and a compact line map to turn offsets into LSP positions.
+Everything is tuples of frozen records: cheap to pickle (worker processes, an
+on-disk cache) and cheap to merge into the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rholang_lsp.syntax.line_index import LineIndex
+
+# LSP SymbolKind values used by the server
+SK_NAMESPACE = 3
+SK_FUNCTION = 12
+SK_VARIABLE = 13
+SK_CONSTANT = 14
+
+
+def content_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CompactLineMap:
+    """Line starts plus the text of non-ASCII lines only.
+
+    Answers ``position(offset, encoding)`` exactly like ``syntax.line_index.LineIndex``
+    (same line terminators, same clamping) without keeping the whole text.
+    """
+
+    length: int
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    wide: tuple[tuple[int, str], ...]  # (line, line content) for non-ASCII lines
+
+    @classmethod
+    def from_text(cls, text: str) -> CompactLineMap:
+        li = LineIndex(text)
+        n = li.line_count
+        starts = tuple(li.line_start(i) for i in range(n))
+        ends = tuple(li.line_end(i) for i in range(n))
+        wide: list[tuple[int, str]] = []
+        if not text.isascii():
+            for i in range(n):
+                seg = text[starts[i] : ends[i]]
+                if not seg.isascii():
+                    wide.append((i, seg))
+        return cls(len(text), starts, ends, tuple(wide))
+
+    def position(self, offset: int, encoding: str = "utf-16") -> tuple[int, int]:
+        offset = min(max(offset, 0), self.length)
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        offset = min(offset, self.ends[line])
+        if encoding == "utf-32" or not self.wide:
+            return line, offset - start
+        for ln, seg in self.wide:
+            if ln == line:
+                part = seg[: offset - start]
+                if encoding == "utf-16":
+                    return line, len(part.encode("utf-16-le", "surrogatepass")) // 2
+                return line, len(part.encode("utf-8", "surrogatepass"))
+        return line, offset - start
+
+    def range(self, start: int, end: int, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
+        return self.position(start, encoding), self.position(end, encoding)
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalContract:
+    """A contract on a quoted ground name, e.g. ``contract @"Registry"(x) = {..}``."""
+
+    key: str  # canonical quoted text: `@"Registry"`
+    name_start: int  # text between the quotes
+    name_end: int
+    start: int  # whole contract
+    end: int
+    arity: int
+    remainder: bool
+    literals: tuple[str | None, ...]  # canonical literal pattern per formal, or None
+    signature: str
+    doc_markdown: str | None = None
+
+    def accepts_arity(self, n: int) -> bool:
+        return n == self.arity or (self.remainder and n >= self.arity)
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalRef:
+    """An occurrence of a quoted ground name (a send, receive, contract name or argument)."""
+
+    key: str
+    start: int
+    end: int
+    is_def: bool = False  # the name of a contract
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolEntry:
+    """A symbol offered by workspace/symbol."""
+
+    name: str
+    kind: int  # LSP SymbolKind
+    start: int  # selection range (identifier)
+    end: int
+    container: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlainContract:
+    """A contract whose name is a plain identifier that is free in its file."""
+
+    name: str
+    name_start: int
+    name_end: int
+    arity: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    uri: str
+    content_hash: str
+    lines: CompactLineMap
+    contracts: tuple[GlobalContract, ...] = ()
+    refs: tuple[GlobalRef, ...] = ()
+    symbols: tuple[SymbolEntry, ...] = ()
+    plain_contracts: tuple[PlainContract, ...] = ()
+    version: int | None = None  # editor version when built from an open document

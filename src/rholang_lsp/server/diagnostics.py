@@ -1,0 +1,83 @@
+"""Per-session diagnostics publishing: debounced, never stale, cleared on close."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Final
+
+from rholang_lsp.features.diagnostics import document_diagnostics
+from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
+from rholang_lsp.server.positions import to_lsp_diagnostic
+
+if TYPE_CHECKING:
+    from rholang_lsp.server.session import Session
+
+PUBLISH_METHOD: Final = "textDocument/publishDiagnostics"
+
+_log = logging.getLogger(__name__)
+
+
+class DiagnosticsPublisher:
+    """Schedules analysis per URI; at most one pending run per URI.
+
+    ``schedule(uri, delay)`` replaces any pending run for ``uri`` (so fast
+    typing yields one run after the last change). A run analyses the document
+    as it is at that moment and publishes with its version; a version that
+    changed or a document closed meanwhile is not published.
+    """
+
+    def __init__(self, session: Session, *, debounce: float, target: str) -> None:
+        self._session = session
+        self.debounce = debounce
+        self.target = target
+        self._timers: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}
+        self.published: dict[str, int | None] = {}  # uri -> last published version
+
+    def schedule(self, uri: str, *, delay: float | None = None) -> None:
+        delay = self.debounce if delay is None else delay
+        old = self._timers.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        loop = asyncio.get_running_loop()
+        if delay <= 0:
+            self._timers[uri] = loop.call_soon(self._run, uri)
+        else:
+            self._timers[uri] = loop.call_later(delay, self._run, uri)
+
+    def _run(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        session = self._session
+        doc = session.documents.get(uri)
+        if doc is None or session.endpoint.closed:
+            return
+        version = doc.version
+        text = doc.text
+        try:
+            diags = document_diagnostics(text, target=self.target)
+        except Exception:
+            _log.exception("%s: diagnostics of %s failed", session.peer, uri)
+            return
+        current = session.documents.get(uri)
+        if current is not doc or doc.version != version or doc.text is not text:
+            return  # stale: a newer change has (or will have) its own run
+        enc = session.position_encoding
+        index = doc.line_index
+        lsp = [to_lsp_diagnostic(d, index, uri, enc, session.line_index_of) for d in diags]
+        session.notify(
+            PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version)
+        )
+        self.published[uri] = version
+
+    def clear(self, uri: str) -> None:
+        """Cancel pending work for ``uri`` and publish an empty list."""
+        old = self._timers.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        self.published.pop(uri, None)
+        self._session.notify(PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def close(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()

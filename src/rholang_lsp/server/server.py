@@ -1,0 +1,102 @@
+"""The ``Server``: one per process, holds what connections share; runs one ``Session`` per connection."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from rholang_lsp.protocol.transport import MessageTransport
+from rholang_lsp.protocol.wirelog import WireLog
+from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
+from rholang_lsp.server.registry import HandlerRegistry
+from rholang_lsp.server.session import Session
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServerOptions:
+    """Server-wide settings (from the CLI or a test)."""
+
+    diagnostics_debounce: float = 0.08  # seconds after the last didChange
+    diagnostics_target: str = "f1r3fly"
+    test_handlers: bool = False  # register ``rholang/_test/*`` handlers
+    watch_client_pid: bool = False  # end a session when its initialize ``processId`` exits
+    pid_poll_interval: float = DEFAULT_POLL_INTERVAL
+    client_request_timeout: float = 30.0  # default timeout of server -> client requests
+    wire_log: WireLog | None = None
+    static_capabilities: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # accepted CLI options not used yet
+
+
+class Server:
+    """Shared state and the session factory.
+
+    ``serve(transport)`` runs one client session to its end; every transport
+    (stdio, TCP, Unix socket, WebSocket) calls it once per connection.
+
+    ``backend`` is the seam for the shared workspace backend (index shared
+    across connections, lazy initialisation); ``workspaces`` maps a workspace
+    root URI to its shared state once that lands.
+    """
+
+    def __init__(
+        self, options: ServerOptions | None = None, registry: HandlerRegistry | None = None
+    ) -> None:
+        self.options = options or ServerOptions()
+        self.registry = registry or HandlerRegistry.discover(
+            include_test_handlers=self.options.test_handlers
+        )
+        self.backend: Any = None
+        self.workspaces: dict[str, Any] = {}
+        self.sessions: set[Session] = set()
+        self._ids = itertools.count(1)
+        self._stopped = asyncio.Event()
+        self._monitor: asyncio.Task[None] | None = None
+
+    async def serve(self, transport: MessageTransport) -> None:
+        """Run one client session over ``transport`` until it ends (never raises)."""
+        await self.run_session(transport)
+
+    async def run_session(self, transport: MessageTransport) -> Session:
+        """Like ``serve`` but returns the finished session (stdio needs its exit state)."""
+        session = Session(self, transport, next(self._ids))
+        self.sessions.add(session)
+        if self._stopped.is_set():
+            session.close()
+        try:
+            await session.run()
+        except Exception:
+            _log.exception("%s: session crashed", session.peer)
+        finally:
+            self.sessions.discard(session)
+        return session
+
+    # ------------------------------------------------------------------ process-wide stop
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        """Stop serving: every session is closed; transports' accept loops end."""
+        if self._stopped.is_set():
+            return
+        _log.info("server stopping (%d session(s))", len(self.sessions))
+        self._stopped.set()
+        for session in list(self.sessions):
+            session.close()
+        if self._monitor is not None:
+            self._monitor.cancel()
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+    def monitor_client_process(self, pid: int) -> None:
+        """Stop the whole server when process ``pid`` exits (``--client-process-id``)."""
+        self._monitor = asyncio.get_running_loop().create_task(
+            watch_process(pid, self.stop, interval=self.options.pid_poll_interval)
+        )

@@ -1,0 +1,259 @@
+"""One client connection: LSP lifecycle, negotiated options, open documents, diagnostics.
+
+Per-connection state lives here and only here; state shared by connections
+lives on the ``Server``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import msgspec
+from msgspec import UNSET, Raw
+
+from rholang_lsp import __version__
+from rholang_lsp.protocol.endpoint import Endpoint
+from rholang_lsp.protocol.lsp import InitializeParams, WorkspaceFolder
+from rholang_lsp.protocol.messages import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    SERVER_NOT_INITIALIZED,
+    RequestId,
+    ResponseError,
+)
+from rholang_lsp.protocol.transport import MessageTransport
+from rholang_lsp.server.diagnostics import DiagnosticsPublisher
+from rholang_lsp.server.process import watch_process
+from rholang_lsp.server.registry import HandlerSpec, deep_merge
+from rholang_lsp.server.uris import is_under, uri_to_path
+from rholang_lsp.syntax.line_index import SUPPORTED_ENCODINGS, UTF16, LineIndex
+from rholang_lsp.workspace.documents import TextDocument
+
+if TYPE_CHECKING:
+    from rholang_lsp.server.server import Server
+
+T = TypeVar("T")
+
+SERVER_NAME: Final = "rholang-language-server"
+_NULL: Final = b"null"
+
+
+class State(enum.Enum):
+    UNINITIALIZED = "uninitialized"
+    INITIALIZED = "initialized"  # initialize answered (the ``initialized`` notification may follow)
+    SHUTDOWN = "shutdown"  # shutdown answered; only ``exit`` is accepted
+    CLOSED = "closed"
+
+
+class Session:
+    """Per-connection LSP state; the ``Dispatcher`` of its ``Endpoint``."""
+
+    def __init__(self, server: Server, transport: MessageTransport, session_id: int) -> None:
+        self.server = server
+        self.id = session_id
+        self.peer = f"#{session_id} {transport.peer}"
+        self.log = logging.getLogger("rholang_lsp.session")
+        self.endpoint = Endpoint(transport, self, wire_log=server.options.wire_log, logger=self.log)
+        self.state = State.UNINITIALIZED
+        self.initialized_received = False
+        self.shutdown_received = False
+        self.exit_received = False
+        self.initialize_params: InitializeParams | None = None
+        self.client_capabilities: dict[str, Any] = {}
+        self.position_encoding: str = UTF16
+        self.workspace_folders: list[WorkspaceFolder] = []
+        self.documents: dict[str, TextDocument] = {}
+        self.diagnostics = DiagnosticsPublisher(
+            self,
+            debounce=server.options.diagnostics_debounce,
+            target=server.options.diagnostics_target,
+        )
+        self.data: dict[str, Any] = {}  # per-session state of feature modules, keyed by feature
+        self._monitor: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ running
+
+    async def run(self) -> None:
+        """Serve this connection until ``exit``, end of stream, or ``close()``."""
+        self.log.info("%s: session started", self.peer)
+        try:
+            await self.endpoint.run()
+        finally:
+            self.state = State.CLOSED
+            self.diagnostics.close()
+            if self._monitor is not None:
+                self._monitor.cancel()
+            self.log.info(
+                "%s: session ended (%s)",
+                self.peer,
+                "shutdown+exit" if self.shutdown_received else "no shutdown",
+            )
+
+    def close(self) -> None:
+        """End the session (server stopping, client process gone)."""
+        self.endpoint.stop()
+
+    # ------------------------------------------------------------------ to the client
+
+    def notify(self, method: str, params: Any = UNSET) -> None:
+        """Send a notification to the client."""
+        self.endpoint.notify(method, params)
+
+    async def request(
+        self,
+        method: str,
+        params: Any = None,
+        *,
+        timeout: float | None = None,
+        result_type: type[T] | Any = Any,
+    ) -> T:
+        """Send a request to the client and await its result.
+
+        Raises ``ResponseError`` (client error), ``TimeoutError`` or ``TransportClosed``.
+        """
+        if timeout is None:
+            timeout = self.server.options.client_request_timeout
+        result: T = await self.endpoint.request(
+            method, params, timeout=timeout, result_type=result_type
+        )
+        return result
+
+    def log_message(self, message: str, type_: int = 3) -> None:
+        """``window/logMessage`` (1 error, 2 warning, 3 info, 4 log)."""
+        self.notify("window/logMessage", {"type": type_, "message": message})
+
+    # ------------------------------------------------------------------ documents and folders
+
+    def get_document(self, uri: str) -> TextDocument | None:
+        return self.documents.get(uri)
+
+    def line_index_of(self, uri: str) -> LineIndex | None:
+        doc = self.documents.get(uri)
+        return doc.line_index if doc is not None else None
+
+    @property
+    def workspace_roots(self) -> list[Path]:
+        roots = []
+        for folder in self.workspace_folders:
+            path = uri_to_path(folder.uri)
+            if path is not None:
+                roots.append(path)
+        return roots
+
+    def is_in_workspace(self, path: str | Path) -> bool:
+        """True if ``path`` lies under one of the workspace folders (we only read files there)."""
+        return is_under(path, self.workspace_roots)
+
+    # ------------------------------------------------------------------ dispatch
+
+    def dispatch_request(self, method: str, params: Raw, request_id: RequestId) -> Any:
+        state = self.state
+        if state is not State.INITIALIZED:
+            if state is State.UNINITIALIZED:
+                if method == "initialize":
+                    return self._initialize(params)
+                raise ResponseError(SERVER_NOT_INITIALIZED, f"{method}: server not initialized")
+            raise ResponseError(INVALID_REQUEST, f"{method}: server is shut down")
+        if method == "shutdown":
+            self.state = State.SHUTDOWN
+            self.shutdown_received = True
+            return None
+        if method == "initialize":
+            raise ResponseError(INVALID_REQUEST, "initialize: already initialized")
+        spec = self.server.registry.requests.get(method)
+        if spec is None:
+            raise ResponseError(METHOD_NOT_FOUND, f"method not found: {method}")
+        return spec.fn(self, self._decode(spec, params))
+
+    def dispatch_notification(self, method: str, params: Raw) -> Any:
+        if method == "exit":
+            self.exit_received = True
+            self.close()
+            return None
+        if self.state is not State.INITIALIZED:
+            self.log.debug("%s: %s dropped (%s)", self.peer, method, self.state.value)
+            return None
+        if method == "initialized":
+            self.initialized_received = True
+        specs = self.server.registry.notifications.get(method)
+        if not specs:
+            if method != "initialized" and not method.startswith("$/"):
+                self.log.debug("%s: unhandled notification %s", self.peer, method)
+            return None
+        pending = []
+        for spec in specs:
+            result = spec.fn(self, self._decode(spec, params))
+            if result is not None:
+                pending.append(result)
+        if not pending:
+            return None
+        return pending[0] if len(pending) == 1 else asyncio.gather(*pending)
+
+    def _decode(self, spec: HandlerSpec, params: Raw) -> Any:
+        try:
+            return spec.decoder.decode(params or _NULL)
+        except msgspec.ValidationError as e:
+            raise ResponseError(INVALID_PARAMS, f"invalid params for {spec.method}: {e}") from None
+        except msgspec.DecodeError as e:  # pragma: no cover - already valid JSON
+            raise ResponseError(INVALID_PARAMS, f"invalid params for {spec.method}: {e}") from None
+
+    # ------------------------------------------------------------------ initialize
+
+    def _initialize(self, raw: Raw) -> dict[str, Any]:
+        try:
+            params = msgspec.json.decode(raw or b"{}", type=InitializeParams)
+        except msgspec.ValidationError as e:
+            raise ResponseError(INVALID_PARAMS, f"invalid params for initialize: {e}") from None
+        self.initialize_params = params
+        self.client_capabilities = params.capabilities
+        self.position_encoding = self._negotiate_encoding(params.capabilities)
+        if params.workspaceFolders:
+            self.workspace_folders = list(params.workspaceFolders)
+        elif params.rootUri:
+            self.workspace_folders = [WorkspaceFolder(params.rootUri, Path(params.rootUri).name)]
+        elif params.rootPath:
+            path = Path(params.rootPath)
+            self.workspace_folders = [WorkspaceFolder(path.absolute().as_uri(), path.name)]
+        if params.processId is not None and self.server.options.watch_client_pid:
+            self._monitor = asyncio.get_running_loop().create_task(
+                watch_process(
+                    params.processId,
+                    self._client_gone,
+                    interval=self.server.options.pid_poll_interval,
+                )
+            )
+        self.state = State.INITIALIZED
+        client = params.clientInfo
+        self.log.info(
+            "%s: initialized (client %s, encoding %s, %d workspace folder(s))",
+            self.peer,
+            f"{client.name} {client.version or ''}".strip() if client else "unknown",
+            self.position_encoding,
+            len(self.workspace_folders),
+        )
+        capabilities = deep_merge({}, self.server.registry.capabilities(self))
+        deep_merge(capabilities, self.server.options.static_capabilities)
+        capabilities["positionEncoding"] = self.position_encoding
+        return {
+            "capabilities": capabilities,
+            "serverInfo": {"name": SERVER_NAME, "version": __version__},
+        }
+
+    @staticmethod
+    def _negotiate_encoding(capabilities: dict[str, Any]) -> str:
+        general = capabilities.get("general")
+        offered = general.get("positionEncodings") if isinstance(general, dict) else None
+        if isinstance(offered, list):
+            for enc in offered:  # the client lists them in its order of preference
+                if enc in SUPPORTED_ENCODINGS:
+                    return str(enc)
+        return UTF16
+
+    def _client_gone(self) -> None:
+        self.log.warning("%s: client process exited; ending the session", self.peer)
+        self.close()

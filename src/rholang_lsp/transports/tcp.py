@@ -1,0 +1,59 @@
+"""TCP transport: one session per accepted connection, all sharing one ``Server``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from rholang_lsp.protocol.auth import AuthenticatingTransport
+from rholang_lsp.protocol.transport import MessageTransport
+from rholang_lsp.transports.stream import (
+    READ_LIMIT,
+    SessionServer,
+    StreamTransport,
+    set_socket_options,
+)
+
+_log = logging.getLogger(__name__)
+
+
+async def serve_tcp(
+    server: SessionServer,
+    host: str,
+    port: int,
+    *,
+    auth_token: str | None = None,
+    ready: Callable[[str, int], None] | None = None,
+) -> None:
+    """Listen on ``host:port`` (0 = any free port) until cancelled."""
+    sessions: set[asyncio.Task[None]] = set()
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        addr = writer.get_extra_info("peername")
+        peer = f"tcp:{addr[0]}:{addr[1]}" if isinstance(addr, tuple) else "tcp"
+        rearm = set_socket_options(writer)
+        transport: MessageTransport = StreamTransport(reader, writer, peer=peer, after_read=rearm)
+        if auth_token:
+            transport = AuthenticatingTransport(transport, auth_token)
+        task = asyncio.current_task()
+        if task is not None:
+            sessions.add(task)
+        try:
+            await server.serve(transport)
+        finally:
+            if task is not None:
+                sessions.discard(task)
+
+    listener = await asyncio.start_server(on_connect, host, port, limit=READ_LIMIT)
+    sock_host, sock_port = listener.sockets[0].getsockname()[:2]
+    _log.info("listening on tcp://%s:%d", sock_host, sock_port)
+    if ready is not None:
+        ready(sock_host, sock_port)
+    try:
+        await asyncio.Future()  # until cancelled
+    finally:
+        listener.close()
+        if sessions:
+            await asyncio.wait(sessions, timeout=5.0)
+        await listener.wait_closed()

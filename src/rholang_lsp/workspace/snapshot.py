@@ -1,0 +1,130 @@
+"""`Snapshot`: what a feature gets for one request.
+
+It combines the requesting session's open documents (an overlay: uri ->
+text/version, analysed on demand through a per-(uri, version) cache) with the
+shared `WorkspaceIndex`, and a loader callable for closed files (injected by
+the server, which restricts it to workspace folders), so that features stay
+pure functions of the snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from rholang_lsp.semantics.summary import (
+    CompactLineMap,
+    FileSummary,
+    GlobalContract,
+    GlobalRef,
+    PlainContract,
+)
+from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
+from rholang_lsp.workspace.index import SymbolHit, WorkspaceIndex, search_symbol_rows
+
+Loader = Callable[[str], str | None]
+
+
+class OpenDocument(Protocol):
+    """What the snapshot needs of an open document (``workspace.documents.TextDocument`` fits)."""
+
+    @property
+    def uri(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class SimpleDocument:
+    """A minimal OpenDocument (tests, benchmarks)."""
+
+    __slots__ = ("uri", "text", "version")
+
+    def __init__(self, uri: str, text: str, version: int = 0) -> None:
+        self.uri = uri
+        self.text = text
+        self.version = version
+
+
+class Snapshot:
+    def __init__(
+        self,
+        documents: Mapping[str, OpenDocument],
+        index: WorkspaceIndex | None = None,
+        *,
+        cache: AnalysisCache | None = None,
+        loader: Loader | None = None,
+        target: str = "f1r3fly",
+    ) -> None:
+        self.documents = documents
+        self.index = index if index is not None else WorkspaceIndex()
+        self.cache = cache if cache is not None else AnalysisCache()
+        self.loader = loader
+        self.target = target
+
+    # ------------------------------------------------------------------ files
+    def is_open(self, uri: str) -> bool:
+        return uri in self.documents
+
+    def analysis(self, uri: str) -> DocumentAnalysis | None:
+        """The analysis of an open document, else of the file read by the loader."""
+        doc = self.documents.get(uri)
+        if doc is not None:
+            return self.cache.get_or_analyze(uri, doc.text, doc.version, target=self.target)
+        if self.loader is None:
+            return None
+        text = self.loader(uri)
+        if text is None:
+            return None
+        return self.cache.get_or_analyze(uri, text, None, target=self.target)
+
+    def summary(self, uri: str) -> FileSummary | None:
+        if uri in self.documents:
+            a = self.analysis(uri)
+            return a.summary if a is not None else None
+        return self.index.get(uri)
+
+    def line_map(self, uri: str) -> CompactLineMap | None:
+        s = self.summary(uri)
+        if s is None and self.loader is not None:
+            a = self.analysis(uri)
+            return a.summary.lines if a is not None else None
+        return s.lines if s is not None else None
+
+    def _open_summaries(self) -> list[FileSummary]:
+        out = []
+        for uri in self.documents:
+            a = self.analysis(uri)
+            if a is not None:
+                out.append(a.summary)
+        return out
+
+    # ------------------------------------------------------------------ global queries
+    def global_definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
+        res = [(u, c) for u, c in self.index.definitions(key) if u not in self.documents]
+        for s in self._open_summaries():
+            res.extend((s.uri, c) for c in s.contracts if c.key == key)
+        return res
+
+    def global_references(self, key: str) -> list[tuple[str, GlobalRef]]:
+        res = [(u, r) for u, r in self.index.references(key) if u not in self.documents]
+        for s in self._open_summaries():
+            res.extend((s.uri, r) for r in s.refs if r.key == key)
+        return res
+
+    def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]:
+        res = [(u, c) for u, c in self.index.contracts_named(name) if u not in self.documents]
+        for s in self._open_summaries():
+            res.extend((s.uri, c) for c in s.plain_contracts if c.name == name)
+        return res
+
+    def search_symbols(self, query: str, *, limit: int = 256) -> list[SymbolHit]:
+        open_uris = frozenset(self.documents)
+        hits = self.index.search_symbols(query, limit=limit, exclude=open_uris)
+        rows = [(e.name.lower(), s.uri, e) for s in self._open_summaries() for e in s.symbols]
+        hits.extend(search_symbol_rows(rows, query, limit=limit))
+        hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
+        return hits[:limit]
