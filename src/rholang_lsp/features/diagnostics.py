@@ -6,9 +6,10 @@ returns a list of ``Diagnostic`` with offsets into ``text``.
 
 from __future__ import annotations
 
+from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.diagnostic import Diagnostic
 
 
 def document_diagnostics(text: str, *, target: str = "f1r3fly") -> list[Diagnostic]:
-    """Placeholder until the parser lands: no diagnostics."""
-    return []
+    """Syntax diagnostics of ``text`` (source ``rholang-parser``), sorted by position."""
+    return list(parse(text, target=target).diagnostics)

@@ -146,6 +146,13 @@ class Endpoint:
         if self._wire is not None:
             self._wire.record(self.peer, RECV, body)
         try:
+            if not body.isascii():
+                try:
+                    body.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    self._log.warning("%s: body is not UTF-8: %s", self.peer, e)
+                    self._send_response(self._error(None, PARSE_ERROR, f"Parse error: not UTF-8: {e}"))
+                    return
             if body.lstrip()[:1] == b"[":
                 self._handle_batch(body)
                 return

@@ -47,9 +47,11 @@ async def read_frame(
     log: logging.Logger = _log,
 ) -> bytes | None:
     """Read the next message body; ``None`` at end of stream or on an unrecoverable error."""
+    carry = b""  # tail of skipped data: a header may straddle the skip
     while True:
         try:
-            block = await reader.readuntil(HEADER_END)
+            block = carry + await reader.readuntil(HEADER_END)
+            carry = b""
         except asyncio.IncompleteReadError as e:
             if e.partial.strip():
                 log.warning(
@@ -60,9 +62,10 @@ async def read_frame(
             # No header end within the read limit: drop what was scanned and resync.
             log.warning("%s: header too long or garbage (%d bytes skipped)", peer, e.consumed)
             try:
-                await reader.readexactly(e.consumed)
+                skipped = await reader.readexactly(e.consumed)
             except asyncio.IncompleteReadError:
                 return None
+            carry = skipped[-256:]
             continue
         length = parse_content_length(block)
         if length is None:

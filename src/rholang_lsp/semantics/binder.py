@@ -64,7 +64,7 @@ class Env:
     def __init__(self, vars: dict[str, int], parent: Env | None) -> None:
         self.vars = vars
         self.parent = parent
-        self.depth = 0 if parent is None else parent.depth + 1
+        self.depth: int = 0 if parent is None else parent.depth + 1
 
     def lookup(self, name: str, stop: Env | None = None) -> int | None:
         e: Env | None = self
@@ -113,6 +113,8 @@ def _nodes(node: Node) -> list[Node]:
 
 def ground_text(node: Node) -> str | None:
     """Canonical text of a ground process (no variables), or None."""
+    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
+        node = _nodes(node)[0]
     parts: list[str] = []
     for el in node.walk_elements():
         if isinstance(el, Node):
@@ -135,6 +137,25 @@ def literal_text(node: Node) -> str | None:
         node = _nodes(node)[0]
     if node.kind in (K.LITERAL, K.BIGINT_LITERAL, K.UNARY_EXPR, K.LIST, K.TUPLE, K.SET, K.MAP):
         return ground_text(node)
+    return None
+
+
+def _new_sibling_declaring(tok: Token, name: str) -> Node | None:
+    """A `new` declaring ``name`` that is an earlier sibling (in a `|` composition) of an
+    ancestor of ``tok``: the classic `new x in P | Q` scoping mistake."""
+    child: Node | Token = tok
+    for anc in tok.parent.ancestors() if tok.parent is not None else ():
+        if anc.kind == K.PAR:
+            for sib in anc.children:
+                if sib is child or sib.start >= tok.start:
+                    break
+                if isinstance(sib, Node) and sib.kind == K.NEW:
+                    for d in sib.children:
+                        if isinstance(d, Node) and d.kind == K.NAME_DECL:
+                            t = _ident_token(d)
+                            if t is not None and t.text == name:
+                                return sib
+        child = anc
     return None
 
 
@@ -324,6 +345,16 @@ class Binder:
     def _unbound(self, tok: Token, env: Env) -> None:
         name = tok.text
         extra = " Did you mean `Nil`?" if name.lower() == "nil" else ""
+        new_node = _new_sibling_declaring(tok, name)
+        if new_node is not None:
+            self._diag(
+                tok.start, tok.end, Severity.ERROR,
+                f"Unbound variable `{name}`: it is not in scope here: `new … in` extends only over the "
+                f"next process; wrap the body in `{{ }}`.",
+                "unbound-variable",
+                (Related(new_node.start, new_node.start + 3, f"`{name}` is declared here"),),
+            )
+            return
         if env is self.root_env:
             msg = (
                 f"Top-level free variable `{name}`: Rholang has no global names; declare it with `new` "
@@ -483,9 +514,9 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
     if tok is not None:
         b._use(tok, env, pat, neg, Sort.NAME)
         return
-    for c in reversed(ch):
-        if isinstance(c, Node):
-            push((c, env, pat, neg))
+    for el in reversed(ch):
+        if isinstance(el, Node):
+            push((el, env, pat, neg))
 
 
 def _record_global(b: Binder, inner: Node, key_text: str, *, is_def: bool) -> tuple[str, int, int]:
@@ -741,12 +772,7 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
 
 
 def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    kw = node.children[0]
-    if b.target == "rnode":
-        sev, msg = Severity.ERROR, "`select` is parsed, but no Rholang node compiles it (RNode: `Compilation of construct not yet supported.`)."
-    else:
-        sev, msg = Severity.WARNING, "`select` is parsed, but no Rholang node compiles it (RNode: `Compilation of construct not yet supported.`)."
-    b._diag(kw.start, kw.end, sev, msg, "select-not-compiled")
+    # the "select is not compiled" diagnostic comes from the parser (target-dependent)
     for br in (c for c in _nodes(node) if c.kind == K.BRANCH):
         sc = b._scope(ScopeKind.SELECT, br, env, "select")
         p = PatState(
@@ -877,7 +903,7 @@ def _h_connective(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bo
             b._diag(op.start, op.end, Severity.ERROR, "Logical connectives are only allowed in patterns.", "connective-outside-pattern")
         elif op.kind in (K.DISJ, K.TILDE):
             inner_neg = True
-            if pat.receive:
+            if pat.receive and _quote_depth(node) <= 1:
                 b._diag(
                     op.start, op.end, Severity.ERROR,
                     "Only `/\\` may be used in receive patterns; move the test into a `match`.",
@@ -886,6 +912,17 @@ def _h_connective(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bo
     for c in reversed(node.children):
         if isinstance(c, Node):
             push((c, env, pat, inner_neg))
+
+
+def _quote_depth(node: Node) -> int:
+    """Number of quotes between ``node`` and the enclosing name-pattern list."""
+    depth = 0
+    for anc in node.ancestors():
+        if anc.kind == K.QUOTE:
+            depth += 1
+        elif anc.kind in (K.NAME_PATTERNS, K.MATCH, K.MATCHES):
+            break
+    return depth
 
 
 def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
@@ -898,7 +935,9 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             p = PatState(base=env, scope=sc.id, kind=SymbolKind.AGENT, receive=True,
                          depth=(pat.depth + 1) if pat else 0, decl_start=c.start, decl_end=c.start)
             names: dict[str, int] = {}
-            for implicit in ("this", "private"):
+            is_ctor = any(isinstance(t, Token) and t.kind == K.KW_CONSTRUCTOR for t in c.children)
+            implicits = ("this", "private") if is_ctor else ("this", "private", "return")
+            for implicit in implicits:
                 sym = Symbol(len(b.m.symbols), implicit, Sort.NAME, SymbolKind.AGENT, c.start, c.start,
                              sc.id, c.start, c.start, used=True)
                 b.m.symbols.append(sym)

@@ -111,7 +111,13 @@ _RAW: list[tuple[str, int | None, str, str]] = [
 SYSTEM_CHANNELS: dict[str, SystemChannel] = {u: SystemChannel(u, a, d, n) for u, a, d, n in _RAW}
 
 #: URI prefixes that are valid without being listed (registry ids, versioned libraries).
-OPEN_PREFIXES: tuple[str, ...] = ("rho:id:", "rho:lib:", "rho:serve:", "rho:metta:")
+OPEN_PREFIXES: tuple[str, ...] = (
+    "rho:id:",
+    "rho:lib:",
+    "rho:serve:",
+    "rho:metta:",
+    "rho:registry:v1:",  # F1R3FLY versioned registry (evolving, section 6.4)
+)
 
 
 def lookup(uri: str) -> SystemChannel | None:

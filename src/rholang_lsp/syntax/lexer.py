@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import KEYWORDS, PUNCT, SyntaxKind
@@ -30,6 +31,7 @@ _MASTER = re.compile(
 |(?P<ID>(?:[^\W\d]|')[\w']*)
 |(?P<P>\.\.\.|<<-|!!|!\?|\?!|<-|<=|=>|==|!=|>=|=\*|%%|\+\+|--|/\\|\\/|\{\||\|\}|,\)|&&|\|\|
       |[!<>=+\-*/%~@.,;:&|(){}\[\]])
+|(?P<TPL>\$\$?[A-Za-z_][\w]*\$?\$?|\$+)
 |(?P<ERR>[\s\S])
 """,
     re.VERBOSE,
@@ -39,6 +41,7 @@ _ESCAPE = re.compile(r"\\([\s\S])")
 _RNODE_ESCAPES = frozenset('"\\nt')
 _RS_EXTRA_ESCAPES = frozenset("r0123456789")
 _VALID_INT_WIDTHS = frozenset({"8", "16", "32", "64", "128", "256"})
+_DiagFn = Callable[[int, int, Severity, str, str], None]
 _EMPTY: tuple[tuple[SyntaxKind, str], ...] = ()
 
 
@@ -117,38 +120,79 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
                 sev = Severity.ERROR
                 for em in _ESCAPE.finditer(t):
                     if em.group(1) not in "`\\":
-                        diag(s + em.start(), s + em.end(), sev,
-                             "Unsupported escape sequence in URI (allowed: \\` and \\\\).",
-                             "bad-escape")
+                        diag(
+                            s + em.start(),
+                            s + em.end(),
+                            sev,
+                            "Unsupported escape sequence in URI (allowed: \\` and \\\\).",
+                            "bad-escape",
+                        )
                     elif not rnode:
-                        diag(s + em.start(), s + em.end(), Severity.WARNING,
-                             "F1R3FLY (rholang-rs) does not accept escapes in URI literals.",
-                             "dialect-uri-escape")
+                        diag(
+                            s + em.start(),
+                            s + em.end(),
+                            Severity.WARNING,
+                            "F1R3FLY (rholang-rs) does not accept escapes in URI literals.",
+                            "dialect-uri-escape",
+                        )
             elif len(t) == 2 and not rnode:
-                diag(s, s + 2, Severity.WARNING,
-                     "Empty URI literal: F1R3FLY (rholang-rs) requires at least one character.",
-                     "dialect-empty-uri")
+                diag(
+                    s,
+                    s + 2,
+                    Severity.WARNING,
+                    "Empty URI literal: F1R3FLY (rholang-rs) requires at least one character.",
+                    "dialect-empty-uri",
+                )
         elif g == "TNUM":
             kind = K.TYPED_NUMBER
             _check_typed(s, t, rnode, diag)
         elif g == "FLOAT":
             kind = K.FLOAT
             hint = "" if rnode else " (F1R3FLY: add a type suffix, e.g. `1.5f64`)"
-            diag(s, s + len(t), Severity.ERROR,
-                 f"Rholang has no floating-point literals{hint}.", "float-literal")
+            diag(
+                s,
+                s + len(t),
+                Severity.ERROR,
+                f"Rholang has no floating-point literals{hint}.",
+                "float-literal",
+            )
         elif g == "BCU":
             trivia.append((K.BLOCK_COMMENT, t))
-            diag(s, s + 2, Severity.ERROR,
-                 f"Unterminated comment starting at {line_col(text, s)}.", "unterminated-comment")
+            diag(
+                s,
+                s + 2,
+                Severity.ERROR,
+                f"Unterminated comment starting at {line_col(text, s)}.",
+                "unterminated-comment",
+            )
             continue
         elif g == "STRU":
             kind = K.STRING
-            diag(s, s + 1, Severity.ERROR,
-                 f"Unterminated string starting at {line_col(text, s)}.", "unterminated-string")
+            diag(
+                s,
+                s + 1,
+                Severity.ERROR,
+                f"Unterminated string starting at {line_col(text, s)}.",
+                "unterminated-string",
+            )
         elif g == "URIU":
             kind = K.URI
-            diag(s, s + 1, Severity.ERROR,
-                 f"Unterminated URI starting at {line_col(text, s)}.", "unterminated-uri")
+            diag(
+                s,
+                s + 1,
+                Severity.ERROR,
+                f"Unterminated URI starting at {line_col(text, s)}.",
+                "unterminated-uri",
+            )
+        elif g == "TPL":
+            kind = K.ERROR_TOKEN
+            diag(
+                s,
+                s + len(t),
+                Severity.ERROR,
+                "Looks like a template placeholder; substitute it before deploying.",
+                "template",
+            )
         else:  # ERR
             kind = K.ERROR_TOKEN
             diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
@@ -162,8 +206,6 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
 
 
 def _bad_char_message(text: str, s: int, ch: str) -> str:
-    if ch == "$" or (ch == "%" and False):
-        return "Looks like a template placeholder; substitute it before deploying."
     if ch == "\x00" or (not ch.isprintable() and ch not in "\t\n\r"):
         return f"Unexpected character U+{ord(ch):04X} (is this a binary file?)."
     if ch == "'":
@@ -171,8 +213,7 @@ def _bad_char_message(text: str, s: int, ch: str) -> str:
     return f"Unexpected character `{ch}`."
 
 
-def _check_ident(text: str, s: int, t: str, rnode: bool, diag: object) -> None:
-    assert callable(diag)
+def _check_ident(text: str, s: int, t: str, rnode: bool, diag: _DiagFn) -> None:
     if t[0] == "'":
         if t.endswith("'") and len(t) > 1:
             msg = "Strings use double quotes (RNode reads this as an identifier)."
@@ -180,13 +221,16 @@ def _check_ident(text: str, s: int, t: str, rnode: bool, diag: object) -> None:
             msg = "Identifiers cannot start with `'` in F1R3FLY (rholang-rs)."
         diag(s, s + len(t), Severity.WARNING if rnode else Severity.ERROR, msg, "quote-ident")
     elif not t.isascii():
-        diag(s, s + len(t), Severity.WARNING,
-             "Non-ASCII letters in identifiers are not portable (rholang-rs accepts ASCII only).",
-             "non-ascii-ident")
+        diag(
+            s,
+            s + len(t),
+            Severity.WARNING,
+            "Non-ASCII letters in identifiers are not portable (rholang-rs accepts ASCII only).",
+            "non-ascii-ident",
+        )
 
 
-def _check_escapes(s: int, t: str, rnode: bool, diag: object) -> None:
-    assert callable(diag)
+def _check_escapes(s: int, t: str, rnode: bool, diag: _DiagFn) -> None:
     for em in _ESCAPE.finditer(t, 1, len(t) - 1 if len(t) > 1 else 1):
         c = em.group(1)
         if c in _RNODE_ESCAPES:
@@ -194,25 +238,41 @@ def _check_escapes(s: int, t: str, rnode: bool, diag: object) -> None:
         start, end = s + em.start(), s + em.end()
         if c in _RS_EXTRA_ESCAPES:
             if rnode:
-                diag(start, end, Severity.ERROR,
-                     f"Unsupported escape sequence `\\{c}` (RNode allows only \\\" \\\\ \\n \\t).",
-                     "bad-escape")
+                diag(
+                    start,
+                    end,
+                    Severity.ERROR,
+                    f'Unsupported escape sequence `\\{c}` (RNode allows only \\" \\\\ \\n \\t).',
+                    "bad-escape",
+                )
             continue
         shown = c if c.isprintable() else f"U+{ord(c):04X}"
-        allowed = "\\\" \\\\ \\n \\t" if rnode else "\\\" \\\\ \\n \\t \\r \\0"
-        diag(start, end, Severity.ERROR,
-             f"Unsupported escape sequence `\\{shown}` (allowed: {allowed}).", "bad-escape")
+        allowed = '\\" \\\\ \\n \\t' if rnode else '\\" \\\\ \\n \\t \\r \\0'
+        diag(
+            start,
+            end,
+            Severity.ERROR,
+            f"Unsupported escape sequence `\\{shown}` (allowed: {allowed}).",
+            "bad-escape",
+        )
 
 
-def _check_typed(s: int, t: str, rnode: bool, diag: object) -> None:
-    assert callable(diag)
+def _check_typed(s: int, t: str, rnode: bool, diag: _DiagFn) -> None:
     if rnode:
-        diag(s, s + len(t), Severity.ERROR,
-             "Typed numeric literals are an F1R3FLY (rholang-rs) extension; RNode does not accept them.",
-             "dialect-typed-number")
+        diag(
+            s,
+            s + len(t),
+            Severity.ERROR,
+            "Typed numeric literals are an F1R3FLY (rholang-rs) extension; RNode does not accept them.",
+            "dialect-typed-number",
+        )
         return
     m = re.fullmatch(r"\d+([iu])(\d+)", t)
     if m and m.group(2) not in _VALID_INT_WIDTHS:
-        diag(s, s + len(t), Severity.ERROR,
-             f"Invalid integer width `{m.group(1)}{m.group(2)}`: use 8, 16, 32, 64, 128 or 256.",
-             "bad-number-width")
+        diag(
+            s,
+            s + len(t),
+            Severity.ERROR,
+            f"Invalid integer width `{m.group(1)}{m.group(2)}`: use 8, 16, 32, 64, 128 or 256.",
+            "bad-number-width",
+        )

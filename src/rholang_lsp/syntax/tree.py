@@ -46,6 +46,10 @@ class Token:
 
     __slots__ = ("kind", "start", "text", "parent", "_trivia")
 
+    kind: SyntaxKind
+    start: int
+    text: str
+
     def __init__(
         self,
         kind: SyntaxKind,
@@ -164,6 +168,11 @@ class Node:
     """An inner node. ``kind`` is a node ``SyntaxKind`` (see TREE.md)."""
 
     __slots__ = ("kind", "children", "parent", "start", "_width")
+
+    kind: SyntaxKind
+    children: list[Node | Token]
+    start: int
+    _width: int
 
     def __init__(self, kind: SyntaxKind, children: list[Node | Token], pos: int = -1) -> None:
         self.kind = kind

@@ -109,6 +109,8 @@ class Snapshot:
             res.extend((s.uri, c) for c in s.contracts if c.key == key)
         return res
 
+    definitions = global_definitions  # the name `semantics.diagnostics.GlobalLookup` expects
+
     def global_references(self, key: str) -> list[tuple[str, GlobalRef]]:
         res = [(u, r) for u, r in self.index.references(key) if u not in self.documents]
         for s in self._open_summaries():

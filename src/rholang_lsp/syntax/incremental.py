@@ -1,0 +1,178 @@
+"""Incremental reparse.
+
+When an edit lies inside one balanced ``{ ... }`` (a ``BLOCK`` or ``MAP`` node whose
+braces are unchanged), only that brace construct is re-lexed and re-parsed; the new
+node replaces the old one in the tree and every following node/token is shifted by
+the length difference. Otherwise (or whenever a safety check fails) the document is
+parsed from scratch. Either way the result equals ``parse(new_text)``.
+
+The old tree is updated **in place** (nodes outside the edited block are reused), so
+``old.tree`` must not be used after ``reparse``.
+"""
+
+from __future__ import annotations
+
+from rholang_lsp.syntax.diagnostic import Diagnostic
+from rholang_lsp.syntax.kinds import SyntaxKind
+from rholang_lsp.syntax.lexer import lex
+from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets
+from rholang_lsp.syntax.result import ParseResult, _sort_key, parse
+from rholang_lsp.syntax.tree import Node, Token
+
+K = SyntaxKind
+_BRACE_NODES = frozenset({K.BLOCK, K.MAP})
+_BRACKETS = frozenset(
+    {
+        K.LPAREN,
+        K.BIGINT_OPEN,
+        K.LBRACKET,
+        K.LBRACE,
+        K.LBRACE_PIPE,
+        K.RPAREN,
+        K.COMMA_RPAREN,
+        K.RBRACKET,
+        K.RBRACE,
+        K.PIPE_RBRACE,
+    }
+)
+
+
+def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResult:
+    """Apply ``old.text[start:end] = new_text`` and return the parse of the new text."""
+    text = old.text[:start] + new_text + old.text[end:]
+    if 0 <= start <= end <= len(old.text):
+        result = _incremental(old, start, end, text, len(new_text) - (end - start))
+        if result is not None:
+            return result
+    return parse(text, target=old.target)
+
+
+def _incremental(
+    old: ParseResult, start: int, end: int, text: str, delta: int
+) -> ParseResult | None:
+    root = old.tree
+    el = root.covering_element(start, end)
+    node: Node | None = el if isinstance(el, Node) else el.parent
+    if any(d.code == "nesting-too-deep" for d in old.diagnostics):
+        return None
+    while node is not None:
+        if node.kind in _BRACE_NODES:
+            result = _try_block(old, node, start, end, text, delta)
+            if result is not None:
+                return result
+        node = node.parent
+    return None
+
+
+def _try_block(
+    old: ParseResult, block: Node, start: int, end: int, text: str, delta: int
+) -> ParseResult | None:
+    ch = block.children
+    lb = ch[0]
+    rb = ch[-1]
+    if not (isinstance(lb, Token) and isinstance(rb, Token)):
+        return None
+    if lb.kind is not K.LBRACE or rb.kind is not K.RBRACE or block.parent is None:
+        return None
+    lo, hi = lb.end, rb.start
+    if not (lo <= start and end <= hi):
+        return None
+    # classify the old diagnostics: before / inside / after the block content
+    before: list[Diagnostic] = []
+    after: list[Diagnostic] = []
+    old_end = rb.end
+    for d in old.diagnostics:
+        if lo <= d.start and d.end <= hi:
+            continue  # produced inside: recomputed
+        if d.end <= lo and d.start < lo:
+            before.append(d)
+        elif d.start >= old_end:
+            after.append(d)
+        else:
+            return None  # spans the block: depends on its content
+    new_rb_end = old_end + delta
+    target = old.target
+    lexed = lex(text, target, lb.start, new_rb_end)
+    toks = lexed.tokens
+    n = len(toks)
+    if n < 3:
+        return None
+    first, last, eof = toks[0], toks[-2], toks[-1]
+    if first.kind is not K.LBRACE or first.start != lb.start:
+        return None
+    if last.kind is not K.RBRACE or last.end != new_rb_end or eof._trivia:
+        return None
+    kinds = [t.kind for t in toks]
+    match = pair_brackets(kinds)
+    if match[0] != n - 2:
+        return None
+    for i, k in enumerate(kinds):
+        if k in _BRACKETS and match[i] < 0:
+            return None
+    first._trivia = lb._trivia
+    ancestors = sum(1 for _ in block.ancestors())
+    parser = Parser(text, toks, target, match)
+    new_block = parser.parse_brace(body=False)
+    if parser.pos != n - 1 or new_block.kind is not block.kind:
+        return None
+    if new_block.kind is K.MAP and len(new_block.children) == 2:
+        return None  # `{}`: its diagnostics depend on the context
+    if 3 * ancestors + parser.max_depth + 8 >= MAX_DEPTH // 2:
+        return None
+    # splice
+    parent = block.parent
+    siblings = parent.children
+    for i, c in enumerate(siblings):
+        if c is block:
+            siblings[i] = new_block
+            break
+    else:
+        return None
+    new_block.parent = parent
+    block.parent = None
+    if delta:
+        _shift_following(new_block, delta)
+    shifted = (
+        [
+            Diagnostic(
+                d.start + delta,
+                d.end + delta,
+                d.severity,
+                d.message,
+                d.code,
+                d.source,
+                d.related,
+                d.tags,
+                d.data,
+            )
+            for d in after
+        ]
+        if delta
+        else after
+    )
+    diags = before + lexed.diagnostics + parser.diags + shifted
+    diags.sort(key=_sort_key)
+    return ParseResult(text, old.tree, diags, target)
+
+
+def _shift_following(node: Node, delta: int) -> None:
+    """Shift everything after ``node`` in document order; widen its ancestors."""
+    child: Node = node
+    parent = node.parent
+    stack: list[Node | Token] = []
+    while parent is not None:
+        chs = parent.children
+        i = len(chs) - 1
+        while chs[i] is not child:
+            stack.append(chs[i])
+            i -= 1
+        parent._width += delta
+        child = parent
+        parent = parent.parent
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        el = pop()
+        el.start += delta
+        if type(el) is Node:
+            push(el.children)
