@@ -119,8 +119,7 @@ def test_duplicate_binder_across_join_and_formals() -> None:
 
 def test_match_case_binders_are_local_to_the_case() -> None:
     text = (
-        "new out in { match [1, 2] { [«h:h» ...«t:t»] => out!(«h1:h», «t1:t») "
-        "_ => out!(«h2:h») } }"
+        "new out in { match [1, 2] { [«h:h» ...«t:t»] => out!(«h1:h», «t1:t») _ => out!(«h2:h») } }"
     )
     resolves(text, "h1", "h")
     resolves(text, "t1", "t")
@@ -200,7 +199,9 @@ def test_remainder_in_name_list() -> None:
 
 
 def test_peek_and_repeated_binds() -> None:
-    text = "new c, out in { for (@«x:x» <<- c) { out!(«x1:x») } | for (@«y:y» <= c) { out!(«y1:y») } }"
+    text = (
+        "new c, out in { for (@«x:x» <<- c) { out!(«x1:x») } | for (@«y:y» <= c) { out!(«y1:y») } }"
+    )
     resolves(text, "x1", "x")
     resolves(text, "y1", "y")
 
@@ -259,7 +260,7 @@ def test_wildcard_and_connectives_outside_patterns() -> None:
 def test_disjunction_in_receive_pattern() -> None:
     cs = codes('new c in { for (@{"a" \\/ "b"} <- c) { Nil } }')
     assert cs == ["receive-pattern-connective"]
-    assert codes('new out in { match 1 { 1 \\/ 2 => out!(1) } }') == []
+    assert codes("new out in { match 1 { 1 \\/ 2 => out!(1) } }") == []
 
 
 def test_unknown_and_known_system_uris() -> None:
@@ -334,7 +335,7 @@ def test_anchor_d9_programs_are_clean(target: str) -> None:
         "new outer in { outer!(42) | new inner in { inner!(100) | outer!(200) } }",
         "new ch in { for (x <- ch) { x!(42) } }",
         "new stdout(`rho:io:stdout`), helloWorld in {\n contract helloWorld(input) = {\n"
-        "  for (msg <- input) { stdout!(*msg) }\n } |\n new ch in { helloWorld!(*ch) | ch!(\"Hi\") }\n}",
+        '  for (msg <- input) { stdout!(*msg) }\n } |\n new ch in { helloWorld!(*ch) | ch!("Hi") }\n}',
     ]
     for p in programs:
         assert [d for d in diags(p, target) if d.severity <= Severity.WARNING] == [], p

@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 EXPECTED = Path(__file__).with_name("corpus_semantic_expected.tsv")
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").is_file(), reason="shared corpus absent")
+pytestmark = pytest.mark.skipif(
+    not (CORPUS / "MANIFEST.tsv").is_file(), reason="shared corpus absent"
+)
 
 
 def _rows() -> list[dict[str, str]]:
@@ -60,7 +62,9 @@ def test_valid_corpus_has_no_unreviewed_semantic_diagnostics() -> None:
         found.update(_found(row["path"]))
     assert n > 200
     new = sorted(found - expected)
-    assert not new, "unreviewed semantic diagnostics (false positives?):\n" + "\n".join(map(str, new))
+    assert not new, "unreviewed semantic diagnostics (false positives?):\n" + "\n".join(
+        map(str, new)
+    )
     stale = sorted(expected - found)
     assert not stale, "reviewed diagnostics no longer reported (update the list):\n" + "\n".join(
         map(str, stale)

@@ -14,8 +14,10 @@ def kinds(text: str, target: str = "f1r3fly") -> list[K]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("bundle+ bundle- bundle0 bundle", [K.KW_BUNDLE_WRITE, K.KW_BUNDLE_READ,
-                                            K.KW_BUNDLE_NONE, K.KW_BUNDLE]),
+        (
+            "bundle+ bundle- bundle0 bundle",
+            [K.KW_BUNDLE_WRITE, K.KW_BUNDLE_READ, K.KW_BUNDLE_NONE, K.KW_BUNDLE],
+        ),
         ("bundle0x", [K.IDENT]),
         ("BigInt(5)", [K.BIGINT_OPEN, K.INT, K.RPAREN]),
         ("BigInt (5)", [K.KW_BIGINT, K.LPAREN, K.INT, K.RPAREN]),
@@ -25,8 +27,19 @@ def kinds(text: str, target: str = "f1r3fly") -> list[K]:
         ("(a, )", [K.LPAREN, K.IDENT, K.COMMA, K.RPAREN]),
         ("1--1", [K.INT, K.MINUS_MINUS, K.INT]),
         ("x<-1", [K.IDENT, K.LARROW, K.INT]),
-        ("<<- <= <- !! !? ?! ! ...", [K.PEEK_ARROW, K.LE, K.LARROW, K.BANG_BANG,
-                                      K.BANG_QUESTION, K.QUESTION_BANG, K.BANG, K.ELLIPSIS]),
+        (
+            "<<- <= <- !! !? ?! ! ...",
+            [
+                K.PEEK_ARROW,
+                K.LE,
+                K.LARROW,
+                K.BANG_BANG,
+                K.BANG_QUESTION,
+                K.QUESTION_BANG,
+                K.BANG,
+                K.ELLIPSIS,
+            ],
+        ),
         ("/\\ \\/ ~ %% ++", [K.CONJ, K.DISJ, K.TILDE, K.PERCENT_PERCENT, K.PLUS_PLUS]),
         ("x' st'' _a _ Nil nil", [K.IDENT, K.IDENT, K.IDENT, K.UNDERSCORE, K.KW_NIL, K.IDENT]),
         ("1i64 255u8 5n 3r 1.5f64 10p1 .25p2 1e3f32", [K.TYPED_NUMBER] * 8),
@@ -46,15 +59,23 @@ def test_trivia_and_doc_comments() -> None:
     toks = list(res.tokens())
     new_tok = toks[0]
     assert [t.kind for t in new_tok.leading_trivia] == [
-        K.LINE_COMMENT, K.WHITESPACE, K.DOC_COMMENT, K.WHITESPACE, K.DOC_COMMENT, K.WHITESPACE,
+        K.LINE_COMMENT,
+        K.WHITESPACE,
+        K.DOC_COMMENT,
+        K.WHITESPACE,
+        K.DOC_COMMENT,
+        K.WHITESPACE,
     ]
     assert new_tok.doc_comment() == "first line\nsecond"
     assert toks[-1].kind is K.EOF
     assert [t.kind for t in toks[-1].leading_trivia] == [
-        K.WHITESPACE, K.BLOCK_COMMENT, K.WHITESPACE, K.LINE_COMMENT,
+        K.WHITESPACE,
+        K.BLOCK_COMMENT,
+        K.WHITESPACE,
+        K.LINE_COMMENT,
     ]
     trivia = new_tok.leading_trivia
-    assert all(text[p.start:p.end] == p.text for p in trivia)
+    assert all(text[p.start : p.end] == p.text for p in trivia)
 
 
 def test_block_doc_comment_and_blank_line_detaches() -> None:
@@ -111,4 +132,4 @@ def test_offsets_are_code_points() -> None:
     text = 'x!("héllo 😀") | y!(1)'
     res = parse(text)
     y = [t for t in res.tokens() if t.text == "y"][0]
-    assert text[y.start:y.end] == "y"
+    assert text[y.start : y.end] == "y"

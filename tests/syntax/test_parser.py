@@ -22,24 +22,30 @@ def find(res: ParseResult, kind: K) -> Node:
 
 CONSTRUCTS = [
     ("new x, out(`rho:io:stdout`) in { out!(1) }", {K.NEW, K.NAME_DECL, K.SEND, K.ARGS}),
-    ("contract c(@a, b, ...@rest) = { b!(a) }", {K.CONTRACT, K.NAME_PATTERNS, K.REMAINDER,
-                                                  K.QUOTE}),
+    (
+        "contract c(@a, b, ...@rest) = { b!(a) }",
+        {K.CONTRACT, K.NAME_PATTERNS, K.REMAINDER, K.QUOTE},
+    ),
     ("for (x <- a & @y <- b; z <= c; w <<- d) { Nil }", {K.FOR, K.RECEIPT, K.BIND, K.SOURCE}),
     ("for (<- ch) { Nil }", {K.FOR}),
     ("for (x <- ch?!) { Nil } | for (y <- ch!?(1)) { Nil }", {K.SOURCE}),
-    ("match x { [h ...t] => h  {a: 1, ...r} => r  _ => Nil }", {K.MATCH, K.CASE, K.LIST,
-                                                                  K.MAP, K.REMAINDER}),
+    (
+        "match x { [h ...t] => h  {a: 1, ...r} => r  _ => Nil }",
+        {K.MATCH, K.CASE, K.LIST, K.MAP, K.REMAINDER},
+    ),
     ("if (a and not b) { Nil } else if (c) Nil else Nil", {K.IF, K.BINARY_EXPR, K.UNARY_EXPR}),
     ("x!?(1). | y!?(2); z!(3)", {K.SYNC_SEND, K.SYNC_CONT}),
     ("bundle+ { Nil } | bundle0 { Nil }", {K.BUNDLE}),
     ("let x <- 1; y <- 2 in { Nil }", {K.LET, K.LET_DECL}),
     ("let x <- 1 & y <- 2 in { Nil }", {K.LET, K.LET_DECL}),
-    ("x!((1,), (1, 2), [], {}, Set(1, 2), Nil, true, `u`, \"s\")", {K.TUPLE, K.LIST, K.MAP,
-                                                                      K.SET, K.LITERAL}),
+    (
+        'x!((1,), (1, 2), [], {}, Set(1, 2), Nil, true, `u`, "s")',
+        {K.TUPLE, K.LIST, K.MAP, K.SET, K.LITERAL},
+    ),
     ("x!(*y, =z, =*w, a /\\ b \\/ ~c, Int)", {K.EVAL, K.VAR_REF, K.SIMPLE_TYPE}),
-    ("x!(a.nth(1).slice(0, 2), \"a\" %% {\"k\": 1})", {K.METHOD_CALL, K.MAP_ENTRY}),
+    ('x!(a.nth(1).slice(0, 2), "a" %% {"k": 1})', {K.METHOD_CALL, K.MAP_ENTRY}),
     ("x!(a matches [_, _])", {K.MATCHES, K.WILDCARD}),
-    ("@\"chan\"!!(1)", {K.SEND, K.QUOTE}),
+    ('@"chan"!!(1)', {K.SEND, K.QUOTE}),
     ("x!((1 + 2) * 3)", {K.PAREN}),
 ]
 
@@ -61,8 +67,11 @@ RS_ONLY = [
     ("let x = 1 in { Nil }", K.LET_DECL),
     ("x!({| 1, 2 |})", K.PATHMAP),
     ("x!(())", K.UNIT),
-    ("new C in { agent C { constructor(x) { Nil } | method m(a) { Nil } | default(...@r) "
-     "{ Nil } } }", K.AGENT),
+    (
+        "new C in { agent C { constructor(x) { Nil } | method m(a) { Nil } | default(...@r) "
+        "{ Nil } } }",
+        K.AGENT,
+    ),
     ("x!(1) y!(2)", K.PAR),
 ]
 
@@ -85,8 +94,13 @@ def test_agent_tokens_rekinded() -> None:
 
 
 def test_rnode_only_warns_under_f1r3fly() -> None:
-    for text in ("f!(a,)", "new a, in { Nil }", "match x { -1 => Nil }",
-                 "for (a <- x & b <= y) { Nil }", "@(1 + 2)!(1)"):
+    for text in (
+        "f!(a,)",
+        "new a, in { Nil }",
+        "match x { -1 => Nil }",
+        "for (a <- x & b <= y) { Nil }",
+        "@(1 + 2)!(1)",
+    ):
         rn = parse(text, target="rnode")
         fl = parse(text, target="f1r3fly")
         assert errors(rn), text
@@ -201,7 +215,9 @@ def test_empty_program() -> None:
     assert parse("  // nothing\n", target="f1r3fly").diagnostics == []
 
 
-@pytest.mark.parametrize("opener", ["{", "(", "[", "@", "-", "*", "~", "not ", "new x in "])
+@pytest.mark.parametrize(
+    "opener", ["{", "(", "[", "@", "- ", "*@", "~", "not ", "new x in ", "{|", "x!(", "if (a) "]
+)
 def test_deep_nesting_no_recursion_error(opener: str) -> None:
     text = opener * 100_000
     res = parse(text)
@@ -227,10 +243,10 @@ def test_binary_garbage() -> None:
 
 def test_large_input() -> None:
     # ~10 MB: a big comment and a big string plus some code; must not hang
-    text = "/* " + "x" * 5_000_000 + " */ new a in { a!(\"" + "y" * 5_000_000 + "\") }"
+    text = "/* " + "x" * 5_000_000 + ' */ new a in { a!("' + "y" * 5_000_000 + '") }'
     res = parse(text)
     assert res.diagnostics == []
-    unit = "new a in { a!(1, \"s\") | for (x <- a) { Nil } } |\n"
+    unit = 'new a in { a!(1, "s") | for (x <- a) { Nil } } |\n'
     text = unit * 20_000 + "Nil"  # ~1 MB of dense code
     res = parse(text)
     assert res.diagnostics == []

@@ -70,5 +70,9 @@ def _free_definitions(snap: Snapshot, t: FreeTarget) -> list[Location]:
     local = [c for c in m.contracts if c.free_name and c.name == t.name]
     if local:
         send = send_at(m, t.ref.start, t.ref.end)
-        return [Location(uri, c.name_start, c.name_end) for c in select_local_overloads(local, send)]
-    return sorted(Location(u, c.name_start, c.name_end) for u, c in snap.contracts_named(t.name) if u != uri)
+        return [
+            Location(uri, c.name_start, c.name_end) for c in select_local_overloads(local, send)
+        ]
+    return sorted(
+        Location(u, c.name_start, c.name_end) for u, c in snap.contracts_named(t.name) if u != uri
+    )

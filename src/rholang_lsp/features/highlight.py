@@ -35,7 +35,17 @@ def document_highlights(snap: Snapshot, uri: str, offset: int) -> list[Highlight
         )
     if isinstance(t, GlobalTarget):
         return sorted(
-            {Highlight(s, e, HL_WRITE if d else HL_READ) for k, s, e, d in m.global_refs if k == t.key}
+            {
+                Highlight(s, e, HL_WRITE if d else HL_READ)
+                for k, s, e, d in m.global_refs
+                if k == t.key
+            }
         )
     assert isinstance(t, FreeTarget)
-    return sorted({Highlight(r.start, r.end, HL_READ) for r in m.references if r.symbol is None and r.name == t.name})
+    return sorted(
+        {
+            Highlight(r.start, r.end, HL_READ)
+            for r in m.references
+            if r.symbol is None and r.name == t.name
+        }
+    )

@@ -140,6 +140,8 @@ def _free_hover(snap: Snapshot, t: FreeTarget) -> HoverResult:
         parts.append(f"**{t.name}** — unbound variable")
         others = [(u, c) for u, c in snap.contracts_named(t.name) if u != uri]
         for u, c in others[:5]:
-            parts.append(f"A contract `{c.name}` is defined in {uri_basename(u)}; plain names are not shared "
-                         f"between files: use a quoted name such as `@\"{c.name}\"`.")
+            parts.append(
+                f"A contract `{c.name}` is defined in {uri_basename(u)}; plain names are not shared "
+                f'between files: use a quoted name such as `@"{c.name}"`.'
+            )
     return HoverResult("\n\n".join(parts), t.ref.start, t.ref.end)

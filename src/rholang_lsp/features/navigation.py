@@ -90,7 +90,9 @@ def _match_score(literals: tuple[str | None, ...], args: tuple[str | None, ...])
     return score
 
 
-def select_local_overloads(contracts: list[ContractInfo], send: SendInfo | None) -> list[ContractInfo]:
+def select_local_overloads(
+    contracts: list[ContractInfo], send: SendInfo | None
+) -> list[ContractInfo]:
     """Contracts matching a send by arity and literal patterns; all of them when none matches."""
     if send is None or len(contracts) <= 1:
         return contracts
@@ -98,7 +100,11 @@ def select_local_overloads(contracts: list[ContractInfo], send: SendInfo | None)
     by_arity = [c for c in contracts if c.accepts_arity(n)]
     if not by_arity:
         return contracts
-    scored = [(sc, c) for c in by_arity if (sc := _match_score(tuple(f.literal for f in c.formals), send.args)) is not None]
+    scored = [
+        (sc, c)
+        for c in by_arity
+        if (sc := _match_score(tuple(f.literal for f in c.formals), send.args)) is not None
+    ]
     if not scored:
         return by_arity
     best = max(sc for sc, _ in scored)
@@ -114,7 +120,9 @@ def select_global_overloads(
     by_arity = [(u, c) for u, c in contracts if c.accepts_arity(n)]
     if not by_arity:
         return contracts
-    scored = [(sc, u, c) for u, c in by_arity if (sc := _match_score(c.literals, send.args)) is not None]
+    scored = [
+        (sc, u, c) for u, c in by_arity if (sc := _match_score(c.literals, send.args)) is not None
+    ]
     if not scored:
         return by_arity
     best = max(sc for sc, _, _ in scored)

@@ -15,7 +15,9 @@ from rholang_lsp.semantics.model import Role
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
-def references(snap: Snapshot, uri: str, offset: int, *, include_declaration: bool = True) -> list[Location]:
+def references(
+    snap: Snapshot, uri: str, offset: int, *, include_declaration: bool = True
+) -> list[Location]:
     t = target_at(snap, uri, offset)
     if t is None:
         return []
@@ -32,7 +34,9 @@ def references(snap: Snapshot, uri: str, offset: int, *, include_declaration: bo
     return free_references(t, include_declaration=include_declaration)
 
 
-def global_references(snap: Snapshot, key: str, *, include_declaration: bool = True) -> list[Location]:
+def global_references(
+    snap: Snapshot, key: str, *, include_declaration: bool = True
+) -> list[Location]:
     out = {
         Location(u, r.start, r.end)
         for u, r in snap.global_references(key)

@@ -66,10 +66,12 @@ def validate_identifier(new_name: str) -> None:
 
 def validate_string_content(new_name: str) -> None:
     if any(ch in new_name for ch in '"\\\n\r'):
-        raise RenameError("A quoted name cannot contain `\"`, `\\` or a line break.")
+        raise RenameError('A quoted name cannot contain `"`, `\\` or a line break.')
 
 
-def rename(snap: Snapshot, uri: str, offset: int, new_name: str) -> dict[str, list[TextEdit]] | None:
+def rename(
+    snap: Snapshot, uri: str, offset: int, new_name: str
+) -> dict[str, list[TextEdit]] | None:
     """Edits per uri, or None when there is nothing to rename at ``offset``.
 
     Raises RenameError for an invalid new name."""
@@ -78,11 +80,13 @@ def rename(snap: Snapshot, uri: str, offset: int, new_name: str) -> dict[str, li
         return None
     if isinstance(t, LocalTarget):
         validate_identifier(new_name)
-        edits = sorted({TextEdit(r.start, r.end, new_name) for r in t.analysis.model.occurrences(t.symbol.id)})
+        edits = sorted(
+            {TextEdit(r.start, r.end, new_name) for r in t.analysis.model.occurrences(t.symbol.id)}
+        )
         return {uri: edits}
     if isinstance(t, GlobalTarget):
         if not _is_string_key(t.key):
-            raise RenameError("Only quoted string names (`@\"...\"`) can be renamed.")
+            raise RenameError('Only quoted string names (`@"..."`) can be renamed.')
         validate_string_content(new_name)
         out: dict[str, list[TextEdit]] = {}
         for loc in global_references(snap, t.key):

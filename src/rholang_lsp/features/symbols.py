@@ -59,20 +59,32 @@ def outline(m: SemanticModel) -> list[DocSymbol]:
         if sc.kind == ScopeKind.CONTRACT:
             c = contracts_by_name_start.get((sc.sel_start, sc.start))
             node = DocSymbol(
-                sc.label or "contract", SK_FUNCTION, sc.start, sc.end, sc.sel_start, sc.sel_end,
+                sc.label or "contract",
+                SK_FUNCTION,
+                sc.start,
+                sc.end,
+                sc.sel_start,
+                sc.sel_end,
                 detail=c.signature if c is not None else None,
             )
         elif sc.kind == ScopeKind.RECEIVE and sc.parent is not None:
             par = m.scopes[sc.parent]
             prev = node_of.get(par.id)
-            if par.kind == ScopeKind.RECEIVE and par.start == sc.start and par.end == sc.end and prev:
+            if (
+                par.kind == ScopeKind.RECEIVE
+                and par.start == sc.start
+                and par.end == sc.end
+                and prev
+            ):
                 node_of[sc.id] = prev  # sequential receipts of one `for`: one outline node
                 holder[sc.id] = prev.children
                 _add_binders(m, sc.id, prev)
                 continue
             node = DocSymbol("for", SK_NAMESPACE, sc.start, sc.end, sc.sel_start, sc.sel_end)
         elif sc.kind in _CONTAINER_KINDS:
-            node = DocSymbol(_CONTAINER_KINDS[sc.kind], SK_NAMESPACE, sc.start, sc.end, sc.sel_start, sc.sel_end)
+            node = DocSymbol(
+                _CONTAINER_KINDS[sc.kind], SK_NAMESPACE, sc.start, sc.end, sc.sel_start, sc.sel_end
+            )
         if sc.kind == ScopeKind.PATTERN:
             node_of[sc.id] = None
             holder[sc.id] = []  # binders of `matches` patterns are not listed
@@ -95,8 +107,15 @@ def _add_binders(m: SemanticModel, scope_id: int, node: DocSymbol) -> None:
             continue
         kind = SK_CONSTANT if s.kind == SymbolKind.NEW_URI else SK_VARIABLE
         node.children.append(
-            DocSymbol(s.name, kind, s.decl_start if s.decl_end > s.decl_start else s.start,
-                      max(s.decl_end, s.end), s.start, s.end, detail=s.uri)
+            DocSymbol(
+                s.name,
+                kind,
+                s.decl_start if s.decl_end > s.decl_start else s.start,
+                max(s.decl_end, s.end),
+                s.start,
+                s.end,
+                detail=s.uri,
+            )
         )
 
 

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 SOURCE = "rholang-semantic"
 _MAX_PATTERN_DEPTH = 200
 
-_LITERAL_TOKENS = frozenset({K.INT, K.STRING, K.URI, K.KW_TRUE, K.KW_FALSE, K.TYPED_NUMBER, K.KW_NIL})
+_LITERAL_TOKENS = frozenset(
+    {K.INT, K.STRING, K.URI, K.KW_TRUE, K.KW_FALSE, K.TYPED_NUMBER, K.KW_NIL}
+)
 _GROUND_PUNCT = frozenset(
     {
         K.LPAREN,
@@ -118,7 +120,16 @@ def ground_text(node: Node) -> str | None:
     parts: list[str] = []
     for el in node.walk_elements():
         if isinstance(el, Node):
-            if el.kind in (K.VAR, K.VAR_REF, K.WILDCARD, K.EVAL, K.REMAINDER, K.NAME, K.ERROR, K.QUOTE):
+            if el.kind in (
+                K.VAR,
+                K.VAR_REF,
+                K.WILDCARD,
+                K.EVAL,
+                K.REMAINDER,
+                K.NAME,
+                K.ERROR,
+                K.QUOTE,
+            ):
                 return None
             continue
         if el.kind in _LITERAL_TOKENS:
@@ -330,9 +341,7 @@ class Binder:
             )
             code = "name-in-process-position"
         else:
-            msg = (
-                f"`{sym.name}` is a process (bound on line {line}); use `@{sym.name}` to use it as a channel."
-            )
+            msg = f"`{sym.name}` is a process (bound on line {line}); use `@{sym.name}` to use it as a channel."
             code = "process-in-name-position"
         if var_ref:
             msg = (
@@ -340,7 +349,14 @@ class Binder:
                 f"{'name' if sym.sort == Sort.NAME else 'process'} variable (line {line}); write "
                 f"`{'=*' if sym.sort == Sort.NAME else '='}{sym.name}`."
             )
-        self._diag(tok.start, tok.end, Severity.ERROR, msg, code, (Related(sym.start, sym.end, "bound here"),))
+        self._diag(
+            tok.start,
+            tok.end,
+            Severity.ERROR,
+            msg,
+            code,
+            (Related(sym.start, sym.end, "bound here"),),
+        )
 
     def _unbound(self, tok: Token, env: Env) -> None:
         name = tok.text
@@ -348,7 +364,9 @@ class Binder:
         new_node = _new_sibling_declaring(tok, name)
         if new_node is not None:
             self._diag(
-                tok.start, tok.end, Severity.ERROR,
+                tok.start,
+                tok.end,
+                Severity.ERROR,
                 f"Unbound variable `{name}`: it is not in scope here: `new … in` extends only over the "
                 f"next process; wrap the body in `{{ }}`.",
                 "unbound-variable",
@@ -369,7 +387,9 @@ class Binder:
             code = "unbound-variable"
         self._diag(tok.start, tok.end, Severity.ERROR, msg, code)
 
-    def _pattern_binder(self, tok: Token, pat: PatState, sort: Sort, neg: bool, kind: SymbolKind | None = None) -> None:
+    def _pattern_binder(
+        self, tok: Token, pat: PatState, sort: Sort, neg: bool, kind: SymbolKind | None = None
+    ) -> None:
         name = tok.text
         scope = self.m.scopes[pat.scope]
         prev = pat.names.get(name)
@@ -420,7 +440,9 @@ class Binder:
             else:
                 self._walk(n, env, pat, False)
 
-    def _sub_pattern(self, outer: PatState | None, env: Env, scope: Scope, kind: SymbolKind, node: Node) -> PatState:
+    def _sub_pattern(
+        self, outer: PatState | None, env: Env, scope: Scope, kind: SymbolKind, node: Node
+    ) -> PatState:
         return PatState(
             base=env,
             scope=scope.id,
@@ -437,7 +459,11 @@ class Binder:
     def _finish(self) -> None:
         # unused `new` names
         for sym in self.m.symbols:
-            if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI) and not sym.used and not sym.name.startswith("_"):
+            if (
+                sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI)
+                and not sym.used
+                and not sym.name.startswith("_")
+            ):
                 self._diag(
                     sym.start,
                     sym.end,
@@ -470,7 +496,9 @@ class Binder:
                 Severity.WARNING,
                 f"No contract `{name}` takes {n} argument{'s' if n != 1 else ''} (known: {known}).",
                 "arity-mismatch",
-                tuple(Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in cs),
+                tuple(
+                    Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in cs
+                ),
             )
         if self.m.has_syntax_errors:
             # reduce noise while the user is typing: keep errors, drop warnings/hints
@@ -494,11 +522,15 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
     if not ch:
         return
     first = ch[0]
-    if isinstance(first, Token) and first.kind == K.AT or (isinstance(first, Node) and first.kind == K.QUOTE):
+    if (
+        isinstance(first, Token)
+        and first.kind == K.AT
+        or (isinstance(first, Node) and first.kind == K.QUOTE)
+    ):
         quote = first if isinstance(first, Node) else node
         inner = [c for c in quote.children if isinstance(c, Node)]
         if inner:
-            g = ground_text(inner[0])
+            g = ground_text(inner[0]) if pat is None else None  # patterns are not channel uses
             if g is not None:
                 _record_global(b, inner[0], g, is_def=False)
             for c in reversed(inner):
@@ -508,7 +540,13 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
         isinstance(first, Node) and first.kind == K.WILDCARD
     ):
         if pat is None:
-            b._diag(node.start, node.end, Severity.ERROR, "`_` can only be used in patterns.", "wildcard-outside-pattern")
+            b._diag(
+                node.start,
+                node.end,
+                Severity.ERROR,
+                "`_` can only be used in patterns.",
+                "wildcard-outside-pattern",
+            )
         return
     tok = _ident_token(node)
     if tok is not None:
@@ -530,12 +568,22 @@ def _record_global(b: Binder, inner: Node, key_text: str, *, is_def: bool) -> tu
     return key, s, e
 
 
-def _h_wildcard(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+def _h_wildcard(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
     if pat is None:
-        b._diag(node.start, node.end, Severity.ERROR, "`_` can only be used in patterns.", "wildcard-outside-pattern")
+        b._diag(
+            node.start,
+            node.end,
+            Severity.ERROR,
+            "`_` can only be used in patterns.",
+            "wildcard-outside-pattern",
+        )
 
 
-def _h_var_ref(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+def _h_var_ref(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
     tok = _ident_token(node)
     if tok is None:
         return
@@ -544,14 +592,19 @@ def _h_var_ref(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool,
     look_env = pat.base if pat is not None else env
     if pat is None:
         b._diag(
-            node.start, node.end, Severity.ERROR,
-            f"`{'=*' if star else '='}{tok.text}` can only be used in patterns.", "var-ref-outside-pattern",
+            node.start,
+            node.end,
+            Severity.ERROR,
+            f"`{'=*' if star else '='}{tok.text}` can only be used in patterns.",
+            "var-ref-outside-pattern",
         )
     sid = look_env.lookup(tok.text)
     if sid is None:
         b.m.references.append(Reference(tok.start, tok.end, tok.text, None, Role.READ, want, True))
         b._diag(
-            tok.start, tok.end, Severity.ERROR,
+            tok.start,
+            tok.end,
+            Severity.ERROR,
             f"Variable reference `{'=*' if star else '='}{tok.text}` is unbound: no variable `{tok.text}` is in scope.",
             "unbound-variable",
         )
@@ -562,7 +615,9 @@ def _h_var_ref(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool,
     b._sort_check(tok, sym, want, var_ref=True)
 
 
-def _h_remainder(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+def _h_remainder(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
     tok = _ident_token(node)
     if tok is None:
         return
@@ -587,17 +642,26 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         uri_tok = next((t for t in d.children if isinstance(t, Token) and t.kind == K.URI), None)
         uri = uri_tok.text[1:-1] if uri_tok is not None and len(uri_tok.text) >= 2 else None
         sym = b._declare(
-            tok.start, tok.end, tok.text, Sort.NAME,
+            tok.start,
+            tok.end,
+            tok.text,
+            Sort.NAME,
             SymbolKind.NEW_URI if uri is not None else SymbolKind.NEW,
-            sc, (d.start, d.end), uri=uri, doc=doc if i == 0 or len(decls) == 1 else None,
+            sc,
+            (d.start, d.end),
+            uri=uri,
+            doc=doc if i == 0 or len(decls) == 1 else None,
         )
         if doc is not None and len(decls) > 1:
             sym.doc = doc
         if tok.text in names:
             p = b.m.symbols[names[tok.text]]
             b._diag(
-                tok.start, tok.end, Severity.ERROR,
-                f"`{tok.text}` is declared twice in this `new`.", "duplicate-binder",
+                tok.start,
+                tok.end,
+                Severity.ERROR,
+                f"`{tok.text}` is declared twice in this `new`.",
+                "duplicate-binder",
                 (Related(p.start, p.end, "first declaration"),),
             )
             b.m.symbols[names[tok.text]].used = True  # avoid a second, misleading warning
@@ -607,7 +671,9 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         names[tok.text] = sym.id
         if uri is not None and uri_tok is not None and not is_known(uri):
             b._diag(
-                uri_tok.start, uri_tok.end, Severity.WARNING,
+                uri_tok.start,
+                uri_tok.end,
+                Severity.WARNING,
                 f"Unknown system channel `{uri}`: no Rholang node provides it (see the list of system URIs).",
                 "unknown-system-uri",
             )
@@ -616,7 +682,9 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         push((c, new_env, pat, neg))
 
 
-def _h_contract(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+def _h_contract(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
     nodes = _nodes(node)
     name_node = next((c for c in nodes if c.kind == K.NAME), None)
     formals_node = next((c for c in nodes if c.kind == K.NAME_PATTERNS), None)
@@ -652,7 +720,10 @@ def _h_contract(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool
     sc = b._scope(ScopeKind.CONTRACT, node, env, display or "contract")
     sc.sel_start, sc.sel_end = ns, ne
     p = PatState(
-        base=env, scope=sc.id, kind=SymbolKind.CONTRACT_FORMAL, receive=True,
+        base=env,
+        scope=sc.id,
+        kind=SymbolKind.CONTRACT_FORMAL,
+        receive=True,
         depth=(pat.depth + 1) if pat is not None else 0,
         decl_start=formals_node.start if formals_node else node.start,
         decl_end=formals_node.end if formals_node else node.start,
@@ -668,18 +739,37 @@ def _h_contract(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool
                 inner = [c for c in f.children if isinstance(c, Node)]
                 if inner and inner[0].kind == K.QUOTE:
                     inner = [c for c in inner[0].children if isinstance(c, Node)]
-                if f.children and isinstance(f.children[0], Token) and f.children[0].kind == K.AT and inner:
+                if (
+                    f.children
+                    and isinstance(f.children[0], Token)
+                    and f.children[0].kind == K.AT
+                    and inner
+                ):
                     lit = literal_text(inner[0])
-                elif inner and f.children and isinstance(f.children[0], Node) and f.children[0].kind == K.QUOTE:
+                elif (
+                    inner
+                    and f.children
+                    and isinstance(f.children[0], Node)
+                    and f.children[0].kind == K.QUOTE
+                ):
                     lit = literal_text(inner[0])
                 formals.append(Formal(b.text[f.start : f.end], lit))
         b._pattern([formals_node], env, p, name_pattern=True)
     sig = "contract " + (b.text[name_node.start : name_node.end] if name_node else "?")
     sig += "(" + ", ".join([f.text for f in formals] + ([remainder] if remainder else [])) + ")"
     info = ContractInfo(
-        name=display, name_start=ns, name_end=ne, start=node.start, end=node.end,
-        formals=tuple(formals), remainder=remainder, signature=sig, symbol=symbol,
-        global_key=global_key, free_name=free, doc=b._doc_for(node),
+        name=display,
+        name_start=ns,
+        name_end=ne,
+        start=node.start,
+        end=node.end,
+        formals=tuple(formals),
+        remainder=remainder,
+        signature=sig,
+        symbol=symbol,
+        global_key=global_key,
+        free_name=free,
+        doc=b._doc_for(node),
     )
     b.m.contracts.append(info)
     if symbol is not None:
@@ -709,7 +799,13 @@ def _binds_of(node: Node) -> list[Node]:
 
 
 def _do_binds(
-    b: Binder, binds: list[Node], env: Env, pat: PatState | None, neg: bool, p: PatState, check_join: bool
+    b: Binder,
+    binds: list[Node],
+    env: Env,
+    pat: PatState | None,
+    neg: bool,
+    p: PatState,
+    check_join: bool,
 ) -> None:
     """Sources in ``env`` (before the receipt), patterns into ``p``."""
     seen: dict[tuple[str, int | str], Node] = {}
@@ -736,10 +832,16 @@ def _do_binds(
                 if check_join and key is not None and arrow is not None:
                     if key in seen:
                         b._diag(
-                            chan.start, chan.end, Severity.ERROR,
+                            chan.start,
+                            chan.end,
+                            Severity.ERROR,
                             "A join cannot receive twice on the same channel; use `;` for sequential receives.",
                             "join-same-channel",
-                            (Related(seen[key].start, seen[key].end, "first receive on this channel"),),
+                            (
+                                Related(
+                                    seen[key].start, seen[key].end, "first receive on this channel"
+                                ),
+                            ),
                         )
                     else:
                         seen[key] = chan
@@ -757,8 +859,13 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         sc.sel_start, sc.sel_end = kw.start, kw.end
         sc.start, sc.end = node.start, node.end
         p = PatState(
-            base=cur, scope=sc.id, kind=SymbolKind.RECEIVE, receive=True,
-            depth=(pat.depth + 1) if pat is not None else 0, decl_start=r.start, decl_end=r.end,
+            base=cur,
+            scope=sc.id,
+            kind=SymbolKind.RECEIVE,
+            receive=True,
+            depth=(pat.depth + 1) if pat is not None else 0,
+            decl_start=r.start,
+            decl_end=r.end,
         )
         binds = _binds_of(r)
         if not binds:  # tolerate receipts without BIND wrappers
@@ -776,8 +883,13 @@ def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, 
     for br in (c for c in _nodes(node) if c.kind == K.BRANCH):
         sc = b._scope(ScopeKind.SELECT, br, env, "select")
         p = PatState(
-            base=env, scope=sc.id, kind=SymbolKind.SELECT, receive=True,
-            depth=(pat.depth + 1) if pat is not None else 0, decl_start=br.start, decl_end=br.start,
+            base=env,
+            scope=sc.id,
+            kind=SymbolKind.SELECT,
+            receive=True,
+            depth=(pat.depth + 1) if pat is not None else 0,
+            decl_start=br.start,
+            decl_end=br.start,
         )
         binds = _binds_of(br)
         _do_binds(b, binds, env, pat, neg, p, check_join=len(binds) > 1)
@@ -809,9 +921,13 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
                     rest.append(el)
         sc = b._scope(ScopeKind.MATCH_CASE, c, env, "case")
         p = PatState(
-            base=env, scope=sc.id, kind=SymbolKind.MATCH_CASE, match_case=True,
+            base=env,
+            scope=sc.id,
+            kind=SymbolKind.MATCH_CASE,
+            match_case=True,
             depth=(pat.depth + 1) if pat is not None else 0,
-            decl_start=pattern.start if pattern else c.start, decl_end=pattern.end if pattern else c.start,
+            decl_start=pattern.start if pattern else c.start,
+            decl_end=pattern.end if pattern else c.start,
         )
         if pattern is not None:
             b._pattern([pattern], env, p, name_pattern=False)
@@ -820,14 +936,18 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             push((r, cenv, pat, neg))
 
 
-def _h_matches(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+def _h_matches(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
     nodes = _nodes(node)
     if not nodes:
         return
     push((nodes[0], env, pat, neg))
     if len(nodes) > 1:
         sc = b._scope(ScopeKind.PATTERN, nodes[1], env, None)
-        p = PatState(base=env, scope=sc.id, kind=SymbolKind.PATTERN, depth=(pat.depth + 1) if pat else 0)
+        p = PatState(
+            base=env, scope=sc.id, kind=SymbolKind.PATTERN, depth=(pat.depth + 1) if pat else 0
+        )
         p.match_case = True
         b._pattern(nodes[1:], env, p, name_pattern=False)
 
@@ -840,11 +960,26 @@ def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
     sc = b._scope(ScopeKind.LET, node, env, "let")
     sc.sel_start, sc.sel_end = kw.start, kw.end
     cur = env
-    shared = PatState(base=env, scope=sc.id, kind=SymbolKind.LET, depth=(pat.depth + 1) if pat else 0,
-                      decl_start=node.start, decl_end=node.start)
+    shared = PatState(
+        base=env,
+        scope=sc.id,
+        kind=SymbolKind.LET,
+        depth=(pat.depth + 1) if pat else 0,
+        decl_start=node.start,
+        decl_end=node.start,
+    )
     for d in decls:
-        p = shared if concurrent else PatState(
-            base=cur, scope=sc.id, kind=SymbolKind.LET, depth=shared.depth, decl_start=d.start, decl_end=d.end
+        p = (
+            shared
+            if concurrent
+            else PatState(
+                base=cur,
+                scope=sc.id,
+                kind=SymbolKind.LET,
+                depth=shared.depth,
+                decl_start=d.start,
+                decl_end=d.end,
+            )
         )
         p.decl_start, p.decl_end = d.start, d.end
         value_env = env if concurrent else cur
@@ -895,17 +1030,30 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
         push((c, env, pat, neg))
 
 
-def _h_connective(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    op = next((t for t in node.children if isinstance(t, Token) and t.kind in (K.CONJ, K.DISJ, K.TILDE)), None)
+def _h_connective(
+    b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
+) -> None:
+    op = next(
+        (t for t in node.children if isinstance(t, Token) and t.kind in (K.CONJ, K.DISJ, K.TILDE)),
+        None,
+    )
     inner_neg = neg
     if op is not None:
         if pat is None:
-            b._diag(op.start, op.end, Severity.ERROR, "Logical connectives are only allowed in patterns.", "connective-outside-pattern")
+            b._diag(
+                op.start,
+                op.end,
+                Severity.ERROR,
+                "Logical connectives are only allowed in patterns.",
+                "connective-outside-pattern",
+            )
         elif op.kind in (K.DISJ, K.TILDE):
             inner_neg = True
             if pat.receive and _quote_depth(node) <= 1:
                 b._diag(
-                    op.start, op.end, Severity.ERROR,
+                    op.start,
+                    op.end,
+                    Severity.ERROR,
                     "Only `/\\` may be used in receive patterns; move the test into a `match`.",
                     "receive-pattern-connective",
                 )
@@ -932,20 +1080,39 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             b._walk(c, env, pat, neg)
         elif c.kind == K.AGENT_DECL:
             sc = b._scope(ScopeKind.AGENT, c, env, "agent")
-            p = PatState(base=env, scope=sc.id, kind=SymbolKind.AGENT, receive=True,
-                         depth=(pat.depth + 1) if pat else 0, decl_start=c.start, decl_end=c.start)
+            p = PatState(
+                base=env,
+                scope=sc.id,
+                kind=SymbolKind.AGENT,
+                receive=True,
+                depth=(pat.depth + 1) if pat else 0,
+                decl_start=c.start,
+                decl_end=c.start,
+            )
             names: dict[str, int] = {}
             is_ctor = any(isinstance(t, Token) and t.kind == K.KW_CONSTRUCTOR for t in c.children)
             implicits = ("this", "private") if is_ctor else ("this", "private", "return")
             for implicit in implicits:
-                sym = Symbol(len(b.m.symbols), implicit, Sort.NAME, SymbolKind.AGENT, c.start, c.start,
-                             sc.id, c.start, c.start, used=True)
+                sym = Symbol(
+                    len(b.m.symbols),
+                    implicit,
+                    Sort.NAME,
+                    SymbolKind.AGENT,
+                    c.start,
+                    c.start,
+                    sc.id,
+                    c.start,
+                    c.start,
+                    used=True,
+                )
                 b.m.symbols.append(sym)
                 sc.symbols.append(sym.id)
                 names[implicit] = sym.id
             penv = b._new_env(names, env, sc)
             p.base = penv
-            b._pattern([x for x in _nodes(c) if x.kind == K.NAME_PATTERNS], penv, p, name_pattern=True)
+            b._pattern(
+                [x for x in _nodes(c) if x.kind == K.NAME_PATTERNS], penv, p, name_pattern=True
+            )
             denv = b._bind_env(penv, p, sc)
             for x in reversed(_nodes(c)):
                 if x.kind != K.NAME_PATTERNS:

@@ -59,7 +59,11 @@ def _cross_file(model: SemanticModel, uri: str, index: GlobalLookup) -> list[Dia
     unbound_ranges = {(d.start, d.end) for d in model.diagnostics if d.code in _UNBOUND_CODES}
     cache: dict[str, list[tuple[str, PlainContract]]] = {}
     for ref in model.references:
-        if ref.symbol is not None or ref.position != Sort.NAME or (ref.start, ref.end) not in unbound_ranges:
+        if (
+            ref.symbol is not None
+            or ref.position != Sort.NAME
+            or (ref.start, ref.end) not in unbound_ranges
+        ):
             continue
         others = cache.get(ref.name)
         if others is None:
@@ -78,7 +82,7 @@ def _cross_file(model: SemanticModel, uri: str, index: GlobalLookup) -> list[Dia
                 Severity.HINT,
                 f"Another file defines a contract `{ref.name}`, but plain names are not shared between "
                 f"files (each file is deployed on its own). Use a quoted name such as "
-                f"`@\"{ref.name}\"` in both files.",
+                f'`@"{ref.name}"` in both files.',
                 "cross-file-contract-hint",
                 SOURCE,
                 related,
@@ -105,7 +109,9 @@ def _global_arity(model: SemanticModel, uri: str, index: GlobalLookup | None) ->
         arities = sorted({c.arity for _, c in defs} | {c.arity for c in local})
         related = tuple(
             Related(c.name_start, c.name_end, f"contract {c.key}/{c.arity}", u) for u, c in defs[:5]
-        ) + tuple(Related(c.name_start, c.name_end, f"contract {c.name}/{c.arity}") for c in local[:5])
+        ) + tuple(
+            Related(c.name_start, c.name_end, f"contract {c.name}/{c.arity}") for c in local[:5]
+        )
         out.append(
             Diagnostic(
                 s.start,

@@ -75,7 +75,9 @@ class Symbol:
     used: bool = False
 
     def __repr__(self) -> str:
-        return f"Symbol({self.name!r}, {self.sort.value}, {self.kind.value}, {self.start}:{self.end})"
+        return (
+            f"Symbol({self.name!r}, {self.sort.value}, {self.kind.value}, {self.start}:{self.end})"
+        )
 
 
 @dataclass(slots=True, eq=False)

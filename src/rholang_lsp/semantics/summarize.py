@@ -19,7 +19,9 @@ from rholang_lsp.semantics.summary import (
 _OUTER_SCOPES = {ScopeKind.FILE, ScopeKind.NEW}
 
 
-def build_summary(uri: str, text: str, model: SemanticModel, *, version: int | None = None) -> FileSummary:
+def build_summary(
+    uri: str, text: str, model: SemanticModel, *, version: int | None = None
+) -> FileSummary:
     contracts: list[GlobalContract] = []
     plain: list[PlainContract] = []
     symbols: list[SymbolEntry] = []
@@ -43,8 +45,9 @@ def build_summary(uri: str, text: str, model: SemanticModel, *, version: int | N
             plain.append(PlainContract(c.name, c.name_start, c.name_end, c.arity))
         display = text[c.name_start : c.name_end] if c.global_key is not None else c.name
         symbols.append(SymbolEntry(display, SK_FUNCTION, c.name_start, c.name_end, None))
+    implemented = {c.symbol for c in model.contracts if c.symbol is not None}
     for sym in model.symbols:
-        if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI):
+        if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI) and sym.id not in implemented:
             if all(sc.kind in _OUTER_SCOPES for sc in model.scope_chain(sym.scope)):
                 symbols.append(SymbolEntry(sym.name, SK_VARIABLE, sym.start, sym.end, None))
     refs = tuple(GlobalRef(k, s, e, d) for k, s, e, d in model.global_refs)

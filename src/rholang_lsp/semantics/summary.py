@@ -70,7 +70,9 @@ class CompactLineMap:
                 return line, len(part.encode("utf-8", "surrogatepass"))
         return line, offset - start
 
-    def range(self, start: int, end: int, encoding: str = "utf-16") -> tuple[tuple[int, int], tuple[int, int]]:
+    def range(
+        self, start: int, end: int, encoding: str = "utf-16"
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
         return self.position(start, encoding), self.position(end, encoding)
 
 

@@ -230,10 +230,12 @@ class Parser:
         self.depth = 0
         self.max_depth = 0
         self.too_deep_reported = False
+        #: start of a token/comment left unterminated at EOF (errors after it are noise)
+        self.mute_from = len(text) + 1
 
     # ---- diagnostics ------------------------------------------------------------
     def error(self, start: int, end: int, msg: str, code: str = "syntax") -> None:
-        if start == self.last_err:
+        if start == self.last_err or start >= self.mute_from:
             return  # one cause, one diagnostic
         self.last_err = start
         self.diags.append(Diagnostic(start, end, E, msg, code, SOURCE))
@@ -578,14 +580,7 @@ class Parser:
             name = self.parse_name()
             if self.kinds[self.pos] in SEND_OPS:
                 return self.parse_send_rest(name)
-            self.error(
-                name.start,
-                name.end,
-                "A quoted name `@…` is not a process: send on it "
-                "(`@x!(…)`) or use `*`/the process itself.",
-                "name-as-process",
-            )
-            return Node(K.ERROR, [name])
+            return self._name_as_process(name)
         expr = self.parse_expr(4)
         if self.kinds[self.pos] in SEND_OPS and expr.kind is K.ERROR and expr.children:
             return self.parse_send_rest(Node(K.NAME, [expr]))  # e.g. a template placeholder
@@ -599,6 +594,22 @@ class Parser:
             )
             return self.parse_send_rest(Node(K.NAME, [Node(K.ERROR, [expr])]))
         return expr
+
+    def _name_as_process(self, name: Node) -> Node:
+        quote = name.children[0]
+        shown = "…"
+        if isinstance(quote, Node) and len(quote.children) > 1:
+            inner = quote.children[1]
+            if isinstance(inner, Node) and inner.kind is K.VAR:
+                shown = inner.children[0].text if isinstance(inner.children[0], Token) else "…"
+        self.error(
+            name.start,
+            name.end,
+            f"Arguments are processes: send `*{shown}` (or "
+            f"`{shown}` if it is a process variable), not the name `@{shown}`.",
+            "name-as-process",
+        )
+        return Node(K.ERROR, [name])
 
     def _ident_special(self, k2: SyntaxKind) -> Node | None:
         tok = self.cur()
@@ -1601,20 +1612,7 @@ class Parser:
             name = self.parse_name()
             if self.kinds[self.pos] in SEND_OPS:
                 return self.parse_send_rest(name)
-            quote = name.children[0]
-            shown = (
-                quote.children[1].text
-                if isinstance(quote, Node) and len(quote.children) > 1
-                else "…"
-            )
-            self.error(
-                name.start,
-                name.end,
-                f"Arguments are processes: send `*{shown}` (or "
-                f"`{shown}` if it is a process variable), not the name `@{shown}`.",
-                "name-as-process",
-            )
-            return Node(K.ERROR, [name])
+            return self._name_as_process(name)
         if k is ERROR_TOKEN:
             # already reported by the lexer; swallow a template placeholder like $$x$$ / $x
             items: list[Node | Token] = []

@@ -55,6 +55,9 @@ def parse(text: str, *, target: str = "f1r3fly") -> ParseResult:
         raise ValueError(f"unknown target {target!r} (expected 'rnode' or 'f1r3fly')")
     lexed = lex(text, target)
     parser = Parser(text, lexed.tokens, target)
+    for d in lexed.diagnostics:
+        if d.code.startswith("unterminated-"):
+            parser.mute_from = d.start
     tree = parser.parse_file()
     diags = lexed.diagnostics + parser.diags
     diags.sort(key=_sort_key)

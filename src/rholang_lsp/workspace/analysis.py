@@ -32,7 +32,9 @@ class DocumentAnalysis:
         return self.summary.lines
 
 
-def analyze(uri: str, text: str, version: int | None = None, *, target: str = "f1r3fly") -> DocumentAnalysis:
+def analyze(
+    uri: str, text: str, version: int | None = None, *, target: str = "f1r3fly"
+) -> DocumentAnalysis:
     """Parse and bind ``text``; never raises on bad input."""
     result = parse(text, target=target)
     model = bind(result)

@@ -51,7 +51,11 @@ class WorkspaceIndex:
     def update(self, uri: str, summary: FileSummary) -> None:
         with self._lock:
             old = self._files.get(uri)
-            if old is not None and old.content_hash == summary.content_hash and old.version == summary.version:
+            if (
+                old is not None
+                and old.content_hash == summary.content_hash
+                and old.version == summary.version
+            ):
                 return
             if old is not None:
                 self._unlink(uri, old)

@@ -128,5 +128,7 @@ class Snapshot:
         hits = self.index.search_symbols(query, limit=limit, exclude=open_uris)
         rows = [(e.name.lower(), s.uri, e) for s in self._open_summaries() for e in s.symbols]
         hits.extend(search_symbol_rows(rows, query, limit=limit))
-        hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
+        hits.sort(
+            key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start)
+        )
         return hits[:limit]

@@ -1,0 +1,324 @@
+"""Sessions <-> shared workspaces: attach, start indexing, watch files, refresh, detach.
+
+Each session holds a ``SessionIndexing`` (``session_indexing(session)``): the
+shared workspaces of its workspace folders (one ``SharedWorkspace`` per root,
+from the server's ``SharedBackend``), its progress reporters and its analysis
+cache. Hooks, called by the session / handlers:
+
+* ``on_initialize(session)``: acquire the workspaces of the folders (no I/O);
+* ``on_initialized(session)``: start indexing (if not yet), show progress,
+  register file watching (dynamic registration when the client supports it);
+* ``on_files_changed(session, changes)``: ``workspace/didChangeWatchedFiles``;
+* ``on_saved(session, uri)``: ``textDocument/didSave`` re-reads the file;
+* ``on_folders_changed(session)``: ``workspace/didChangeWorkspaceFolders``;
+* ``on_session_closed(session)``: release everything.
+
+When the shared index changes, every session attached to that root gets its
+open documents' diagnostics rescheduled (its own overlay still wins).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from rholang_lsp.server.progress import ProgressReporter
+from rholang_lsp.server.uris import uri_to_path
+from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.index import WorkspaceIndex
+from rholang_lsp.workspace.shared import BackendOptions, SharedBackend, SharedWorkspace
+from rholang_lsp.workspace.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from rholang_lsp.server.server import Server
+    from rholang_lsp.server.session import Session
+
+DATA_KEY: Final = "indexing"
+WATCH_REGISTRATION_ID: Final = "rholang-watch-files"
+WATCH_GLOB: Final = "**/*.rho"
+FILE_DELETED: Final = 3
+
+_log = logging.getLogger(__name__)
+
+
+def backend_options_from(server: Server) -> BackendOptions:
+    """Backend settings from ``ServerOptions`` (its ``backend`` field or ``extra`` keys)."""
+    opts = getattr(server.options, "backend", None)
+    if isinstance(opts, BackendOptions):
+        return opts
+    extra: dict[str, Any] = getattr(server.options, "extra", {}) or {}
+    out = BackendOptions()
+    if "index_workers" in extra and extra["index_workers"] is not None:
+        out.workers = int(extra["index_workers"])
+    if extra.get("no_index_cache"):
+        out.use_cache = False
+    if extra.get("index_cache_dir"):
+        out.cache_dir = Path(extra["index_cache_dir"])
+    if extra.get("idle_timeout") is not None:
+        out.idle_timeout = float(extra["idle_timeout"])
+    if extra.get("queue_timeout") is not None:
+        out.queue_timeout = float(extra["queue_timeout"])
+    if extra.get("max_queued") is not None:
+        out.max_queued = int(extra["max_queued"])
+    target = getattr(server.options, "diagnostics_target", None)
+    if isinstance(target, str):
+        out.target = target
+    return out
+
+
+def backend_of(server: Server) -> SharedBackend:
+    """The server's shared backend (created on first use)."""
+    backend = server.backend
+    if not isinstance(backend, SharedBackend):
+        backend = SharedBackend(
+            backend_options_from(server),
+            metrics=getattr(server, "metrics", None),
+            on_idle=server.stop,
+        )
+        server.backend = backend
+    return backend
+
+
+class SessionIndexing:
+    """One session's view of the shared workspaces."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.backend = backend_of(session.server)
+        self.workspaces: list[SharedWorkspace] = []
+        self.reporters: list[ProgressReporter] = []
+        self.analysis_cache = AnalysisCache()
+        self.initialized = False
+        self.watch_registered = False
+        self.closed = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ roots
+    def _roots(self) -> list[Path]:
+        roots = sorted({SharedBackend.normalize_root(r) for r in self.session.workspace_roots}, key=str)
+        # a folder inside another folder of the same session is covered by the outer one
+        out: list[Path] = []
+        for r in roots:
+            if not any(r.is_relative_to(o) for o in out):
+                out.append(r)
+        return out
+
+    def attach(self) -> None:
+        """Acquire the workspaces of the session's folders (release those no longer named)."""
+        if self.closed:
+            return
+        wanted = {str(r): r for r in self._roots()}
+        keep: list[SharedWorkspace] = []
+        for ws in self.workspaces:
+            if ws.key in wanted and not ws.closed:
+                keep.append(ws)
+            else:
+                self._detach_one(ws)
+        have = {ws.key for ws in keep}
+        for key, root in wanted.items():
+            if key in have:
+                continue
+            ws = self.backend.acquire(root, self)
+            ws.indexer.add_update_listener(self._on_index_updated)
+            keep.append(ws)
+            if self.initialized:
+                self._start(ws)
+        self.workspaces = keep
+
+    def _detach_one(self, ws: SharedWorkspace) -> None:
+        ws.indexer.remove_update_listener(self._on_index_updated)
+        for rep in [r for r in self.reporters if r.workspace is ws]:
+            rep.stop()
+            self.reporters.remove(rep)
+        self.backend.release(ws, self)
+
+    def _start(self, ws: SharedWorkspace) -> None:
+        ws.start_indexing()
+        label = Path(ws.key).name if len(self.workspaces) > 1 else None
+        rep = ProgressReporter(self.session, ws, label=label)
+        self.reporters.append(rep)
+        rep.start()
+        if not ws.state.is_settled:
+            self._spawn(self._refresh_when_settled(ws))
+
+    async def _refresh_when_settled(self, ws: SharedWorkspace) -> None:
+        await ws.wait_settled()
+        refresh_after_indexing(self)
+
+    def initialized_(self) -> None:
+        if self.initialized or self.closed:
+            return
+        self.initialized = True
+        for ws in self.workspaces:
+            self._start(ws)
+        self._spawn(self._register_watchers())
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        for ws in list(self.workspaces):
+            self._detach_one(ws)
+        self.workspaces = []
+        self.reporters = []
+
+    def _spawn(self, aw: Any) -> None:
+        task = asyncio.ensure_future(aw)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ watching
+    async def _register_watchers(self) -> None:
+        caps = self.session.client_capabilities.get("workspace")
+        watched = caps.get("didChangeWatchedFiles") if isinstance(caps, dict) else None
+        if not (isinstance(watched, dict) and watched.get("dynamicRegistration")):
+            return
+        params = {
+            "registrations": [
+                {
+                    "id": WATCH_REGISTRATION_ID,
+                    "method": "workspace/didChangeWatchedFiles",
+                    "registerOptions": {"watchers": [{"globPattern": WATCH_GLOB}]},
+                }
+            ]
+        }
+        try:
+            await self.session.request("client/registerCapability", params, timeout=10.0)
+            self.watch_registered = True
+        except Exception as e:
+            _log.info("%s: file watcher registration failed: %s", self.session.peer, e)
+
+    def files_changed(self, changes: Iterable[tuple[str, int]]) -> None:
+        """``(uri, FileChangeType)`` pairs; only files under the session's folders are read."""
+        by_ws: dict[str, tuple[SharedWorkspace, list[str]]] = {}
+        for uri, _kind in changes:
+            path = uri_to_path(uri)
+            if path is None:
+                continue
+            p = os.path.abspath(path)
+            for ws in self.workspaces:
+                if ws.indexer.owns(p):
+                    by_ws.setdefault(ws.key, (ws, []))[1].append(p)
+                    break
+        for ws, paths in by_ws.values():
+            ws.files_changed(paths)
+
+    # ------------------------------------------------------------------ index updates
+    def _on_index_updated(self, uris: frozenset[str]) -> None:
+        """The shared index changed: refresh diagnostics of this session's open documents."""
+        session = self.session
+        if self.closed or session.endpoint.closed or not session.documents:
+            return
+        if not all(ws.state.is_settled for ws in self.workspaces):
+            return  # initial indexing: refreshed once at the end (see below)
+        for uri in list(session.documents):
+            session.diagnostics.schedule(uri)
+
+    # ------------------------------------------------------------------ reading
+    def workspace_for(self, uri: str) -> SharedWorkspace | None:
+        path = uri_to_path(uri)
+        if path is None:
+            return self.workspaces[0] if self.workspaces else None
+        p = os.path.abspath(path)
+        for ws in self.workspaces:
+            if ws.indexer.owns(p):
+                return ws
+        return self.workspaces[0] if self.workspaces else None
+
+    def index(self, uri: str | None = None) -> WorkspaceIndex:
+        """The shared index for ``uri`` (the first folder's when None; empty when no folder)."""
+        ws = self.workspace_for(uri) if uri is not None else (self.workspaces[0] if self.workspaces else None)
+        if ws is None:
+            return _EMPTY
+        return ws.index
+
+    @property
+    def settled(self) -> bool:
+        return all(ws.state.is_settled for ws in self.workspaces)
+
+    def load(self, uri: str) -> str | None:
+        """Text of a closed file, read only if it lies under the session's workspace folders."""
+        path = uri_to_path(uri)
+        if path is None or not self.session.is_in_workspace(path):
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def snapshot(self, uri: str | None = None) -> Snapshot:
+        return Snapshot(
+            self.session.documents,
+            self.index(uri),
+            cache=self.analysis_cache,
+            loader=self.load,
+            target=self.backend.options.target,
+        )
+
+    def status(self) -> list[dict[str, Any]]:
+        return [
+            {"root": ws.root_uri, "files": len(ws.index), **ws.state.to_json()} for ws in self.workspaces
+        ]
+
+
+_EMPTY = WorkspaceIndex()
+
+
+def session_indexing(session: Session) -> SessionIndexing:
+    si = session.data.get(DATA_KEY)
+    if not isinstance(si, SessionIndexing):
+        si = SessionIndexing(session)
+        session.data[DATA_KEY] = si
+    return si
+
+
+def session_snapshot(session: Session, uri: str | None = None) -> Snapshot:
+    """A snapshot for a request of ``session``: its open documents over the shared index."""
+    return session_indexing(session).snapshot(uri)
+
+
+# ---------------------------------------------------------------------------- hooks
+
+
+def on_initialize(session: Session) -> None:
+    session_indexing(session).attach()
+
+
+def on_initialized(session: Session) -> None:
+    si = session_indexing(session)
+    if not si.workspaces:
+        si.attach()
+    si.initialized_()
+
+
+def on_folders_changed(session: Session) -> None:
+    session_indexing(session).attach()
+
+
+def on_files_changed(session: Session, changes: Iterable[tuple[str, int]]) -> None:
+    session_indexing(session).files_changed(changes)
+
+
+def on_saved(session: Session, uri: str) -> None:
+    session_indexing(session).files_changed([(uri, 2)])
+
+
+def on_session_closed(session: Session) -> None:
+    si = session.data.pop(DATA_KEY, None)
+    if isinstance(si, SessionIndexing):
+        si.close()
+
+
+def refresh_after_indexing(si: SessionIndexing) -> None:
+    """Reschedule the diagnostics of the session's open documents (after a run settles)."""
+    session = si.session
+    if si.closed or session.endpoint.closed:
+        return
+    for uri in list(session.documents):
+        session.diagnostics.schedule(uri)
