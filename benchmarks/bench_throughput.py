@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 
 from rholang_lsp.protocol.framing import encode_frame, read_frame
 
-SERVER = [sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--log-level", "warn"]
+SERVER = [sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--log-level", "info"]
 Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 

@@ -77,7 +77,9 @@ async def spawn_server() -> AsyncIterator[SpawnServer]:
 class MemoryTransport:
     """In-memory ``MessageTransport``: ``inbox`` feeds ``read_message``; sends go to ``peer_inbox``."""
 
-    def __init__(self, name: str, inbox: asyncio.Queue[bytes | None], peer_inbox: asyncio.Queue[bytes | None]) -> None:
+    def __init__(
+        self, name: str, inbox: asyncio.Queue[bytes | None], peer_inbox: asyncio.Queue[bytes | None]
+    ) -> None:
         self.name = name
         self.inbox = inbox
         self.peer_inbox = peer_inbox

@@ -15,19 +15,23 @@ LIB = ROOT + "/lib.rho"
 APP = ROOT + "/app.rho"
 
 # line 0 holds a non-BMP character before `foo`, so UTF-16 columns differ from code points
-FOO_TEXT = 'new foo in { /* 😀 */ foo!(1) |\n  contract foo(@x) = { Nil }\n}'
+FOO_TEXT = "new foo in { /* 😀 */ foo!(1) |\n  contract foo(@x) = { Nil }\n}"
 LIB_TEXT = '/// The greeter.\n/// @param who the person\ncontract @"greet"(@who) = { Nil }'
 APP_TEXT = 'new x in { @"greet"!("bob") | x!(1) }'
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--stdio"])
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--stdio"]
+    )
 )
 async def nav_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         t.InitializeParams(
             capabilities=t.ClientCapabilities(
-                general=t.GeneralClientCapabilities(position_encodings=[t.PositionEncodingKind.Utf16]),
+                general=t.GeneralClientCapabilities(
+                    position_encodings=[t.PositionEncodingKind.Utf16]
+                ),
                 workspace=t.WorkspaceClientCapabilities(
                     workspace_edit=t.WorkspaceEditClientCapabilities(document_changes=True)
                 ),
@@ -37,7 +41,11 @@ async def nav_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def
     )
     for uri, text in ((FOO, FOO_TEXT), (LIB, LIB_TEXT), (APP, APP_TEXT)):
         lsp_client.text_document_did_open(
-            t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=3, text=text))
+            t.DidOpenTextDocumentParams(
+                text_document=t.TextDocumentItem(
+                    uri=uri, language_id="rholang", version=3, text=text
+                )
+            )
         )
     yield
     await lsp_client.shutdown_session()
@@ -58,10 +66,14 @@ def doc(uri: str) -> t.TextDocumentIdentifier:
 async def test_definition_and_declaration_utf16(nav_client: LanguageClient) -> None:
     # `foo` in `foo!(1)`: code points 21-24, UTF-16 columns 22-25 (the emoji is two units)
     use = pos(0, 23)
-    defs = await nav_client.text_document_definition_async(t.DefinitionParams(text_document=doc(FOO), position=use))
+    defs = await nav_client.text_document_definition_async(
+        t.DefinitionParams(text_document=doc(FOO), position=use)
+    )
     assert isinstance(defs, list)
     assert [(d.uri, d.range) for d in defs] == [(FOO, rng(1, 11, 1, 14))]
-    decl = await nav_client.text_document_declaration_async(t.DeclarationParams(text_document=doc(FOO), position=use))
+    decl = await nav_client.text_document_declaration_async(
+        t.DeclarationParams(text_document=doc(FOO), position=use)
+    )
     assert isinstance(decl, list)
     assert [(d.uri, d.range) for d in decl] == [(FOO, rng(0, 4, 0, 7))]
 
@@ -69,7 +81,9 @@ async def test_definition_and_declaration_utf16(nav_client: LanguageClient) -> N
 async def test_references_and_highlight(nav_client: LanguageClient) -> None:
     refs = await nav_client.text_document_references_async(
         t.ReferenceParams(
-            text_document=doc(FOO), position=pos(0, 4), context=t.ReferenceContext(include_declaration=False)
+            text_document=doc(FOO),
+            position=pos(0, 4),
+            context=t.ReferenceContext(include_declaration=False),
         )
     )
     assert refs is not None
@@ -87,14 +101,22 @@ async def test_references_and_highlight(nav_client: LanguageClient) -> None:
 
 async def test_cross_file_quoted_name(nav_client: LanguageClient) -> None:
     at = pos(0, 14)  # inside "greet" in app.rho
-    defs = await nav_client.text_document_definition_async(t.DefinitionParams(text_document=doc(APP), position=at))
+    defs = await nav_client.text_document_definition_async(
+        t.DefinitionParams(text_document=doc(APP), position=at)
+    )
     assert isinstance(defs, list)
     assert [(d.uri, d.range) for d in defs] == [(LIB, rng(2, 11, 2, 16))]
     refs = await nav_client.text_document_references_async(
-        t.ReferenceParams(text_document=doc(LIB), position=pos(2, 12), context=t.ReferenceContext(include_declaration=True))
+        t.ReferenceParams(
+            text_document=doc(LIB),
+            position=pos(2, 12),
+            context=t.ReferenceContext(include_declaration=True),
+        )
     )
     assert refs is not None and {r.uri for r in refs} == {LIB, APP}
-    hov = await nav_client.text_document_hover_async(t.HoverParams(text_document=doc(APP), position=at))
+    hov = await nav_client.text_document_hover_async(
+        t.HoverParams(text_document=doc(APP), position=at)
+    )
     assert hov is not None and isinstance(hov.contents, t.MarkupContent)
     assert "The greeter." in hov.contents.value and "**who**" in hov.contents.value
     assert "declared in lib.rho" in hov.contents.value
@@ -126,7 +148,9 @@ async def test_rename_rejects_keywords(nav_client: LanguageClient) -> None:
 
 
 async def test_symbols(nav_client: LanguageClient) -> None:
-    syms = await nav_client.text_document_document_symbol_async(t.DocumentSymbolParams(text_document=doc(FOO)))
+    syms = await nav_client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=doc(FOO))
+    )
     assert syms is not None
     (top,) = syms
     assert isinstance(top, t.DocumentSymbol) and top.name == "new"

@@ -37,7 +37,9 @@ async def test_two_tcp_clients_get_their_own_replies_and_exit_separately(spawn_s
     assert ra.pong.who == "a" and rb.pong.who == "b"
     uri = "file:///tmp/tcp.rho"
     a.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="rholang", version=3, text="Nil"))
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="rholang", version=3, text="Nil")
+        )
     )
     diag = await a.wait_for_notification("textDocument/publishDiagnostics")
     assert diag.uri == uri and diag.version == 3
@@ -79,7 +81,17 @@ async def test_unix_socket_replaces_stale_file_and_cleans_up(spawn_server) -> No
         for i, c in enumerate(clients):
             await c.request("initialize", {"capabilities": {}})
             c.notify("initialized", {})
-            c.notify("textDocument/didOpen", {"textDocument": {"uri": f"file:///u{i}.rho", "languageId": "rholang", "version": i, "text": "Nil"}})
+            c.notify(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": f"file:///u{i}.rho",
+                        "languageId": "rholang",
+                        "version": i,
+                        "text": "Nil",
+                    }
+                },
+            )
         for i, c in enumerate(clients):
             p = await c.wait_notification("textDocument/publishDiagnostics")
             assert p["uri"] == f"file:///u{i}.rho" and p["version"] == i
@@ -92,7 +104,15 @@ async def test_unix_socket_replaces_stale_file_and_cleans_up(spawn_server) -> No
         assert not os.path.exists(path)
 
 
-@pytest.mark.parametrize("args", [["--socket"], ["--websocket"], ["--socket", "--pipe", "x", "--port", "1"], ["--log-level", "loud"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--socket"],
+        ["--websocket"],
+        ["--socket", "--pipe", "x", "--port", "1"],
+        ["--log-level", "loud"],
+    ],
+)
 async def test_usage_errors_exit_2(args: list[str]) -> None:
     import sys
 

@@ -14,14 +14,23 @@ URI = "file:///tmp/e2e/a.rho"
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--stdio", "--test-handlers"]
+        server_command=[
+            sys.executable,
+            "-m",
+            "rholang_lsp.cli.main",
+            "serve",
+            "--stdio",
+            "--test-handlers",
+        ]
     )
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
-                general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
+                general=types.GeneralClientCapabilities(
+                    position_encodings=[types.PositionEncodingKind.Utf16]
+                )
             ),
             workspace_folders=[types.WorkspaceFolder(uri="file:///tmp/e2e", name="e2e")],
         )
@@ -38,7 +47,9 @@ async def test_initialize_result_and_ping(client: LanguageClient) -> None:
 async def test_diagnostics_published_on_open_and_cleared_on_close(client: LanguageClient) -> None:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=URI, language_id="rholang", version=7, text="new x in { x!(1) }")
+            text_document=types.TextDocumentItem(
+                uri=URI, language_id="rholang", version=7, text="new x in { x!(1) }"
+            )
         )
     )
     params = await client.wait_for_notification("textDocument/publishDiagnostics")
@@ -49,14 +60,17 @@ async def test_diagnostics_published_on_open_and_cleared_on_close(client: Langua
             text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=8),
             content_changes=[
                 types.TextDocumentContentChangePartial(
-                    range=types.Range(start=types.Position(0, 0), end=types.Position(0, 3)), text="new"
+                    range=types.Range(start=types.Position(0, 0), end=types.Position(0, 3)),
+                    text="new",
                 )
             ],
         )
     )
     params = await client.wait_for_notification("textDocument/publishDiagnostics")
     assert params.uri == URI and params.version == 8
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
     params = await client.wait_for_notification("textDocument/publishDiagnostics")
     assert params.uri == URI and len(params.diagnostics) == 0 and params.version is None
 

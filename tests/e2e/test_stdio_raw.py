@@ -12,7 +12,15 @@ from rholang_lsp.protocol.client import JsonRpcClient
 from rholang_lsp.protocol.messages import ResponseError
 from rholang_lsp.transports.stream import StreamTransport
 
-CMD = [sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--test-handlers", "--log-level", "warn"]
+CMD = [
+    sys.executable,
+    "-m",
+    "rholang_lsp.cli.main",
+    "serve",
+    "--test-handlers",
+    "--log-level",
+    "warn",
+]
 
 
 class Proc:
@@ -23,7 +31,9 @@ class Proc:
 
 @pytest.fixture
 async def stdio() -> AsyncIterator[Proc]:
-    proc = await asyncio.create_subprocess_exec(*CMD, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(
+        *CMD, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stdin is not None
     client = JsonRpcClient(StreamTransport(proc.stdout, proc.stdin, peer="server"))
     yield Proc(proc, client)
@@ -44,7 +54,9 @@ async def test_cancellation_returns_32800(stdio: Proc) -> None:
     c = stdio.client
     await c.request("initialize", {"capabilities": {}})
     rid, fut = c.endpoint.send_request("rholang/_test/sleep", {"seconds": 30})
-    assert (await c.request("rholang/ping"))["pong"] is None  # the sleep is running, others answered
+    assert (await c.request("rholang/ping"))[
+        "pong"
+    ] is None  # the sleep is running, others answered
     c.notify("$/cancelRequest", {"id": rid})
     with pytest.raises(ResponseError) as e:
         await asyncio.wait_for(fut, 5)
@@ -73,9 +85,15 @@ async def test_sigterm_graceful(stdio: Proc) -> None:
 
 
 async def test_client_process_gone_exits() -> None:
-    sleeper = await asyncio.create_subprocess_exec(sys.executable, "-c", "import sys; sys.stdin.read()", stdin=asyncio.subprocess.PIPE)
+    sleeper = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import sys; sys.stdin.read()", stdin=asyncio.subprocess.PIPE
+    )
     proc = await asyncio.create_subprocess_exec(
-        *CMD, "--client-process-id", str(sleeper.pid), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        *CMD,
+        "--client-process-id",
+        str(sleeper.pid),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None and proc.stdin is not None
     client = JsonRpcClient(StreamTransport(proc.stdout, proc.stdin, peer="server"))

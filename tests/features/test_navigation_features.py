@@ -289,3 +289,24 @@ def test_requests_on_broken_files_answer_for_parsed_parts() -> None:
     assert definition(w.snap, *w.at("x1")) == [w.loc("x0")]
     assert references(w.snap, *w.at("x0")) == [w.loc("x0"), w.loc("x1")]
     assert document_symbols(w.snap, "file:///ws/b.rho")
+
+
+def test_cursor_on_a_prefix_resolves_the_identifier() -> None:
+    w = World(
+        {"p.rho": "new out in { for (@«m0:message» <- out) { out!(«m1:message») | out!(*out) } }"}
+    )
+    uri, s = w.at("m0")
+    assert definition(w.snap, uri, s - 1) == [w.loc("m0")]  # on the `@`
+    text = w.texts[uri]
+    star = text.index("*out")
+    (loc,) = declaration(w.snap, uri, star)
+    assert text[loc.start : loc.end] == "out" and loc.start == text.index("out")
+
+
+def test_sync_send_overloads_use_method_sugar() -> None:
+    text = (
+        'new obj in { contract «g:obj»(@"get", ret) = { Nil } | contract «s:obj»(@"set", @v, ret) = { Nil } |\n'
+        "  obj!get(). | «c:obj»!set(1). }"
+    )
+    w = World({"s.rho": text})
+    assert definition(w.snap, *w.at("c")) == [w.loc("s")]

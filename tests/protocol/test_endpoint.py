@@ -31,7 +31,7 @@ class Dispatcher:
         if method == "boom":
             raise ValueError("kaboom")
         if method == "sleep":
-            return self._sleep(p)
+            return self._sleep(float(p or 0))
         if method == "fail":
             raise ResponseError(-32099, "custom")
         raise ResponseError(METHOD_NOT_FOUND, f"no {method}")
@@ -141,9 +141,16 @@ async def test_cancel_request_answers_32800(h: Harness) -> None:
 
 
 async def test_cancel_before_start(h: Harness) -> None:
-    h.send([{"jsonrpc": "2.0", "id": 4, "method": "sleep", "params": 30}, {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 4}}])
+    h.send(
+        [
+            {"jsonrpc": "2.0", "id": 4, "method": "sleep", "params": 30},
+            {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 4}},
+        ]
+    )
     reply = await h.recv()
-    assert reply == [{"jsonrpc": "2.0", "id": 4, "error": {"code": -32800, "message": "request cancelled"}}]
+    assert reply == [
+        {"jsonrpc": "2.0", "id": 4, "error": {"code": -32800, "message": "request cancelled"}}
+    ]
 
 
 async def test_outgoing_request_result_error_and_timeout(h: Harness) -> None:
@@ -170,17 +177,30 @@ async def test_outgoing_request_result_error_and_timeout(h: Harness) -> None:
 async def test_notify_and_unknown_response(h: Harness) -> None:
     h.send({"jsonrpc": "2.0", "id": 12345, "result": None})  # unknown id: logged, ignored
     h.endpoint.notify("window/logMessage", {"type": 3, "message": "hi"})
-    assert await h.recv() == {"jsonrpc": "2.0", "method": "window/logMessage", "params": {"type": 3, "message": "hi"}}
+    assert await h.recv() == {
+        "jsonrpc": "2.0",
+        "method": "window/logMessage",
+        "params": {"type": 3, "message": "hi"},
+    }
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["id", "method", "params", "jsonrpc", "result", "error", "x"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "method", "params", "jsonrpc", "result", "error", "x"]),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=12,
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=st.one_of(json_values.map(lambda v: json.dumps(v).encode()), st.binary(max_size=64)))
 async def test_random_input_never_crashes(memory_pair: Callable[[], Any], body: bytes) -> None:
     client, server = memory_pair()

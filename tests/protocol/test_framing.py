@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from rholang_lsp.protocol.framing import encode_frame, parse_content_length, read_frame
 
 
-async def _read_all(chunks: list[bytes], *, max_body: int = 1 << 20, limit: int = 64 * 1024) -> list[bytes]:
+async def _read_all(
+    chunks: list[bytes], *, max_body: int = 1 << 20, limit: int = 64 * 1024
+) -> list[bytes]:
     reader = asyncio.StreamReader(limit=limit)
     for c in chunks:
         reader.feed_data(c)
@@ -26,7 +28,10 @@ def test_encode_frame() -> None:
 
 async def test_split_headers_and_body_byte_by_byte() -> None:
     data = encode_frame(b'{"x":"\xc3\xa9"}') + encode_frame(b"[]")
-    assert await _read_all([data[i : i + 1] for i in range(len(data))]) == [b'{"x":"\xc3\xa9"}', b"[]"]
+    assert await _read_all([data[i : i + 1] for i in range(len(data))]) == [
+        b'{"x":"\xc3\xa9"}',
+        b"[]",
+    ]
 
 
 async def test_coalesced_messages_and_content_type() -> None:
@@ -37,7 +42,10 @@ async def test_coalesced_messages_and_content_type() -> None:
     assert await _read_all([data]) == [b"{}", b"[1]"]
 
 
-@pytest.mark.parametrize("header", [b"Content-Type: x\r\n\r\n", b"Content-Length: abc\r\n\r\n", b"Content-Length: -5\r\n\r\n"])
+@pytest.mark.parametrize(
+    "header",
+    [b"Content-Type: x\r\n\r\n", b"Content-Length: abc\r\n\r\n", b"Content-Length: -5\r\n\r\n"],
+)
 async def test_bad_header_block_is_skipped(header: bytes) -> None:
     assert await _read_all([header + encode_frame(b"{}")]) == [b"{}"]
 
@@ -47,7 +55,12 @@ async def test_garbage_before_header_resyncs() -> None:
 
 
 async def test_oversized_length_ends_stream() -> None:
-    assert await _read_all([b"Content-Length: 999999999\r\n\r\n{}", encode_frame(b"{}")], max_body=1000) == []
+    assert (
+        await _read_all(
+            [b"Content-Length: 999999999\r\n\r\n{}", encode_frame(b"{}")], max_body=1000
+        )
+        == []
+    )
 
 
 async def test_peer_hangs_up_mid_message() -> None:

@@ -15,7 +15,10 @@ def test_line_breaks_crlf_cr_lf() -> None:
     assert idx.line_count == 5
     assert [idx.line_start(i) for i in range(5)] == [0, 5, 8, 10, 11]
     assert idx.position(TEXT.index("z")) == (2, 0)
-    assert idx.position(4) == (0, 4)  # offset of "\r" = end of line 0 content (utf-16: a=1, 😀=2, b=1)
+    assert idx.position(4) == (
+        0,
+        4,
+    )  # offset of "\r" = end of line 0 content (utf-16: a=1, 😀=2, b=1)
     assert idx.position(5) == (1, 0)
 
 
@@ -44,7 +47,10 @@ def test_clamping() -> None:
     assert LineIndex("").position(3) == (0, 0)
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab\r\né😀𝄞 \t")), max_size=60), st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab\r\né😀𝄞 \t")), max_size=60),
+    st.sampled_from(["utf-8", "utf-16", "utf-32"]),
+)
 def test_round_trip(text: str, enc: str) -> None:
     idx = LineIndex(text)
     for off in range(len(text) + 1):
@@ -56,13 +62,20 @@ def test_round_trip(text: str, enc: str) -> None:
         else:
             assert back == off
         prefix = text[idx.line_start(line) : off]
-        expected = {"utf-8": len(prefix.encode()), "utf-16": len(prefix.encode("utf-16-le")) // 2, "utf-32": len(prefix)}[enc]
+        expected = {
+            "utf-8": len(prefix.encode()),
+            "utf-16": len(prefix.encode("utf-16-le")) // 2,
+            "utf-32": len(prefix),
+        }[enc]
         if not (off > 0 and off < len(text) and text[off - 1] == "\r" and text[off] == "\n"):
             assert col == expected
 
 
 def _change(sl: int, sc: int, el: int, ec: int, text: str) -> dict[str, object]:
-    return {"range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}, "text": text}
+    return {
+        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
+        "text": text,
+    }
 
 
 def test_incremental_edits() -> None:

@@ -46,9 +46,9 @@ async def connect(memory_pair: Callable[[], Any]) -> AsyncIterator[Callable[...,
         client = JsonRpcClient(client_t, handlers={"workspace/configuration": lambda p: [{"x": 1}]})
         made.append((client, task))
         if init is not None:
-            client.result = await client.request("initialize", init)  # type: ignore[attr-defined]
+            client.result = await client.request("initialize", init)
             client.notify("initialized", {})
-        client.server = server  # type: ignore[attr-defined]
+        client.server = server
         return client
 
     yield make
@@ -83,7 +83,11 @@ async def test_capabilities_and_encoding_negotiation(connect: Callable[..., Any]
     c = await connect({"capabilities": {"general": {"positionEncodings": ["utf-32", "utf-16"]}}})
     caps = c.result["capabilities"]
     assert caps["positionEncoding"] == "utf-32"
-    assert caps["textDocumentSync"] == {"openClose": True, "change": 2, "save": {"includeText": False}}
+    assert caps["textDocumentSync"] == {
+        "openClose": True,
+        "change": 2,
+        "save": {"includeText": False},
+    }
     assert caps["experimental"] == {"echo": True}
     assert c.result["serverInfo"]["name"] == "rholang-language-server"
     d = await connect({"capabilities": {"general": {"positionEncodings": ["utf-7"]}}})
@@ -97,7 +101,10 @@ async def test_bad_params_name_the_field(connect: Callable[..., Any]) -> None:
     with pytest.raises(ResponseError) as e:
         await c.request("test/echoPosition", {"position": {"line": "x", "character": 0}})
     assert e.value.code == -32602 and "$.position.line" in e.value.message
-    assert await c.request("test/echoPosition", {"position": {"line": 4, "character": 0}}) == {"line": 4, "enc": "utf-16"}
+    assert await c.request("test/echoPosition", {"position": {"line": 4, "character": 0}}) == {
+        "line": 4,
+        "enc": "utf-16",
+    }
     with pytest.raises(ResponseError) as e:
         await c.request("initialize", {"processId": "me"})
     assert e.value.code == -32600  # already initialized
@@ -120,47 +127,98 @@ async def test_handler_exception_keeps_serving(connect: Callable[..., Any]) -> N
 
 async def test_diagnostics_debounced_and_never_stale(connect: Callable[..., Any]) -> None:
     c = await connect({"capabilities": {}})
-    c.notify("textDocument/didOpen", {"textDocument": {"uri": URI, "languageId": "rholang", "version": 1, "text": "new x in { x!(1) }"}})
+    c.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": URI,
+                "languageId": "rholang",
+                "version": 1,
+                "text": "new x in { x!(1) }",
+            }
+        },
+    )
     first = await c.wait_notification("textDocument/publishDiagnostics")
     assert first["uri"] == URI and first["version"] == 1
     for v in range(2, 12):
-        c.notify("textDocument/didChange", {"textDocument": {"uri": URI, "version": v}, "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": " "}]})
-    last = await c.wait_notification("textDocument/publishDiagnostics", lambda p: p.get("version") == 11)
+        c.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": URI, "version": v},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": 0, "character": 0},
+                            "end": {"line": 0, "character": 0},
+                        },
+                        "text": " ",
+                    }
+                ],
+            },
+        )
+    last = await c.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: p.get("version") == 11
+    )
     assert last["uri"] == URI
-    versions = [p.get("version") for m, p in c.notifications if m == "textDocument/publishDiagnostics"]
+    versions = [
+        p.get("version") for m, p in c.notifications if m == "textDocument/publishDiagnostics"
+    ]
     assert versions == [1, 11]  # one publish after the burst, none for intermediate versions
     c.notify("textDocument/didClose", {"textDocument": {"uri": URI}})
-    cleared = await c.wait_notification("textDocument/publishDiagnostics", lambda p: "version" not in p)
+    cleared = await c.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: "version" not in p
+    )
     assert cleared == {"uri": URI, "diagnostics": []}
 
 
 async def test_session_state_is_per_connection(connect: Callable[..., Any]) -> None:
-    a = await connect({"capabilities": {}, "workspaceFolders": [{"uri": "file:///tmp/ws-a", "name": "a"}]})
-    b = await connect({"capabilities": {}, "rootUri": "file:///tmp/ws-b"})
-    a.notify("textDocument/didOpen", {"textDocument": {"uri": URI, "languageId": "rholang", "version": 1, "text": "x"}})
+    a = await connect(
+        {"capabilities": {}, "workspaceFolders": [{"uri": "file:///tmp/ws-a", "name": "a"}]}
+    )
+    await connect({"capabilities": {}, "rootUri": "file:///tmp/ws-b"})
+    a.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": URI, "languageId": "rholang", "version": 1, "text": "x"}},
+    )
     await a.wait_notification("textDocument/publishDiagnostics")
-    server: Server = a.server  # type: ignore[attr-defined]
+    server: Server = a.server
     sessions = sorted(server.sessions, key=lambda s: s.id)
     sa, sb = sessions[-2], sessions[-1]
     assert URI in sa.documents and not sb.documents
     assert [f.uri for f in sa.workspace_folders] == ["file:///tmp/ws-a"]
     assert [f.uri for f in sb.workspace_folders] == ["file:///tmp/ws-b"]
-    assert sa.is_in_workspace(Path("/tmp/ws-a/x/y.rho")) and not sa.is_in_workspace("/tmp/ws-b/y.rho")
+    assert sa.is_in_workspace(Path("/tmp/ws-a/x/y.rho")) and not sa.is_in_workspace(
+        "/tmp/ws-b/y.rho"
+    )
     assert not sa.is_in_workspace("/tmp/ws-a/../ws-b/y.rho")
 
 
 async def test_server_to_client_request(connect: Callable[..., Any]) -> None:
     c = await connect({"capabilities": {}})
-    result = await c.request("rholang/_test/askClient", {"method": "workspace/configuration", "params": {"items": []}})
+    result = await c.request(
+        "rholang/_test/askClient", {"method": "workspace/configuration", "params": {"items": []}}
+    )
     assert result == [{"x": 1}]
     with pytest.raises(ResponseError) as e:
-        await c.request("rholang/_test/askClient", {"method": "client/registerCapability", "params": {}})
+        await c.request(
+            "rholang/_test/askClient", {"method": "client/registerCapability", "params": {}}
+        )
     assert e.value.code == -32601  # the client's error reaches the handler, then the caller
 
 
 async def test_workspace_folder_changes(connect: Callable[..., Any]) -> None:
-    c = await connect({"capabilities": {}, "workspaceFolders": [{"uri": "file:///w1", "name": "w1"}]})
-    c.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [{"uri": "file:///w2", "name": "w2"}], "removed": [{"uri": "file:///w1", "name": "w1"}]}})
+    c = await connect(
+        {"capabilities": {}, "workspaceFolders": [{"uri": "file:///w1", "name": "w1"}]}
+    )
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        {
+            "event": {
+                "added": [{"uri": "file:///w2", "name": "w2"}],
+                "removed": [{"uri": "file:///w1", "name": "w1"}],
+            }
+        },
+    )
     await c.request("rholang/ping")  # ordered after the notification
-    (session,) = c.server.sessions  # type: ignore[attr-defined]
+    (session,) = c.server.sessions
     assert [f.uri for f in session.workspace_folders] == ["file:///w2"]

@@ -60,6 +60,16 @@ def target_at(snap: Snapshot, uri: str, offset: int) -> Target | None:
         return None
     m = a.model
     ref = m.reference_at(offset)
+    if ref is None:
+        # on a prefix of an occurrence (`@x`, `*x`, `=x`, `=*x`, `...x`, `...@x`): skip it
+        text = a.text
+        j = offset
+        while j < len(text) and j - offset < 4 and text[j] in "@*=.":
+            j += 1
+        if j > offset:
+            ref = m.reference_at(j)
+            if ref is not None and ref.start != j:
+                ref = None
     if ref is not None:
         if ref.symbol is None:
             return FreeTarget(a, ref.name, ref)

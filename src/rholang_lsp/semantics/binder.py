@@ -1025,7 +1025,16 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
             k = _channel_key(b, chan, env)
             if k is not None and k[0] == "global":
                 gkey = "@" + str(k[1])
-        b.m.sends.append(SendInfo(s, e, sid, gkey, tuple(literal_text(a) for a in args)))
+        lits = tuple(literal_text(a) for a in args)
+        if node.kind == K.SYNC_SEND:
+            # `ch!?(a)` sends `(a, *reply)`; `ch!m(a)` is sugar for `ch!?("m", a)`
+            meth = next(
+                (t for t in node.children if isinstance(t, Token) and t.kind == K.IDENT), None
+            )
+            if meth is not None:
+                lits = (f'"{meth.text}"', *lits)
+            lits = (*lits, None)
+        b.m.sends.append(SendInfo(s, e, sid, gkey, lits))
     for c in reversed(nodes):
         push((c, env, pat, neg))
 
@@ -1153,6 +1162,7 @@ _HANDLERS = {
     K.MATCHES: _h_matches,
     K.LET: _h_let,
     K.SEND: _h_send,
+    K.SYNC_SEND: _h_send,
     K.UNARY_EXPR: _h_unary,
     K.BINARY_EXPR: _h_binary,
     K.AGENT: _h_agent,

@@ -263,7 +263,13 @@ class SessionIndexing:
 
     def status(self) -> list[dict[str, Any]]:
         return [
-            {"root": ws.root_uri, "files": len(ws.index), **ws.state.to_json()} for ws in self.workspaces
+            {
+                "root": ws.root_uri,
+                "files": len(ws.index),
+                "stats": ws.indexer.last_stats.to_json(),
+                **ws.state.to_json(),
+            }
+            for ws in self.workspaces
         ]
 
 

@@ -56,10 +56,12 @@ class ProgressReporter:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.sent: list[str] = []  # kinds sent, for tests and logs
+        self._initial = workspace.state
 
     def start(self) -> None:
         if self._task is not None:
             return
+        self._initial = self.workspace.state  # a root already indexed shows nothing
         self.workspace.indexer.add_state_listener(self._on_state)
         self._task = asyncio.ensure_future(self._run())
         self._task.add_done_callback(self._done)
@@ -85,7 +87,7 @@ class ProgressReporter:
         return f"{self.label}: {text}" if self.label else text
 
     async def _run(self) -> None:
-        state = self.workspace.state
+        state = self._initial
         if state.phase is IndexingPhase.COMPLETE:
             return  # warm root: nothing to show
         if state.phase is IndexingPhase.FAILED:

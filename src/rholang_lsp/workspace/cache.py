@@ -162,7 +162,7 @@ class IndexCache:
             raise CacheError("truncated header")
         try:
             header = _header_decoder.decode(data[start : start + hlen])
-        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as e:
             raise CacheError(f"bad header: {e}") from None
         if header.format != CACHE_FORMAT:
             raise CacheError(f"format {header.format}, expected {CACHE_FORMAT}")
@@ -177,7 +177,7 @@ class IndexCache:
             raise CacheError("checksum mismatch")
         try:
             entries = _body_decoder.decode(body)
-        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as e:
             raise CacheError(f"bad body: {e}") from None
         if len(entries) != header.count:
             raise CacheError("entry count mismatch")
@@ -215,7 +215,7 @@ class IndexCache:
         raws = self.load_raw()
         try:
             return [decode_entry(r) for r in raws]
-        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as e:
             _log.warning("index cache %s discarded: bad entry: %s", self.path, e)
             self.clear()
             return []

@@ -449,7 +449,7 @@ class WorkspaceIndexer:
         for raw in raws:
             try:
                 entry = decode_entry(raw)
-            except (msgspec.DecodeError, msgspec.ValidationError) as e:
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as e:
                 _log.warning("index cache %s: bad entry (%s); discarding the cache", self.cache.path, e)
                 known.clear()
                 self.cache.clear()

@@ -22,15 +22,10 @@ from rholang_lsp.features.rename import RenameError, prepare_rename, rename
 from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
 from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier, TextDocumentPositionParams
 from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
+from rholang_lsp.server.indexing import session_indexing, session_snapshot
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
-from rholang_lsp.server.uris import uri_to_path
-from rholang_lsp.workspace.analysis import AnalysisCache
-from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.snapshot import Snapshot
-
-_KEY = "navigation"
-_MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 class ReferenceContext(msgspec.Struct):
@@ -61,54 +56,9 @@ class _Positions(Protocol):
     def position(self, offset: int, encoding: str = ...) -> tuple[int, int]: ...
 
 
-class _NavState:
-    """Per-session state of this feature: the analysis cache, and a fallback index
-    (used only until the shared workspace backend provides one)."""
-
-    def __init__(self) -> None:
-        self.cache = AnalysisCache()
-        self.index = WorkspaceIndex()
-
-
-def _state(session: Session) -> _NavState:
-    st = session.data.get(_KEY)
-    if not isinstance(st, _NavState):
-        st = session.data[_KEY] = _NavState()
-    return st
-
-
-def _shared_index(session: Session, st: _NavState) -> WorkspaceIndex:
-    backend = session.server.backend
-    for candidate in (getattr(backend, "index", None), backend):
-        if isinstance(candidate, WorkspaceIndex):
-            return candidate
-    return st.index
-
-
-def _loader(session: Session) -> Any:
-    def load(uri: str) -> str | None:
-        path = uri_to_path(uri)
-        if path is None or not session.is_in_workspace(path):
-            return None  # files are read only under the workspace folders
-        try:
-            if not path.is_file() or path.stat().st_size > _MAX_FILE_BYTES:
-                return None
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-
-    return load
-
-
-def snapshot(session: Session) -> Snapshot:
-    st = _state(session)
-    return Snapshot(
-        session.documents,
-        _shared_index(session, st),
-        cache=st.cache,
-        loader=_loader(session),
-        target=session.server.options.diagnostics_target,
-    )
+def snapshot(session: Session, uri: str | None = None) -> Snapshot:
+    """The session's open documents over the shared workspace index of ``uri``'s root."""
+    return session_snapshot(session, uri)
 
 
 def _offset(session: Session, uri: str, pos: Position) -> int | None:
@@ -122,6 +72,14 @@ def _positions(session: Session, snap: Snapshot, uri: str) -> _Positions | None:
     doc = session.documents.get(uri)
     if doc is not None:
         return doc.line_index
+    summary = snap.summary(uri)
+    if summary is None:  # a file of another workspace root
+        for ws in session_indexing(session).workspaces:
+            summary = ws.index.get(uri)
+            if summary is not None:
+                break
+    if summary is not None:
+        return summary.lines
     return snap.line_map(uri)
 
 
@@ -156,7 +114,7 @@ def on_definition(
     off = _offset(session, uri, params.position)
     if off is None:
         return None
-    snap = snapshot(session)
+    snap = snapshot(session, uri)
     return _locations(session, snap, definition(snap, uri, off)) or None
 
 
@@ -172,7 +130,7 @@ def on_declaration(
     off = _offset(session, uri, params.position)
     if off is None:
         return None
-    snap = snapshot(session)
+    snap = snapshot(session, uri)
     return _locations(session, snap, declaration(snap, uri, off)) or None
 
 
@@ -184,7 +142,7 @@ def on_references(session: Session, params: ReferenceParams) -> list[dict[str, A
     off = _offset(session, uri, params.position)
     if off is None:
         return None
-    snap = snapshot(session)
+    snap = snapshot(session, uri)
     locs = references(snap, uri, off, include_declaration=params.context.includeDeclaration)
     return _locations(session, snap, locs)
 
@@ -205,7 +163,7 @@ def on_highlight(
     enc = session.position_encoding
     return [
         {"range": _range(doc.line_index, h.start, h.end, enc), "kind": h.kind}
-        for h in document_highlights(snapshot(session), uri, off)
+        for h in document_highlights(snapshot(session, uri), uri, off)
     ]
 
 
@@ -218,7 +176,7 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
     doc = session.documents.get(uri)
     if off is None or doc is None:
         return None
-    h = hover(snapshot(session), uri, off)
+    h = hover(snapshot(session, uri), uri, off)
     if h is None:
         return None
     return {
@@ -240,7 +198,7 @@ def on_prepare_rename(
     doc = session.documents.get(uri)
     if off is None or doc is None:
         return None
-    p = prepare_rename(snapshot(session), uri, off)
+    p = prepare_rename(snapshot(session, uri), uri, off)
     if p is None:
         return None
     return {
@@ -265,7 +223,7 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
     off = _offset(session, uri, params.position)
     if off is None:
         return None
-    snap = snapshot(session)
+    snap = snapshot(session, uri)
     try:
         edits = rename(snap, uri, off, params.newName)
     except RenameError as e:
@@ -319,7 +277,9 @@ def on_document_symbol(
     enc = session.position_encoding
     # the outline is built iteratively in the feature; converting it recurses only
     # as deep as binding constructs nest (bounded by the parser's nesting limit)
-    return [_doc_symbol(d, doc.line_index, enc) for d in document_symbols(snapshot(session), uri)]
+    return [
+        _doc_symbol(d, doc.line_index, enc) for d in document_symbols(snapshot(session, uri), uri)
+    ]
 
 
 @request(
@@ -328,10 +288,15 @@ def on_document_symbol(
     capabilities={"workspaceSymbolProvider": {"resolveProvider": True}},
 )
 def on_workspace_symbol(session: Session, params: WorkspaceSymbolParams) -> list[dict[str, Any]]:
-    snap = snapshot(session)
+    snap = snapshot(session, None)  # open documents + the first root's index
+    hits = workspace_symbols(snap, params.query)
+    open_uris = frozenset(session.documents)
+    for ws in session_indexing(session).workspaces[1:]:  # further workspace roots
+        hits.extend(ws.index.search_symbols(params.query, exclude=open_uris))
+    hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
     enc = session.position_encoding
     out = []
-    for hit in workspace_symbols(snap, params.query):
+    for hit in hits[:256]:
         conv = _positions(session, snap, hit.uri)
         if conv is None:
             continue

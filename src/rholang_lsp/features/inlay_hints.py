@@ -1,0 +1,64 @@
+"""textDocument/inlayHint: formal parameter names at the arguments of a send to a
+known contract (``x!(1, *ret)`` shows ``a: 1, ret: *ret``).
+
+Only when exactly one overload accepts the number of arguments, only for formals
+that are plain names (``a`` / ``@a``), and not when the argument already spells
+the name. The server keeps it off unless ``rholang.inlayHints.parameterNames``
+is enabled. Offsets are code points.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rholang_lsp.features.signature_help import channel_signatures
+from rholang_lsp.syntax import Node, SyntaxKind
+from rholang_lsp.workspace.snapshot import Snapshot
+
+K = SyntaxKind
+_PLAIN = re.compile(r"@?([A-Za-z_'][\w']*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class InlayHint:
+    offset: int
+    label: str  # e.g. "ret:"
+
+
+def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None) -> list[InlayHint]:
+    a = snap.analysis(uri)
+    if a is None:
+        return []
+    hi = len(a.text) if end is None else end
+    out: list[InlayHint] = []
+    for node in a.parse.tree.walk():
+        if node.end < start or node.start > hi:
+            continue
+        if node.kind not in (K.SEND, K.SYNC_SEND) or node.first_child(K.IDENT) is not None:
+            continue
+        name = node.first_child(K.NAME)
+        args = node.first_child(K.ARGS)
+        if not isinstance(name, Node) or not isinstance(args, Node):
+            continue
+        values = [c for c in args.children if isinstance(c, Node) and c.end > c.start]
+        if not values:
+            continue
+        op = next((c.text for c in node.children if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION) and not isinstance(c, Node)), "!")
+        sigs = [s for s in channel_signatures(snap, a, name, op) if s.accepts(len(values))]
+        if len(sigs) != 1:
+            continue
+        sig = sigs[0]
+        for value, param in zip(values, sig.parameters, strict=False):
+            if not start <= value.start <= hi:
+                continue
+            m = _PLAIN.match(param.label)
+            if m is None:
+                continue
+            pname = m.group(1)
+            vtext = a.text[value.start : value.end].lstrip("*@")
+            if vtext == pname:
+                continue
+            out.append(InlayHint(value.start, f"{pname}:"))
+    out.sort(key=lambda h: h.offset)
+    return out

@@ -1,0 +1,185 @@
+"""textDocument/semanticTokens for Rholang.
+
+The feature returns absolute tokens ``(start, length, type, modifiers)`` with
+offsets into the document ``str`` (code points); the server turns them into the
+relative, encoding-aware LSP integer array (and splits multi-line tokens when the
+client does not support them).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from rholang_lsp.semantics.model import SemanticModel, Sort, SymbolKind
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
+
+K = SyntaxKind
+
+#: the legend, in the order the integer codes refer to
+TOKEN_TYPES: Final[tuple[str, ...]] = (
+    "namespace",  # 0 URI literals (system channels, registry ids)
+    "type",  # 1 simple types (Int, String, ...)
+    "function",  # 2 contracts and channels implemented by a contract
+    "method",  # 3 method names (`x.nth(0)`)
+    "parameter",  # 4 contract formals
+    "variable",  # 5 name and process variables
+    "keyword",  # 6
+    "string",  # 7
+    "number",  # 8
+    "operator",  # 9
+    "comment",  # 10
+)
+TOKEN_MODIFIERS: Final[tuple[str, ...]] = (
+    "declaration",  # 1 binder occurrence
+    "readonly",  # 2 names bound to system URIs
+    "documentation",  # 4 doc comments
+    "defaultLibrary",  # 8 system channels and built-in methods
+    "process",  # 16 process variables (as opposed to name variables)
+)
+
+T_NAMESPACE, T_TYPE, T_FUNCTION, T_METHOD, T_PARAMETER, T_VARIABLE = 0, 1, 2, 3, 4, 5
+T_KEYWORD, T_STRING, T_NUMBER, T_OPERATOR, T_COMMENT = 6, 7, 8, 9, 10
+M_DECLARATION, M_READONLY, M_DOCUMENTATION, M_DEFAULT_LIBRARY, M_PROCESS = 1, 2, 4, 8, 16
+
+SemToken = tuple[int, int, int, int]  # start offset, length (code points), type, modifiers
+
+_KEYWORDS = frozenset(k for k in K if 30 <= k <= 62) - {
+    K.KW_BOOL,
+    K.KW_INT,
+    K.KW_STRING,
+    K.KW_URI,
+    K.KW_BYTEARRAY,
+    K.KW_BIGINT,
+}
+_TYPES = frozenset({K.KW_BOOL, K.KW_INT, K.KW_STRING, K.KW_URI, K.KW_BYTEARRAY, K.KW_BIGINT})
+_OPERATORS = frozenset(
+    {
+        K.BANG,
+        K.BANG_BANG,
+        K.BANG_QUESTION,
+        K.QUESTION_BANG,
+        K.LARROW,
+        K.LE,
+        K.PEEK_ARROW,
+        K.FAT_ARROW,
+        K.EQ,
+        K.EQ_EQ,
+        K.NOT_EQ,
+        K.LT,
+        K.GT,
+        K.GE,
+        K.PLUS,
+        K.MINUS,
+        K.STAR,
+        K.SLASH,
+        K.PERCENT,
+        K.PERCENT_PERCENT,
+        K.PLUS_PLUS,
+        K.MINUS_MINUS,
+        K.CONJ,
+        K.DISJ,
+        K.TILDE,
+        K.AT,
+        K.AMP,
+        K.PIPE,
+        K.ELLIPSIS,
+        K.EQ_STAR,
+        K.AMP_AMP,
+        K.PIPE_PIPE,
+    }
+)
+_NUMBERS = frozenset({K.INT, K.TYPED_NUMBER, K.FLOAT})
+_COMMENT_TRIVIA = frozenset({K.LINE_COMMENT, K.BLOCK_COMMENT, K.DOC_COMMENT})
+
+
+def _method_tokens(root: Node) -> set[int]:
+    """Start offsets of method-name identifiers (`x.m(..)`, `ch!m(..)`)."""
+    out: set[int] = set()
+    for node in root.walk():
+        if node.kind == K.METHOD_CALL or (node.kind in (K.SYNC_SEND, K.SOURCE)):
+            for c in node.children:
+                if c.kind == K.IDENT and not isinstance(c, Node):
+                    out.add(c.start)
+    return out
+
+
+def semantic_tokens(
+    parse: ParseResult,
+    model: SemanticModel,
+    start: int | None = None,
+    end: int | None = None,
+) -> list[SemToken]:
+    """Semantic tokens in document order (optionally only those overlapping ``[start, end)``)."""
+    lo = 0 if start is None else start
+    hi = len(parse.text) + 1 if end is None else end
+    refs = {r.start: r for r in model.references}
+    symbols = model.symbols
+    contract_syms = {c.symbol for c in model.contracts if c.symbol is not None}
+    contract_names = {c.name_start for c in model.contracts}
+    methods = _method_tokens(parse.tree)
+    out: list[SemToken] = []
+    append = out.append
+    keywords, types, operators, numbers = _KEYWORDS, _TYPES, _OPERATORS, _NUMBERS
+    for tok in parse.tree.tokens():
+        tstart = tok.start
+        if tok._trivia and tstart > lo:
+            pos = tok.full_start
+            if pos < hi:
+                for kind, text in tok._trivia:
+                    if kind in _COMMENT_TRIVIA and pos < hi and pos + len(text) > lo:
+                        append((pos, len(text), T_COMMENT, M_DOCUMENTATION if kind == K.DOC_COMMENT else 0))
+                    pos += len(text)
+        if tstart >= hi:
+            break
+        length = len(tok.text)
+        if tstart + length <= lo or not length:
+            continue
+        k = tok.kind
+        if k == K.IDENT:
+            if tstart in methods:
+                append((tstart, length, T_METHOD, M_DEFAULT_LIBRARY))
+                continue
+            ref = refs.get(tstart)
+            if ref is None:
+                if tstart in contract_names:
+                    append((tstart, length, T_FUNCTION, M_DECLARATION))
+                else:
+                    append((tstart, length, T_VARIABLE, 0))
+                continue
+            mods = M_DECLARATION if ref.role.value == "write" else 0
+            sid = ref.symbol
+            if sid is None:
+                typ = T_FUNCTION if tstart in contract_names else T_VARIABLE
+                if tstart in contract_names:
+                    mods |= M_DECLARATION
+                append((tstart, length, typ, mods))
+                continue
+            sym = symbols[sid]
+            if sym.uri is not None:
+                mods |= M_READONLY | M_DEFAULT_LIBRARY
+            if sym.sort == Sort.PROC:
+                mods |= M_PROCESS
+            if sid in contract_syms:
+                typ = T_FUNCTION
+                if tstart in contract_names:
+                    mods |= M_DECLARATION
+            elif sym.kind == SymbolKind.CONTRACT_FORMAL:
+                typ = T_PARAMETER
+            else:
+                typ = T_VARIABLE
+            append((tstart, length, typ, mods))
+        elif k in keywords:
+            append((tstart, length, T_KEYWORD, 0))
+        elif k == K.STRING:
+            append((tstart, length, T_STRING, 0))
+        elif k in numbers:
+            append((tstart, length, T_NUMBER, 0))
+        elif k == K.URI:
+            append((tstart, length, T_NAMESPACE, M_DEFAULT_LIBRARY))
+        elif k in operators:
+            append((tstart, length, T_OPERATOR, 0))
+        elif k in types:
+            append((tstart, length, T_TYPE, 0))
+        elif k == K.BIGINT_OPEN:
+            append((tstart, length - 1, T_TYPE, 0))
+    return out

@@ -1,0 +1,216 @@
+"""textDocument/signatureHelp on `name!(`, `name!!(`, `name!?(`, `for (x <- ch!?(` and
+method calls `x.m(`: the overloads of the contract (by arity), the active overload
+and parameter, doc comments with their `@param` text. Works while the argument
+list is still unclosed (the parser keeps the open ARGS node).
+
+Parameter ranges are code-point offsets into the signature label; the server
+converts them to the client's encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rholang_lsp.features.completion import (
+    BUILTIN_METHODS,
+    formals_from_signature,
+    token_before,
+)
+from rholang_lsp.semantics.model import ContractInfo, SemanticModel
+from rholang_lsp.semantics.system_channels import lookup as lookup_system
+from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.workspace.analysis import DocumentAnalysis
+from rholang_lsp.workspace.snapshot import Snapshot
+
+K = SyntaxKind
+_SYS_PARAMS = re.compile(r"^`\(([^)]*)\)`")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    label: str
+    start: int  # offsets into the signature label
+    end: int
+    documentation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    label: str
+    parameters: tuple[Parameter, ...]
+    documentation: str | None = None
+    variadic: bool = False
+
+    @property
+    def arity(self) -> int:
+        return len(self.parameters)
+
+    def accepts(self, n: int) -> bool:
+        return n == self.arity or (self.variadic and n >= self.arity)
+
+
+@dataclass(slots=True)
+class SignatureHelpResult:
+    signatures: list[Signature] = field(default_factory=list)
+    active_signature: int = 0
+    active_parameter: int = 0
+
+
+def _make_signature(
+    head: str, params: list[str], docs: dict[str, str], doc: str | None, remainder: str | None = None
+) -> Signature:
+    label = head + "("
+    out: list[Parameter] = []
+    shown = params + ([f"...{remainder}"] if remainder else [])
+    for i, p in enumerate(shown):
+        if i:
+            label += ", "
+        start = len(label)
+        label += p
+        key = p.lstrip("@.").lstrip("@")
+        out.append(Parameter(p, start, len(label), docs.get(key)))
+    label += ")"
+    if remainder:
+        out = out[:-1]
+    return Signature(label, tuple(out), doc, remainder is not None)
+
+
+def _contract_signature(display: str, c: ContractInfo, op: str) -> Signature:
+    docs: dict[str, str] = {}
+    doc_md: str | None = None
+    if c.doc is not None:
+        docs = {n: d for n, d in c.doc.params if d}
+        doc_md = c.doc.summary or None
+        if c.doc.returns:
+            doc_md = (doc_md + "\n\n" if doc_md else "") + "Returns: " + c.doc.returns
+    params = [f.text for f in c.formals]
+    if op == "!?" and params and c.remainder is None:
+        params = params[:-1]  # the reply channel is supplied by `!?`
+    return _make_signature(f"{display}{op}", params, docs, doc_md, c.remainder)
+
+
+def channel_signatures(
+    snap: Snapshot, a: DocumentAnalysis, name: Node, op: str = "!"
+) -> list[Signature]:
+    """Signatures of the contracts (or system channel) behind the channel ``name`` (a NAME node)."""
+    model: SemanticModel = a.model
+    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    if inner is None:
+        return []
+    if inner.kind == K.VAR:
+        ident = inner.first_token()
+        if ident is None:
+            return []
+        ref = model.reference_at(ident.start)
+        if ref is None or ref.start != ident.start:
+            return []
+        if ref.symbol is None:
+            cs = [c for c in model.contracts if c.free_name and c.name == ident.text]
+            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+        cs = model.contracts_on(ref.symbol)
+        if cs:
+            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+        sym = model.symbol(ref.symbol)
+        if sym.uri is not None:
+            ch = lookup_system(sym.uri)
+            if ch is not None and ch.arity is not None:
+                m = _SYS_PARAMS.match(ch.description)
+                params = [p.strip() for p in m.group(1).split(",")] if m else []
+                if len(params) != ch.arity:
+                    params = [f"arg{i + 1}" for i in range(ch.arity)]
+                return [_make_signature(f"{ident.text}{op}", params, {}, ch.hover_markdown())]
+        return []
+    if inner.kind == K.QUOTE:
+        g = model.global_at(inner.start + 1)
+        if g is None:
+            return []
+        key = g[0]
+        display = a.text[inner.start : inner.end]
+        sigs: list[Signature] = []
+        seen: set[tuple[str, ...]] = set()
+        for c in model.contracts_global(key):
+            s = _contract_signature(display, c, op)
+            seen.add((s.label,))
+            sigs.append(s)
+        for u, gc in snap.global_definitions(key):
+            if u == a.uri:
+                continue
+            params = formals_from_signature(gc.signature)
+            s = _make_signature(f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None)
+            if (s.label,) in seen:
+                continue
+            seen.add((s.label,))
+            sigs.append(s)
+        return sorted(sigs, key=lambda s: s.arity)
+    return []
+
+
+def enclosing_args(root: Node, offset: int) -> Node | None:
+    """The innermost ARGS whose parentheses enclose ``offset`` (open lists included)."""
+    tok = token_before(root, offset)
+    node: Node | None = tok.parent if tok is not None else None
+    while node is not None:
+        if node.kind == K.ARGS:
+            lp = node.first_child(K.LPAREN)
+            rp = next(
+                (c for c in reversed(node.children) if c.kind in (K.RPAREN, K.COMMA_RPAREN)), None
+            )
+            if lp is not None and lp.start < offset and (rp is None or offset <= rp.start):
+                return node
+        node = node.parent
+    return None
+
+
+def signatures_for_args(snap: Snapshot, a: DocumentAnalysis, args: Node) -> list[Signature]:
+    parent = args.parent
+    if parent is None:
+        return []
+    if parent.kind == K.METHOD_CALL:
+        ident = next(
+            (c for c in parent.children if isinstance(c, Token) and c.kind == K.IDENT), None
+        )
+        mth = BUILTIN_METHODS.get(ident.text) if ident is not None else None
+        if mth is None:
+            return []
+        return [_make_signature("." + mth.name, list(mth.params), {}, mth.doc)]
+    if parent.kind in (K.SEND, K.SYNC_SEND, K.SOURCE):
+        name = parent.first_child(K.NAME)
+        if not isinstance(name, Node):
+            return []
+        op_tok = next(
+            (c for c in parent.children if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION)), None
+        )
+        if parent.first_child(K.IDENT) is not None:
+            return []  # method-send sugar `ch!m(..)`
+        op = op_tok.text if isinstance(op_tok, Token) else "!"
+        return channel_signatures(snap, a, name, op)
+    return []
+
+
+def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult | None:
+    a = snap.analysis(uri)
+    if a is None:
+        return None
+    args = enclosing_args(a.parse.tree, offset)
+    if args is None:
+        return None
+    sigs = signatures_for_args(snap, a, args)
+    if not sigs:
+        return None
+    commas = [c for c in args.children if c.kind == K.COMMA]
+    active = sum(1 for c in commas if c.start < offset)
+    n_args = sum(1 for c in args.children if isinstance(c, Node) and c.end > c.start)
+    closed = any(c.kind in (K.RPAREN, K.COMMA_RPAREN) for c in args.children)
+    wanted = max(n_args, active + 1) if not closed else max(n_args, active + 1)
+    best = 0
+    for i, s in enumerate(sigs):
+        if s.accepts(wanted):
+            best = i
+            break
+    else:
+        for i, s in enumerate(sigs):
+            if s.arity > active or s.variadic:
+                best = i
+                break
+    return SignatureHelpResult(sigs, best, active)
