@@ -13,6 +13,10 @@ from pathlib import Path
 
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
+from rholang_lsp.syntax.line_index import LineIndex
+from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.index import WorkspaceIndex
+from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,27 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="f1r3fly",
         help="dialect to check against (default: f1r3fly)",
     )
-
-
-class _Lines:
-    """Offset -> (0-based line, UTF-16 column) for one text (private helper)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.starts.append(i + 1)
-
-    def position(self, offset: int) -> tuple[int, int, int]:
-        """(line, utf16 character, code point column), all 0-based."""
-        import bisect
-
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self.starts, offset) - 1
-        segment = self.text[self.starts[line] : offset]
-        utf16 = len(segment.encode("utf-16-le")) // 2
-        return line, utf16, len(segment)
 
 
 def _collect(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -70,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
     records: list[dict[str, object]] = []
     lines_out: list[str] = []
     has_error = False
+    # Pass 1: read and analyse every file, and index them together, so that
+    # cross-file checks (arity of global contracts, hints towards a contract
+    # in another file) see the whole set, as the server sees a workspace.
+    texts: dict[str, tuple[Path, str, list[Diagnostic]]] = {}
     for path in files:
         try:
             data = path.read_bytes()
@@ -92,14 +79,31 @@ def run(args: argparse.Namespace) -> int:
                     "rholang-lsp",
                 )
             ]
-        diags = extra + document_diagnostics(text, target=args.target)
-        lines = _Lines(text)
+        texts[path.resolve().as_uri()] = (path, text, extra)
+    documents = {uri: SimpleDocument(uri, text) for uri, (_, text, _) in texts.items()}
+    snapshot = Snapshot(
+        documents,
+        WorkspaceIndex(),
+        cache=AnalysisCache(capacity=len(documents) + 1),
+        target=args.target,
+    )
+    for uri in documents:
+        analysis = snapshot.analysis(uri)
+        if analysis is not None:
+            snapshot.index.update(uri, analysis.summary)
+    counts = {severity: 0 for severity in Severity}
+    # Pass 2: diagnostics, in path order.
+    for uri, (path, text, extra) in texts.items():
+        diags = extra + document_diagnostics(text, target=args.target, uri=uri, snapshot=snapshot)
+        lines = LineIndex(text)
         for d in diags:
-            sl, sc16, scol = lines.position(d.start)
-            el, ec16, _ = lines.position(d.end)
+            counts[d.severity] += 1
+            sl, sc16 = lines.position(d.start)
+            el, ec16 = lines.position(d.end)
             if d.severity == Severity.ERROR:
                 has_error = True
             if args.format == "text":
+                _, scol = lines.position(d.start, "utf-32")
                 lines_out.append(f"{path}:{sl + 1}:{scol + 1}: {d.severity.label}: {d.message}")
             else:
                 records.append(
@@ -121,6 +125,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(lines_out) + "\n")
     for msg in problems:
         sys.stderr.write(f"rholang-lsp check: {msg}\n")
+    if args.format == "text":
+        sys.stderr.write(
+            f"rholang-lsp check: {len(texts)} file(s), {counts[Severity.ERROR]} error(s), "
+            f"{counts[Severity.WARNING]} warning(s), {counts[Severity.INFORMATION]} info, "
+            f"{counts[Severity.HINT]} hint(s)\n"
+        )
     if problems:
         return 2
     return 1 if has_error else 0

@@ -65,6 +65,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="delay before re-analysing a changed document (default %(default)s)",
     )
+    parser.add_argument("--index-cache-dir", metavar="PATH", help="workspace index cache directory")
+    parser.add_argument(
+        "--index-workers", type=int, metavar="N", help="background indexing worker processes"
+    )
     # Accepted for compatibility with the Rust server's clients; noted in the log.
     parser.add_argument("--no-rnode", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -170,6 +174,8 @@ async def _serve(args: argparse.Namespace) -> int:
             "rnode_address": args.rnode_address,
             "rnode_port": args.rnode_port,
             "no_rnode": args.no_rnode,
+            "index_cache_dir": args.index_cache_dir,
+            "index_workers": args.index_workers,
         },
     )
     from rholang_lsp.server.server import Server

@@ -545,7 +545,7 @@ def _add_for_context(
                 else:
                     col.add(_sym_item(sym, sym.name, uri), 0, rank)
             else:
-                col.add(_sym_item(sym, sym.name, uri), 3, rank)
+                col.add(_sym_item(sym, sym.name, uri), 0, rank)
         for c in model.contracts:
             if c.free_name and c.symbol is None:
                 _add_contract_item(col, c.name, c, uri, 50, None)
