@@ -32,7 +32,6 @@ async def start_server(cache: Path) -> tuple[asyncio.subprocess.Process, int]:
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE)
     assert proc.stderr is not None
-    # --log-level warn hides "listening on": raise it to info just for that line
     while True:
         line = await asyncio.wait_for(proc.stderr.readline(), 20)
         m = re.search(rb"listening on tcp://[\d.]+:(\d+)", line)

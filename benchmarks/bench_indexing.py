@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import MemoryTransport
+
 from benchmarks.workspace_gen import generate_workspace
 from rholang_lsp.protocol.client import JsonRpcClient
 from rholang_lsp.server.server import Server, ServerOptions
 from rholang_lsp.workspace.cache import IndexCache
 from rholang_lsp.workspace.indexer import WorkspaceIndexer, start_executor
-from tests.conftest import MemoryTransport
 
 
 def _pair() -> tuple[MemoryTransport, MemoryTransport]:

@@ -43,8 +43,8 @@ def test_canonical_layout() -> None:
 
 
 def test_spacing_rules() -> None:
-    assert fmt('new x in { x!!({"a":1}, [1,2], @"k", *x, -1, not true) }') == (
-        'new x in { x!!({"a": 1}, [1, 2], @"k", *x, -1, not true) }\n'
+    assert fmt('new x in { x!!({"a":1}, [1,2], *x, -1, not true) | @"k" ! (1) }') == (
+        'new x in { x!!({"a": 1}, [1, 2], *x, -1, not true) | @"k"!(1) }\n'
     )
     assert fmt("new x in { x!?(1) ; Nil }") == "new x in { x!?(1); Nil }\n"
     assert fmt("new x in { bundle+ {*x} | x.nth( 0 ) }") == "new x in { bundle+{*x} | x.nth(0) }\n"

@@ -17,5 +17,5 @@ def test_hints_for_unique_overload() -> None:
 
 
 def test_no_hints_for_literal_formals_or_ambiguous() -> None:
-    src = 'new x in { contract x("get", ret) = { Nil } | contract x(@a, @b) = { Nil } | x!(1, 2) }'
+    src = 'new x in { contract x(@"get", ret) = { Nil } | contract x(@a, @b) = { Nil } | x!(1, 2) }'
     assert hints(src) == []

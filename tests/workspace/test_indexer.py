@@ -9,8 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from benchmarks.workspace_gen import generate_workspace
+
 from rholang_lsp.workspace.cache import IndexCache
 from rholang_lsp.workspace.indexer import WorkspaceIndexer, discover_files
 from rholang_lsp.workspace.state import IndexingPhase, IndexingState

@@ -320,7 +320,7 @@ class _Formatter:
         pieces = _pieces(self.root)
         gaps: list[str] = []
         stack: list[int] = []  # indent level of the line that opened each bracket
-        line_indent = 0
+        line_indent = 0  # indent of the current line, without a continuation level
         prev: _Piece | None = None
         prev_tok: Token | None = None
         carry = False  # a break removed before `,` moves after it
@@ -359,16 +359,18 @@ class _Formatter:
                     indent = stack[-1]
                 else:
                     indent = (stack[-1] + 1) if stack else 0
-                    if _continues(prev_tok, c):
-                        indent += 1
                 line_indent = indent
+                if not (c.token is not None and c.kind in _CLOSERS) and _continues(prev_tok, c):
+                    indent += 1
                 gaps.append(eol * (2 if blank else 1) + unit * indent)
             else:
                 gaps.append(self.space_between(prev, c))
             if c.token is not None:
                 if c.kind in _CLOSERS:
                     if stack:
-                        stack.pop()
+                        # `y <- b) {`: a bracket opened after this closer belongs to the
+                        # line that opened the closed one
+                        line_indent = min(line_indent, stack.pop())
                 elif c.kind in _OPENERS:
                     stack.append(line_indent)
                 prev_tok = c.token
