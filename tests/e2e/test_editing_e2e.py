@@ -21,6 +21,8 @@ A_TEXT = (
 )
 UGLY = ROOT + "/ugly.rho"
 UGLY_TEXT = "new x in{\nx!(1)|x!(2)\n}"
+SORT = ROOT + "/sort.rho"
+SORT_TEXT = "new zeta, alpha in { zeta!(1) | alpha!(1) | for (zeta <- alpha) { zeta!(2) } }"
 BROKEN = ROOT + "/broken.rho"
 BROKEN_TEXT = "new x in { x!("
 
@@ -45,7 +47,7 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
             initialization_options={"rholang": {"inlayHints": {"parameterNames": True}}},
         )
     )
-    for uri, text in ((A, A_TEXT), (UGLY, UGLY_TEXT), (BROKEN, BROKEN_TEXT)):
+    for uri, text in ((A, A_TEXT), (UGLY, UGLY_TEXT), (BROKEN, BROKEN_TEXT), (SORT, SORT_TEXT)):
         lsp_client.text_document_did_open(
             t.DidOpenTextDocumentParams(
                 text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=1, text=text)
@@ -120,7 +122,7 @@ async def test_semantic_tokens_delta_and_range(client: LanguageClient) -> None:
     delta = await client.text_document_semantic_tokens_full_delta_async(
         t.SemanticTokensDeltaParams(text_document=doc(A), previous_result_id=full.result_id)
     )
-    assert isinstance(delta, t.SemanticTokensDelta) and delta.edits == []
+    assert isinstance(delta, t.SemanticTokensDelta) and not delta.edits
     rng = await client.text_document_semantic_tokens_range_async(
         t.SemanticTokensRangeParams(text_document=doc(A), range=t.Range(start=pos(3, 0), end=pos(4, 0)))
     )
@@ -145,7 +147,7 @@ async def test_formatting_document_and_range(client: LanguageClient) -> None:
     none = await client.text_document_formatting_async(
         t.DocumentFormattingParams(text_document=doc(BROKEN), options=t.FormattingOptions(tab_size=2, insert_spaces=True))
     )
-    assert none == []
+    assert none is not None and len(none) == 0
     partial = await client.text_document_range_formatting_async(
         t.DocumentRangeFormattingParams(
             text_document=doc(UGLY),
@@ -157,21 +159,35 @@ async def test_formatting_document_and_range(client: LanguageClient) -> None:
 
 
 async def test_code_actions(client: LanguageClient) -> None:
+    inner = SORT_TEXT.index("zeta <-")
     diag = t.Diagnostic(
-        range=t.Range(start=pos(4, 7), end=pos(4, 8)),
-        message="`y` shadows",
+        range=t.Range(start=pos(0, inner), end=pos(0, inner + 4)),
+        message="`zeta` shadows the `zeta` declared on line 1.",
         code="shadowing",
     )
     acts = await client.text_document_code_action_async(
         t.CodeActionParams(
-            text_document=doc(A),
-            range=t.Range(start=pos(0, 0), end=pos(0, 3)),
-            context=t.CodeActionContext(diagnostics=[diag], only=[t.CodeActionKind.Source]),
+            text_document=doc(SORT),
+            range=t.Range(start=pos(0, inner), end=pos(0, inner)),
+            context=t.CodeActionContext(diagnostics=[diag]),
         )
     )
     assert acts is not None
-    titles = [a.title for a in acts if isinstance(a, t.CodeAction)]
-    assert titles == ["Sort `new` declarations"]
+    by_title = {a.title: a for a in acts if isinstance(a, t.CodeAction)}
+    fix = by_title["Rename `zeta` to `zeta2`"]
+    assert fix.kind == t.CodeActionKind.QuickFix
+    assert fix.diagnostics and fix.diagnostics[0].code == "shadowing"
+    assert fix.edit is not None and fix.edit.changes is not None
+    assert len(fix.edit.changes[SORT]) == 2
+    acts = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=doc(SORT),
+            range=t.Range(start=pos(0, 0), end=pos(0, 3)),
+            context=t.CodeActionContext(diagnostics=[], only=[t.CodeActionKind.Source]),
+        )
+    )
+    assert acts is not None
+    assert [a.title for a in acts if isinstance(a, t.CodeAction)] == ["Sort `new` declarations"]
 
 
 async def test_inlay_hints_enabled_by_init_options(client: LanguageClient) -> None:

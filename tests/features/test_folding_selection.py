@@ -53,7 +53,7 @@ def test_selection_expands_by_syntax_node() -> None:
     assert texts[1] == '"hello"'
     assert '("hello", 1 + 2)' in texts
     assert texts[-1] == src
-    for (s1, e1), (s2, e2) in zip(chain, chain[1:]):
+    for (s1, e1), (s2, e2) in zip(chain, chain[1:], strict=False):
         assert s2 <= s1 and e1 <= e2 and (s1, e1) != (s2, e2)
     chain = selection_chain(r, src.index("+"))
     assert [src[s:e] for s, e in chain][:2] == ["+", "1 + 2"]

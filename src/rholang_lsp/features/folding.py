@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 from rholang_lsp.syntax.line_index import LineIndex
 
 K = SyntaxKind
@@ -52,55 +53,68 @@ def folding_ranges(parse: ParseResult, index: LineIndex | None = None) -> list[F
         if e > s and (s, e) not in out:
             out[(s, e)] = kind
 
-    for node in parse.tree.walk():
+    regions: list[int] = []
+    run_start = run_end = -1
+    last_line_comment = -2
+    ws = K.WHITESPACE
+    stack: list[Node | Token] = [parse.tree]
+    pop = stack.pop
+    while stack:
+        el = pop()
+        if type(el) is not Node:
+            tok = cast(Token, el)
+            triv = tok._trivia
+            if not triv or (len(triv) == 1 and triv[0][0] == ws):
+                continue
+            pos = tok.start - sum(len(t) for _, t in triv)
+            for kind, text in triv:
+                if kind == K.LINE_COMMENT or (kind == K.DOC_COMMENT and text.startswith("///")):
+                    ln = line_of(pos)
+                    if _REGION_START.match(text):
+                        regions.append(ln)
+                    elif _REGION_END.match(text):
+                        if regions:
+                            add(regions.pop(), ln, "region")
+                    else:
+                        if ln == last_line_comment + 1 and run_start >= 0:
+                            run_end = ln
+                        else:
+                            if run_end > run_start >= 0:
+                                add(run_start, run_end, "comment")
+                            run_start = run_end = ln
+                        last_line_comment = ln
+                elif kind in (K.BLOCK_COMMENT, K.DOC_COMMENT):
+                    add(line_of(pos), line_of(pos + len(text)), "comment")
+                pos += len(text)
+            continue
+        node = cast(Node, el)
+        children = node.children
+        stack.extend(reversed(children))
         k = node.kind
         if k in _BRACKETED:
-            opener = next((c for c in node.children if c.kind in _OPEN and not isinstance(c, Node)), None)
-            closer = next((c for c in reversed(node.children) if c.kind in _CLOSE and not isinstance(c, Node)), None)
-            if opener is None:
+            if not children:
                 continue
+            opener = children[0] if children[0].kind in _OPEN else None
+            if opener is None:
+                opener = next((c for c in children if c.kind in _OPEN and not isinstance(c, Node)), None)
+                if opener is None:
+                    continue
             s = line_of(opener.start)
-            if closer is None:
-                add(s, line_of(node.end), None)
+            last = children[-1]
+            if last.kind in _CLOSE and not isinstance(last, Node):
+                add(s, line_of(last.start) - 1, None)
             else:
-                add(s, line_of(closer.start) - 1, None)
+                add(s, line_of(node.end), None)
         elif k in (K.CASE, K.BRANCH):
             s, e = line_of(node.start), line_of(node.end)
-            last = node.last_token()
-            if last is not None and last.kind in _CLOSE and e > s:
+            last_tok = node.last_token()
+            if last_tok is not None and last_tok.kind in _CLOSE and e > s:
                 e -= 1
             add(s, e, None)
         elif k == K.NEW:
             kw_in = node.first_child(K.KW_IN)
             if kw_in is not None:
                 add(line_of(node.start), line_of(kw_in.start) - 1, None)
-    # comments
-    regions: list[int] = []
-    run_start = run_end = -1
-    last_line_comment = -2
-    for tok in parse.tokens():
-        if not tok._trivia:
-            continue
-        pos = tok.full_start
-        for kind, text in tok._trivia:
-            if kind == K.LINE_COMMENT or (kind == K.DOC_COMMENT and text.startswith("///")):
-                ln = line_of(pos)
-                if _REGION_START.match(text):
-                    regions.append(ln)
-                elif _REGION_END.match(text):
-                    if regions:
-                        add(regions.pop(), ln, "region")
-                else:
-                    if ln == last_line_comment + 1 and run_start >= 0:
-                        run_end = ln
-                    else:
-                        if run_end > run_start >= 0:
-                            add(run_start, run_end, "comment")
-                        run_start = run_end = ln
-                    last_line_comment = ln
-            elif kind in (K.BLOCK_COMMENT, K.DOC_COMMENT):
-                add(line_of(pos), line_of(pos + len(text)), "comment")
-            pos += len(text)
     if run_end > run_start >= 0:
         add(run_start, run_end, "comment")
     return sorted(FoldRange(s, e, k) for (s, e), k in out.items())

@@ -45,7 +45,7 @@ def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None
         if not values:
             continue
         op = next((c.text for c in node.children if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION) and not isinstance(c, Node)), "!")
-        sigs = [s for s in channel_signatures(snap, a, name, op) if s.accepts(len(values))]
+        sigs = [s for s in channel_signatures(snap, a, name, op) if s.accepts(len(values)) and not s.system]
         if len(sigs) != 1:
             continue
         sig = sigs[0]
@@ -56,6 +56,8 @@ def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None
             if m is None:
                 continue
             pname = m.group(1)
+            if re.fullmatch(r"arg\d+", pname):
+                continue  # generated name (system channel without a documented shape)
             vtext = a.text[value.start : value.end].lstrip("*@")
             if vtext == pname:
                 continue

@@ -8,10 +8,10 @@ client does not support them).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
-from rholang_lsp.semantics.model import SemanticModel, Sort, SymbolKind
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
+from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 
 K = SyntaxKind
 
@@ -92,15 +92,17 @@ _NUMBERS = frozenset({K.INT, K.TYPED_NUMBER, K.FLOAT})
 _COMMENT_TRIVIA = frozenset({K.LINE_COMMENT, K.BLOCK_COMMENT, K.DOC_COMMENT})
 
 
-def _method_tokens(root: Node) -> set[int]:
-    """Start offsets of method-name identifiers (`x.m(..)`, `ch!m(..)`)."""
-    out: set[int] = set()
-    for node in root.walk():
-        if node.kind == K.METHOD_CALL or (node.kind in (K.SYNC_SEND, K.SOURCE)):
-            for c in node.children:
-                if c.kind == K.IDENT and not isinstance(c, Node):
-                    out.add(c.start)
-    return out
+#: token kind -> (type, modifiers) for tokens classified by kind alone
+_SIMPLE: dict[SyntaxKind, tuple[int, int]] = {
+    **{k: (T_KEYWORD, 0) for k in _KEYWORDS},
+    **{k: (T_TYPE, 0) for k in _TYPES},
+    **{k: (T_OPERATOR, 0) for k in _OPERATORS},
+    **{k: (T_NUMBER, 0) for k in _NUMBERS},
+    K.STRING: (T_STRING, 0),
+    K.URI: (T_NAMESPACE, M_DEFAULT_LIBRARY),
+    K.BIGINT_OPEN: (T_TYPE, 0),
+}
+_METHOD_PARENTS = frozenset({K.METHOD_CALL, K.SYNC_SEND, K.SOURCE})
 
 
 def semantic_tokens(
@@ -116,16 +118,30 @@ def semantic_tokens(
     symbols = model.symbols
     contract_syms = {c.symbol for c in model.contracts if c.symbol is not None}
     contract_names = {c.name_start for c in model.contracts}
-    methods = _method_tokens(parse.tree)
     out: list[SemToken] = []
     append = out.append
-    keywords, types, operators, numbers = _KEYWORDS, _TYPES, _OPERATORS, _NUMBERS
-    for tok in parse.tree.tokens():
+    simple = _SIMPLE
+    ws = K.WHITESPACE
+    method_parents = _METHOD_PARENTS
+    stack: list[Node | Token] = [parse.tree]
+    pop = stack.pop
+    push_all = stack.extend
+    while stack:
+        el = pop()
+        if type(el) is Node:
+            children = el.children
+            # skip subtrees entirely outside the range
+            if children and (el.end < lo and children[-1].kind != K.EOF):
+                continue
+            push_all(reversed(children))
+            continue
+        tok = cast(Token, el)
         tstart = tok.start
-        if tok._trivia and tstart > lo:
-            pos = tok.full_start
+        triv = tok._trivia
+        if triv and tstart > lo and (len(triv) > 1 or triv[0][0] != ws):
+            pos = tstart - sum(len(t) for _, t in triv)
             if pos < hi:
-                for kind, text in tok._trivia:
+                for kind, text in triv:
                     if kind in _COMMENT_TRIVIA and pos < hi and pos + len(text) > lo:
                         append((pos, len(text), T_COMMENT, M_DOCUMENTATION if kind == K.DOC_COMMENT else 0))
                     pos += len(text)
@@ -136,7 +152,8 @@ def semantic_tokens(
             continue
         k = tok.kind
         if k == K.IDENT:
-            if tstart in methods:
+            parent = tok.parent
+            if parent is not None and parent.kind in method_parents:
                 append((tstart, length, T_METHOD, M_DEFAULT_LIBRARY))
                 continue
             ref = refs.get(tstart)
@@ -146,7 +163,7 @@ def semantic_tokens(
                 else:
                     append((tstart, length, T_VARIABLE, 0))
                 continue
-            mods = M_DECLARATION if ref.role.value == "write" else 0
+            mods = M_DECLARATION if ref.role is Role.WRITE else 0
             sid = ref.symbol
             if sid is None:
                 typ = T_FUNCTION if tstart in contract_names else T_VARIABLE
@@ -168,18 +185,8 @@ def semantic_tokens(
             else:
                 typ = T_VARIABLE
             append((tstart, length, typ, mods))
-        elif k in keywords:
-            append((tstart, length, T_KEYWORD, 0))
-        elif k == K.STRING:
-            append((tstart, length, T_STRING, 0))
-        elif k in numbers:
-            append((tstart, length, T_NUMBER, 0))
-        elif k == K.URI:
-            append((tstart, length, T_NAMESPACE, M_DEFAULT_LIBRARY))
-        elif k in operators:
-            append((tstart, length, T_OPERATOR, 0))
-        elif k in types:
-            append((tstart, length, T_TYPE, 0))
-        elif k == K.BIGINT_OPEN:
-            append((tstart, length - 1, T_TYPE, 0))
+        else:
+            typ_mod = simple.get(k)
+            if typ_mod is not None:
+                append((tstart, length if k != K.BIGINT_OPEN else length - 1, typ_mod[0], typ_mod[1]))
     return out

@@ -24,7 +24,7 @@ from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
 K = SyntaxKind
-_SYS_PARAMS = re.compile(r"^`\(([^)]*)\)`")
+_SYS_PARAMS = re.compile(r"^`(?:\w+!)?\(([^)]*)\)`")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class Signature:
     parameters: tuple[Parameter, ...]
     documentation: str | None = None
     variadic: bool = False
+    system: bool = False  # a system channel, not a contract
 
     @property
     def arity(self) -> int:
@@ -119,7 +120,8 @@ def channel_signatures(
                 params = [p.strip() for p in m.group(1).split(",")] if m else []
                 if len(params) != ch.arity:
                     params = [f"arg{i + 1}" for i in range(ch.arity)]
-                return [_make_signature(f"{ident.text}{op}", params, {}, ch.hover_markdown())]
+                sig = _make_signature(f"{ident.text}{op}", params, {}, ch.hover_markdown())
+                return [Signature(sig.label, sig.parameters, sig.documentation, False, True)]
         return []
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)

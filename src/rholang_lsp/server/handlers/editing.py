@@ -269,32 +269,45 @@ def encode_semantic_tokens(
     index: LineIndex, tokens: list[SemToken], encoding: str, *, multiline: bool = False
 ) -> list[int]:
     """LSP relative encoding of absolute tokens; multi-line tokens are split per line
-    unless the client supports them."""
+    unless the client supports them. Tokens must be in document order."""
     text = index.text
     data: list[int] = []
     extend = data.extend
     prev_line = prev_char = 0
-    position = index.position
+    n_lines = index.line_count
+    line = 0
+    line_start = 0
+    next_start = index.line_start(1) if n_lines > 1 else len(text) + 1
+    ascii_doc = text.isascii()
     for start, length, typ, mods in tokens:
         end = start + length
-        if (typ == T_COMMENT or typ == T_STRING) and not multiline and ("\n" in text[start:end] or "\r" in text[start:end]):
+        if (typ == T_COMMENT or typ == T_STRING) and not multiline and (
+            "\n" in text[start:end] or "\r" in text[start:end]
+        ):
             segs: list[tuple[int, int]] = []
-            line = index.line_of(start)
+            ln = index.line_of(start)
             s = start
             while s < end:
-                e = min(end, index.line_end(line))
+                e = min(end, index.line_end(ln))
                 if e > s:
                     segs.append((s, e))
-                line += 1
-                if line >= index.line_count:
+                ln += 1
+                if ln >= n_lines:
                     break
-                s = index.line_start(line)
+                s = index.line_start(ln)
         else:
             segs = [(start, end)]
         for s, e in segs:
-            line, ch = position(s, encoding)
-            seg = text[s:e]
-            n = len(seg) if encoding == "utf-32" or seg.isascii() else _units(seg, encoding)
+            if s >= next_start or s < line_start:
+                line = index.line_of(s)
+                line_start = index.line_start(line)
+                next_start = index.line_start(line + 1) if line + 1 < n_lines else len(text) + 1
+            if ascii_doc:
+                ch = s - line_start
+                n = e - s
+            else:
+                ch = _units(text[line_start:s], encoding)
+                n = _units(text[s:e], encoding)
             if line == prev_line:
                 extend((0, ch - prev_char, n, typ, mods))
             else:
