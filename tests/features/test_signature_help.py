@@ -68,3 +68,8 @@ def test_global_contract_from_other_file() -> None:
     res = run('new x in { @"greet"!("bob", |^|', others={lib: 'contract @"greet"(@who, ret) = { Nil }'})
     assert res is not None and res.signatures[0].label == '@"greet"!(@who, ret)'
     assert res.active_parameter == 1
+
+
+def test_receive_source_sync_send() -> None:
+    res = run("new x in { contract x(@a, ret) = { Nil } | for (@r <- x!?(|^|")
+    assert res is not None and res.signatures[0].label == "x!?(@a)"

@@ -78,6 +78,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rnode-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--test-handlers", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="exit after SECONDS with no connection; keep unused workspaces warm that long",
+    )
+    parser.add_argument(
+        "--no-index-cache", action="store_true", help="do not use the persistent index cache"
+    )
+    parser.add_argument(
+        "--queue-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="longest wait of a workspace request during indexing (default %(default)s)",
+    )
+    parser.add_argument(
         "--version", action="version", version=f"rholang-language-server {__version__}"
     )
 
@@ -176,6 +192,9 @@ async def _serve(args: argparse.Namespace) -> int:
             "no_rnode": args.no_rnode,
             "index_cache_dir": args.index_cache_dir,
             "index_workers": args.index_workers,
+            "idle_timeout": args.idle_timeout,
+            "no_index_cache": args.no_index_cache,
+            "queue_timeout": args.queue_timeout,
         },
     )
     from rholang_lsp.server.server import Server
@@ -189,6 +208,10 @@ async def _serve(args: argparse.Namespace) -> int:
             pass
     if args.client_process_id is not None:
         server.monitor_client_process(args.client_process_id)
+    if not stdio:
+        from rholang_lsp.server.indexing import backend_of
+
+        backend_of(server).arm_idle_timer()  # --idle-timeout: exit if nobody connects
     try:
         if stdio:
             from rholang_lsp.transports.stdio import open_stdio_transport
@@ -224,6 +247,6 @@ async def _serve(args: argparse.Namespace) -> int:
         _log.error("cannot serve: %s", e)
         return 1
     finally:
-        server.stop()
+        await server.aclose()
         if wire_log is not None:
             wire_log.close()

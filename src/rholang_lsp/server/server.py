@@ -11,6 +11,7 @@ from typing import Any
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.protocol.wirelog import WireLog
 from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
+from rholang_lsp.server.indexing import backend_of
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
 
@@ -65,6 +66,8 @@ class Server:
         """Like ``serve`` but returns the finished session (stdio needs its exit state)."""
         session = Session(self, transport, next(self._ids))
         self.sessions.add(session)
+        backend = backend_of(self)
+        backend.connection_opened()
         if self._stopped.is_set():
             session.close()
         try:
@@ -73,6 +76,7 @@ class Server:
             _log.exception("%s: session crashed", session.peer)
         finally:
             self.sessions.discard(session)
+            backend.connection_closed()
         return session
 
     # ------------------------------------------------------------------ process-wide stop
@@ -91,6 +95,12 @@ class Server:
             session.close()
         if self._monitor is not None:
             self._monitor.cancel()
+
+    async def aclose(self) -> None:
+        """Stop, then close the shared backend (worker pool, index caches saved)."""
+        self.stop()
+        if self.backend is not None:
+            await self.backend.close()
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()

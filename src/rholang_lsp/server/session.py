@@ -27,6 +27,7 @@ from rholang_lsp.protocol.messages import (
     ResponseError,
 )
 from rholang_lsp.protocol.transport import MessageTransport
+from rholang_lsp.server import indexing, queueing
 from rholang_lsp.server.diagnostics import DiagnosticsPublisher
 from rholang_lsp.server.process import watch_process
 from rholang_lsp.server.registry import HandlerSpec, deep_merge
@@ -86,6 +87,7 @@ class Session:
         finally:
             self.state = State.CLOSED
             self.diagnostics.close()
+            indexing.on_session_closed(self)  # release the shared workspaces
             if self._monitor is not None:
                 self._monitor.cancel()
             self.log.info(
@@ -168,7 +170,11 @@ class Session:
         spec = self.server.registry.requests.get(method)
         if spec is None:
             raise ResponseError(METHOD_NOT_FOUND, f"method not found: {method}")
-        return spec.fn(self, self._decode(spec, params))
+        decoded = self._decode(spec, params)
+        admission = queueing.gate(self, method, params)  # workspace requests during indexing
+        if admission is not None:
+            return queueing.run_after(admission, spec.fn, self, decoded)
+        return spec.fn(self, decoded)
 
     def dispatch_notification(self, method: str, params: Raw) -> Any:
         if method == "exit":
@@ -228,6 +234,7 @@ class Session:
                 )
             )
         self.state = State.INITIALIZED
+        indexing.on_initialize(self)  # acquire the shared workspaces (indexing starts on `initialized`)
         client = params.clientInfo
         self.log.info(
             "%s: initialized (client %s, encoding %s, %d workspace folder(s))",

@@ -211,7 +211,7 @@ def completion_resolve(session: Session, params: Any) -> Any:
         return params
     data = params.get("data")
     uri = data.get("uri") if isinstance(data, dict) else None
-    snap = _snapshot(session, uri if isinstance(uri, str) else "")
+    snap = _snapshot(session, uri) if isinstance(uri, str) else Snapshot({})
     md = completion_feature.resolve(snap, data if isinstance(data, dict) else None)
     if md:
         params["documentation"] = {"kind": "markdown", "value": md}
