@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 import pytest
 
 SERVER_CMD = [sys.executable, "-m", "rholang_lsp.cli.main", "serve"]
-LISTENING = re.compile(rb"listening on (?:tcp://(?P<host>[\d.]+):(?P<port>\d+)|unix:(?P<path>\S+))")
+# "listening on tcp://127.0.0.1:PORT", "... ws://127.0.0.1:PORT" (or ws://[::1]:PORT), "... unix:PATH"
+LISTENING = re.compile(
+    rb"listening on (?:(?P<scheme>tcp|ws)://(?:\[(?P<host6>[0-9a-fA-F:.]+)\]|(?P<host>[\w.-]+))"
+    rb":(?P<port>\d+)|unix:(?P<path>\S+))"
+)
 
 
 @dataclass
@@ -20,7 +24,16 @@ class ServerProcess:
     host: str = ""
     port: int = 0
     path: str = ""
+    scheme: str = ""  # "tcp" or "ws" for a port, "" for a Unix socket
     stderr_lines: list[bytes] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """``ws://127.0.0.1:PORT`` (WebSocket), ``tcp://...`` or ``unix:PATH``."""
+        if self.path:
+            return f"unix:{self.path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
 
     async def stop(self) -> int:
         if self.proc.returncode is None:
@@ -36,7 +49,9 @@ async def _pump_stderr(sp: ServerProcess, ready: asyncio.Future[None]) -> None:
         m = LISTENING.search(line)
         if m and not ready.done():
             if m["port"]:
-                sp.host, sp.port = m["host"].decode(), int(m["port"])
+                sp.host = (m["host"] or m["host6"]).decode()
+                sp.port = int(m["port"])
+                sp.scheme = m["scheme"].decode()
             else:
                 sp.path = m["path"].decode()
             ready.set_result(None)

@@ -22,7 +22,7 @@ COMMANDS: Final = {
     "serve": ("rholang_lsp.cli.serve", "run the language server"),
     "check": ("rholang_lsp.cli.check", "check Rholang files and print diagnostics"),
     "index": ("rholang_lsp.cli.index", "index a folder the way the server does"),
-    # "format": ("rholang_lsp.cli.format", "format Rholang files"),
+    "format": ("rholang_lsp.cli.format", "format Rholang files (--check, --diff for CI)"),
 }
 
 

@@ -56,7 +56,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="log every message in and out (default: stderr)",
     )
     parser.add_argument(
-        "--auth-token", help="TCP/Unix/WebSocket: first message must be $/authenticate"
+        "--auth-token",
+        help=(
+            "TCP/Unix: the first message must be $/authenticate {token}; WebSocket: checked at"
+            " the handshake (?token=T or Authorization: Bearer T), 401 otherwise"
+        ),
+    )
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help=(
+            "WebSocket: also accept this browser Origin (repeatable; 'prefix*' matches a"
+            " prefix, '*' any); loopback http(s) origins are always accepted"
+        ),
+    )
+    parser.add_argument(
+        "--no-ws-compression",
+        action="store_true",
+        help="WebSocket: do not negotiate permessage-deflate",
+    )
+    parser.add_argument(
+        "--ws-max-message-size",
+        type=int,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="WebSocket: largest inbound message; larger closes with 1009 (default %(default)s)",
     )
     parser.add_argument(
         "--diagnostics-debounce",
@@ -106,6 +132,8 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--port is only meaningful with --socket or --websocket")
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error(f"--port {args.port}: not a valid port")
+    if args.ws_max_message_size <= 0:
+        parser.error("--ws-max-message-size must be a positive number of bytes")
     if args.validator_backend and not (
         args.validator_backend == "rust" or args.validator_backend.startswith("grpc:")
     ):
@@ -237,10 +265,18 @@ async def _serve(args: argparse.Namespace) -> int:
             except ImportError as e:
                 _log.error("WebSocket transport unavailable: %s", e)
                 return 1
+            # The token is checked at the handshake: no $/authenticate wrapper here.
             ws_options = WebSocketOptions(
-                port=args.port, host=args.host, auth_token=args.auth_token
+                port=args.port,
+                host=args.host,
+                auth_token=args.auth_token,
+                allowed_origins=tuple(args.allow_origin),
+                compression=not args.no_ws_compression,
+                max_message_size=args.ws_max_message_size,
             )
-            listener = serve_websocket(server, ws_options)
+            listener = serve_websocket(
+                server, ws_options, metrics=getattr(server, "metrics", None)
+            )
         await _until_stopped(server, listener)
         return 0
     except OSError as e:
