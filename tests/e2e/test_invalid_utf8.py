@@ -63,7 +63,7 @@ async def test_invalid_utf8_over_stdio() -> None:
 
 
 async def test_invalid_utf8_over_tcp(spawn_server) -> None:  # type: ignore[no-untyped-def]
-    srv = await spawn_server("--socket", "--port", "0", "--log-level", "error")
+    srv = await spawn_server("--socket", "--port", "0")
     t = await connect_tcp(srv.host, srv.port)
     try:
         await _exercise(t)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Final
 
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
+from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.positions import to_lsp_diagnostic
 
 if TYPE_CHECKING:
@@ -25,6 +27,18 @@ class DiagnosticsPublisher:
     typing yields one run after the last change). A run analyses the document
     as it is at that moment and publishes with its version; a version that
     changed or a document closed meanwhile is not published.
+
+    A run goes through the session's snapshot (``session_snapshot``): the
+    analysis comes from the session's analysis cache, so it is shared with
+    navigation/editing requests on the same version (one parse + bind per
+    version, incremental after ``didChange`` edits) and cross-file checks use
+    the workspace index and the other open documents.
+
+    Runs are synchronous on the event loop (no thread): parsing and binding are
+    CPU-bound Python, so a thread would not shorten the time the GIL is held;
+    keeping the per-edit path incremental keeps each run short instead (see
+    ``benchmarks/bench_edit_latency.py``). ``last_run_seconds`` is the time the
+    last run blocked the loop.
     """
 
     def __init__(self, session: Session, *, debounce: float, target: str) -> None:
@@ -33,6 +47,7 @@ class DiagnosticsPublisher:
         self.target = target
         self._timers: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}
         self.published: dict[str, int | None] = {}  # uri -> last published version
+        self.last_run_seconds = 0.0
 
     def schedule(self, uri: str, *, delay: float | None = None) -> None:
         delay = self.debounce if delay is None else delay
@@ -53,8 +68,11 @@ class DiagnosticsPublisher:
             return
         version = doc.version
         text = doc.text
+        started = time.perf_counter()
         try:
-            diags = document_diagnostics(text, target=self.target)
+            snap = session_snapshot(session, uri)
+            diags = document_diagnostics(text, target=self.target, uri=uri, snapshot=snap)
+            del snap  # release the analyses it pinned (next edits reparse in place)
         except Exception:
             _log.exception("%s: diagnostics of %s failed", session.peer, uri)
             return
@@ -64,6 +82,7 @@ class DiagnosticsPublisher:
         enc = session.position_encoding
         index = doc.line_index
         lsp = [to_lsp_diagnostic(d, index, uri, enc, session.line_index_of) for d in diags]
+        self.last_run_seconds = time.perf_counter() - started
         session.notify(
             PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version)
         )

@@ -91,7 +91,8 @@ class SessionIndexing:
         self.backend = backend_of(session.server)
         self.workspaces: list[SharedWorkspace] = []
         self.reporters: list[ProgressReporter] = []
-        self.analysis_cache = AnalysisCache()
+        # parse hits/misses go to the server's metrics when it has them (kind "parse")
+        self.analysis_cache = AnalysisCache(metrics=getattr(session.server, "metrics", None))
         self.initialized = False
         self.watch_registered = False
         self.closed = False

@@ -12,6 +12,8 @@ The old tree is updated **in place** (nodes outside the edited block are reused)
 
 from __future__ import annotations
 
+import re
+
 from rholang_lsp.syntax.diagnostic import Diagnostic
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.syntax.lexer import lex
@@ -35,6 +37,10 @@ _BRACKETS = frozenset(
         K.PIPE_RBRACE,
     }
 )
+
+
+# A diagnostic message that names a position ("opened at 3:12").
+_MENTIONS_POSITION = re.compile(r"\b\d+:\d+\b")
 
 
 def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResult:
@@ -90,6 +96,10 @@ def _try_block(
             after.append(d)
         else:
             return None  # spans the block: depends on its content
+    if delta and any(_MENTIONS_POSITION.search(d.message) for d in after):
+        # e.g. "expected `}` to close the block opened at 50:30": the text of a
+        # message after the edit names a line:col that the edit may have moved
+        return None
     new_rb_end = old_end + delta
     target = old.target
     lexed = lex(text, target, lb.start, new_rb_end)

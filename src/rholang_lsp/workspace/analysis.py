@@ -1,20 +1,66 @@
-"""Per-document analysis (parse + bind + summary) and a small cache for it."""
+"""Per-document analysis (parse + bind + summary) and a small cache for it.
+
+Incremental analysis of open documents
+--------------------------------------
+``AnalysisCache.get_or_analyze(..., history=doc)`` with a ``TextDocument`` (or
+anything with ``revision`` / ``edits_since``): when the cache holds an analysis
+of an earlier revision of the same document and the document still remembers
+the edits since then, the new parse is obtained by replaying those edits with
+``syntax.reparse`` (re-parsing only the enclosing ``{ ... }`` block when it
+can) instead of a full parse. Binding stays a full pass.
+
+Aliasing rule: ``reparse`` rebuilds the new tree *in place* from the old one,
+so an analysis is only ever reparsed when nobody but the cache can see it.
+Under the cache lock the previous analysis is taken *out* of the cache, then
+its reference counts are checked (``_exclusively_owned``): if any other holder
+keeps the ``DocumentAnalysis``, its ``ParseResult`` or its tree root alive (a
+``Snapshot`` of an in-flight request memoises the analyses it handed out, and a
+feature holds the analysis while it walks the tree) the old analysis is left
+untouched and the new version is parsed from scratch. So a ``DocumentAnalysis``
+that has been handed out is immutable for as long as it is referenced. Users
+must therefore keep the analysis (or its ``ParseResult``) alive while they use
+nodes of its tree: a bare ``Node`` held alone is not protected. The semantic
+model and the summary hold offsets only, never tree nodes.
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final, Protocol
 
 from rholang_lsp.semantics.binder import bind
 from rholang_lsp.semantics.model import SemanticModel
 from rholang_lsp.semantics.summarize import build_summary
 from rholang_lsp.semantics.summary import CompactLineMap, FileSummary, content_hash
-from rholang_lsp.syntax import parse
+from rholang_lsp.syntax import parse, reparse
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
+
+Revision = tuple[int, int]
+Edit = tuple[int, int, str]
+
+#: More edits than this since the cached analysis: a full parse is cheaper than the replay.
+MAX_REPLAY_EDITS: Final = 32
+
+
+class EditHistory(Protocol):
+    """What incremental analysis needs of an open document (``TextDocument`` fits)."""
+
+    @property
+    def revision(self) -> Revision: ...
+
+    def edits_since(self, revision: Revision) -> Sequence[Edit] | None: ...
+
+
+class CacheMetrics(Protocol):
+    def cache_hit(self, kind: str) -> None: ...
+
+    def cache_miss(self, kind: str) -> None: ...
 
 
 @dataclass(slots=True, eq=False)
@@ -26,6 +72,10 @@ class DocumentAnalysis:
     model: SemanticModel
     summary: FileSummary
     _lines: CompactLineMap | None = field(default=None)
+    #: the ``TextDocument`` revision this analysis is of (None: not from an open document)
+    revision: Revision | None = field(default=None)
+    #: True when the parse was obtained by replaying edits with ``reparse``
+    incremental: bool = field(default=False)
 
     @property
     def lines(self) -> CompactLineMap:
@@ -36,10 +86,67 @@ def analyze(
     uri: str, text: str, version: int | None = None, *, target: str = "f1r3fly"
 ) -> DocumentAnalysis:
     """Parse and bind ``text``; never raises on bad input."""
-    result = parse(text, target=target)
-    model = bind(result)
+    return _finish(uri, text, version, parse(text, target=target), target)
+
+
+def _finish(
+    uri: str,
+    text: str,
+    version: int | None,
+    result: ParseResult,
+    target: str,
+    revision: Revision | None = None,
+    incremental: bool = False,
+) -> DocumentAnalysis:
+    model = bind(result, target=target)
     summary = build_summary(uri, text, model, version=version)
-    return DocumentAnalysis(uri, version, text, result, model, summary)
+    return DocumentAnalysis(
+        uri, version, text, result, model, summary, revision=revision, incremental=incremental
+    )
+
+
+# ``_exclusively_owned`` relies on CPython reference counts (``sys.getrefcount`` adds one
+# for its own argument). When only the cache's caller holds an analysis:
+#  * the DocumentAnalysis: the caller's variable + our parameter;
+#  * its ParseResult: ``analysis.parse`` + our local (the model holds offsets, not the tree);
+#  * the tree root: ``ParseResult.tree`` + the ``parent`` pointer of each child + our local.
+# Any other holder adds to these. ``tests/workspace/test_incremental_analysis.py`` checks
+# both directions, so an interpreter that counts differently fails loudly there.
+_OWNED_ANALYSIS_REFS: Final = 2
+_OWNED_PARSE_REFS: Final = 2
+
+
+def _exclusively_owned(analysis: DocumentAnalysis) -> bool:
+    """True when no one but the caller (who took it out of the cache) references
+    ``analysis``, its ``ParseResult`` or its tree root: it may be reparsed in place."""
+    if sys.getrefcount(analysis) > _OWNED_ANALYSIS_REFS + 1:
+        return False
+    result = analysis.parse
+    if sys.getrefcount(result) > _OWNED_PARSE_REFS + 1:
+        return False
+    root = result.tree
+    return sys.getrefcount(root) <= 1 + len(root.children) + 1 + 1
+
+
+def replay(old: ParseResult, edits: Sequence[Edit], text: str) -> tuple[ParseResult, int]:
+    """Apply ``edits`` to ``old`` (consumed: its tree is reused in place) with ``reparse``.
+
+    Returns the parse of ``text`` and how many edits were reparsed within a block.
+    As soon as one edit needs a full parse, the remaining ones are skipped and
+    ``text`` is parsed once. The result is checked against ``text``.
+    """
+    result = old
+    in_block = 0
+    for i, (start, end, new_text) in enumerate(edits):
+        tree = result.tree
+        result = reparse(result, start, end, new_text)
+        if result.tree is tree:
+            in_block += 1
+        elif i < len(edits) - 1:
+            return parse(text, target=old.target), in_block  # fell back: parse the end state once
+    if result.text != text:  # an inconsistent edit log: never trust it
+        return parse(text, target=old.target), 0
+    return result, in_block
 
 
 def summarize_text(uri: str, text: str, *, target: str = "f1r3fly") -> FileSummary:
@@ -49,23 +156,71 @@ def summarize_text(uri: str, text: str, *, target: str = "f1r3fly") -> FileSumma
 
 class AnalysisCache:
     """LRU of analyses keyed by (uri, version) for open documents and
-    (uri, content hash) for files read from disk."""
+    (uri, content hash) for files read from disk.
 
-    def __init__(self, capacity: int = 64) -> None:
+    With ``history`` (the open document), a miss whose previous analysis of the
+    same document is still here (and owned by the cache alone) is computed by
+    replaying the document's edits (see the module docstring). ``metrics``
+    (optional, ``cache_hit``/``cache_miss``) records kind ``"parse"``: a hit when
+    an analysis is reused, a miss when one is computed (incrementally or not).
+    ``stats`` counts hits, misses, incremental analyses and in-block reparses.
+    """
+
+    def __init__(self, capacity: int = 64, *, metrics: CacheMetrics | None = None) -> None:
         self._capacity = capacity
         self._items: OrderedDict[tuple[str, object], DocumentAnalysis] = OrderedDict()
         self._lock = threading.Lock()
+        self.metrics = metrics
+        self.stats: dict[str, int] = {
+            "hits": 0,
+            "misses": 0,
+            "incremental": 0,  # analyses whose parse replayed edits
+            "reparsed_edits": 0,  # edits re-parsed within one block
+            "full_parses": 0,
+        }
 
     def get_or_analyze(
-        self, uri: str, text: str, version: int | None, *, target: str = "f1r3fly"
+        self,
+        uri: str,
+        text: str,
+        version: int | None,
+        *,
+        target: str = "f1r3fly",
+        history: EditHistory | None = None,
     ) -> DocumentAnalysis:
         key: tuple[str, object] = (uri, version if version is not None else content_hash(text))
+        revision = history.revision if history is not None else None
+        base: DocumentAnalysis | None = None
         with self._lock:
             hit = self._items.get(key)
             if hit is not None and hit.text == text:
                 self._items.move_to_end(key)
+                self.stats["hits"] += 1
+                if self.metrics is not None:
+                    self.metrics.cache_hit("parse")
                 return hit
-        result = analyze(uri, text, version, target=target)
+            hit = None
+            self.stats["misses"] += 1
+            if history is not None:
+                base_key = self._base_key(uri, target)
+                if base_key is not None:
+                    # take it out: from now on no other caller can get (or reparse) it
+                    base = self._items.pop(base_key)
+        if self.metrics is not None:
+            self.metrics.cache_miss("parse")
+        result = None
+        if base is not None and history is not None and base.revision is not None:
+            edits = history.edits_since(base.revision)
+            if edits is not None and len(edits) <= MAX_REPLAY_EDITS and _exclusively_owned(base):
+                old = base.parse
+                base = None  # consumed: its tree becomes the new tree
+                new_parse, in_block = replay(old, edits, text)
+                result = _finish(uri, text, version, new_parse, target, revision, True)
+                self.stats["incremental"] += 1
+                self.stats["reparsed_edits"] += in_block
+        if result is None:
+            result = _finish(uri, text, version, parse(text, target=target), target, revision)
+            self.stats["full_parses"] += 1
         with self._lock:
             # keep one entry per uri+version; drop older versions of the same uri
             for k in [k for k in self._items if k[0] == uri and k != key]:
@@ -74,6 +229,13 @@ class AnalysisCache:
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
         return result
+
+    def _base_key(self, uri: str, target: str) -> tuple[str, object] | None:
+        """The key of the cached analysis of an open revision of ``uri`` (lock held)."""
+        for k, a in self._items.items():
+            if k[0] == uri and a.revision is not None and a.parse.target == target:
+                return k
+        return None
 
     def invalidate(self, uri: str) -> None:
         with self._lock:

@@ -6,16 +6,48 @@ the text is a Python ``str`` and ranges elsewhere are code-point offsets.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from rholang_lsp.syntax.line_index import UTF16, LineIndex
 
+#: ``(start, end, new_text)``: ``text[start:end] = new_text``, offsets (code points) into the
+#: text as it was just before this edit.
+Edit = tuple[int, int, str]
+#: ``(document serial, edit sequence number)``: identifies one text of one ``TextDocument``.
+Revision = tuple[int, int]
+
+#: Incremental edits remembered per document (a sliding window); an analysis older than the
+#: window is redone with a full parse.
+MAX_EDIT_LOG: Final = 32
+
+_serials = itertools.count(1)
+
 
 class TextDocument:
-    """One open document (``uri``, ``version``, ``text``, ``language_id``)."""
+    """One open document (``uri``, ``version``, ``text``, ``language_id``).
 
-    __slots__ = ("uri", "language_id", "version", "_text", "_index")
+    It also keeps an **edit log** for incremental reparsing: every text change
+    bumps a sequence number; ranged edits are remembered as offset ``Edit``s
+    (the last ``MAX_EDIT_LOG`` of them), a full replacement clears the log.
+    ``revision`` names the current text; ``edits_since(rev)`` returns the edits
+    that turn the text of ``rev`` into the current one (None when unknown). The
+    analysis cache stores the revision it analysed and replays the edits with
+    ``syntax.reparse``.
+    """
+
+    __slots__ = (
+        "uri",
+        "language_id",
+        "version",
+        "_text",
+        "_index",
+        "_serial",
+        "_seq",
+        "_log",
+        "_log_start",
+    )
 
     def __init__(self, uri: str, text: str, version: int = 0, language_id: str = "rholang") -> None:
         self.uri = uri
@@ -23,6 +55,10 @@ class TextDocument:
         self.version = version
         self._text = text
         self._index: LineIndex | None = None
+        self._serial = next(_serials)  # tells apart two documents opened on the same uri
+        self._seq = 0
+        self._log: list[Edit] = []  # _log[i] turns text #(_log_start + i) into #(_log_start + i + 1)
+        self._log_start = 0
 
     @property
     def text(self) -> str:
@@ -30,8 +66,27 @@ class TextDocument:
 
     @text.setter
     def text(self, value: str) -> None:
+        """Replace the whole text (a full change: the edit log restarts here)."""
         self._text = value
         self._index = None
+        self._seq += 1
+        self._log = []
+        self._log_start = self._seq
+
+    @property
+    def revision(self) -> Revision:
+        return (self._serial, self._seq)
+
+    def edits_since(self, revision: Revision) -> list[Edit] | None:
+        """The edits from the text of ``revision`` to the current text, in order.
+
+        ``[]`` when ``revision`` is current; None when it is not one of this
+        document's or lies before the remembered window (or a full change).
+        """
+        serial, seq = revision
+        if serial != self._serial or seq > self._seq or seq < self._log_start:
+            return None
+        return self._log[seq - self._log_start :]
 
     @property
     def line_index(self) -> LineIndex:
@@ -79,7 +134,14 @@ class TextDocument:
         if end < start:
             start, end = end, start
         old = self._text
-        self.text = old[:start] + new_text + old[end:]
+        self._text = old[:start] + new_text + old[end:]
+        self._index = None
+        self._seq += 1
+        log = self._log
+        log.append((start, end, new_text))
+        if len(log) > MAX_EDIT_LOG:
+            del log[0]
+            self._log_start += 1
 
     def apply_changes(
         self,

@@ -20,6 +20,7 @@ from rholang_lsp.semantics.summary import (
     PlainContract,
 )
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
+from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.index import SymbolHit, WorkspaceIndex, search_symbol_rows
 
 Loader = Callable[[str], str | None]
@@ -64,6 +65,11 @@ class Snapshot:
         self.cache = cache if cache is not None else AnalysisCache()
         self.loader = loader
         self.target = target
+        # The analyses this snapshot has handed out, by uri. Besides saving cache lookups
+        # (global queries walk every open document), holding them pins them: while this
+        # snapshot is alive (e.g. an in-flight async request), the cache will not reparse
+        # these analyses in place (see ``workspace.analysis``: the aliasing rule).
+        self._analyses: dict[str, DocumentAnalysis] = {}
 
     # ------------------------------------------------------------------ files
     def is_open(self, uri: str) -> bool:
@@ -73,13 +79,22 @@ class Snapshot:
         """The analysis of an open document, else of the file read by the loader."""
         doc = self.documents.get(uri)
         if doc is not None:
-            return self.cache.get_or_analyze(uri, doc.text, doc.version, target=self.target)
+            text = doc.text
+            memo = self._analyses.get(uri)
+            if memo is not None and memo.text is text and memo.version == doc.version:
+                return memo
+            history = doc if isinstance(doc, TextDocument) else None
+            a = self.cache.get_or_analyze(
+                uri, text, doc.version, target=self.target, history=history
+            )
+            self._analyses[uri] = a
+            return a
         if self.loader is None:
             return None
-        text = self.loader(uri)
-        if text is None:
+        loaded = self.loader(uri)
+        if loaded is None:
             return None
-        return self.cache.get_or_analyze(uri, text, None, target=self.target)
+        return self.cache.get_or_analyze(uri, loaded, None, target=self.target)
 
     def summary(self, uri: str) -> FileSummary | None:
         if uri in self.documents:
