@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -62,12 +63,15 @@ def file_with_lines(texts: list[str], lines: int) -> str:
     return f"new log(`rho:io:stdout`), {stores} in {{\n" + "\n".join(body) + "\n  Nil\n}\n"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="fewer runs")
-    args = ap.parse_args()
-    runs = 3 if args.quick else 7
+def run(quick: bool = False) -> dict[str, Any]:
+    """Measure; return ``{"rows": [(name, value text)], "corpus": {...} | None, ...}``.
+
+    ``corpus``: files, bytes, ``seconds`` (median full parse of all files) and
+    ``mb_per_s``; ``files``: per generated file size, ``parse_ms`` and ``reparse_ms``.
+    """
+    runs = 3 if quick else 7
     rows: list[tuple[str, str]] = []
+    out: dict[str, Any] = {"runs": runs, "corpus": None, "files": {}}
     texts = corpus_texts()
     if texts:
         size = sum(len(t.encode("utf-8")) for t in texts)
@@ -77,6 +81,12 @@ def main() -> int:
                 parse(t)
 
         ms = _median_ms(all_files, runs)
+        out["corpus"] = {
+            "files": len(texts),
+            "bytes": size,
+            "seconds": ms / 1000,
+            "mb_per_s": size / 1e6 / (ms / 1000),
+        }
         rows.append(
             (
                 f"corpus full parse ({len(texts)} files, {size / 1e6:.2f} MB)",
@@ -100,9 +110,25 @@ def main() -> int:
             new = reparse(old, pos, pos + 3, "hit" if i % 2 else "miss!")
             times.append(time.perf_counter() - t0)
             incremental = incremental and new.tree is tree_before
-        ms = statistics.median(times) * 1000
+        rms = statistics.median(times) * 1000
         tag = "incremental" if incremental else "FULL (fallback)"
-        rows.append((f"{label} in-block edit reparse [{tag}]", f"{ms:.3f} ms"))
+        rows.append((f"{label} in-block edit reparse [{tag}]", f"{rms:.3f} ms"))
+        out["files"][nlines] = {
+            "lines": nlines,
+            "bytes": len(text.encode("utf-8")),
+            "parse_ms": ms,
+            "reparse_ms": rms,
+            "incremental": incremental,
+        }
+    out["rows"] = rows
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer runs")
+    args = ap.parse_args()
+    rows = run(args.quick)["rows"]
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark'.ljust(width)}  result")
     print(f"{'-' * width}  ------")

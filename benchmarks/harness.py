@@ -169,6 +169,10 @@ class Connection:
     async def close(self) -> None:
         raise NotImplementedError
 
+    def abort(self) -> None:
+        """Drop the connection at once (TCP reset), without a closing handshake."""
+        raise NotImplementedError
+
     @property
     def bytes_received(self) -> int:
         return 0
@@ -211,9 +215,15 @@ class StreamConnection(Connection):
 
     async def close(self) -> None:
         if not self.writer.is_closing():
-            self.writer.close()
+            if self.writer.transport.get_write_buffer_size() > 0:
+                self.writer.transport.abort()  # a peer that does not read: do not wait
+            else:
+                self.writer.close()
         with contextlib.suppress(Exception):
-            await self.writer.wait_closed()
+            await asyncio.wait_for(self.writer.wait_closed(), 5)
+
+    def abort(self) -> None:
+        self.writer.transport.abort()
 
     @property
     def bytes_received(self) -> int:
@@ -298,6 +308,9 @@ class WsConnection(Connection):
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ws.close(), 5)
+
+    def abort(self) -> None:
+        self.ws.transport.abort()
 
     @property
     def bytes_received(self) -> int:
@@ -441,7 +454,7 @@ class ServerProcess:
                 raise RuntimeError("stdio serves one client")
             self._stdio_taken = True
             assert self.proc.stdout is not None and self.proc.stdin is not None
-            return StreamConnection(self.proc.stdout, self.proc.stdin)  # type: ignore[arg-type]
+            return StreamConnection(self.proc.stdout, self.proc.stdin)
         if self.transport == "tcp":
             r, w = await asyncio.open_connection(self.host, self.port, limit=limit)
             return StreamConnection(r, w)
@@ -698,6 +711,11 @@ class LspClient:
             await self.notify("exit")
         await self.close()
 
+    async def abort(self) -> None:
+        """Reset the connection (a client that vanished)."""
+        self.conn.abort()
+        await self.close()
+
     async def close(self) -> None:
         await self.conn.close()
         self._reader.cancel()
@@ -724,23 +742,25 @@ def is_progress_end(params: Any) -> bool:
     )
 
 
-async def wait_indexed(client: LspClient, timeout: float = 300.0, poll: float = 0.02) -> float:
-    """Wait until ``rholang/indexingStatus`` says settled; return the seconds waited."""
+async def wait_indexed(client: LspClient, timeout: float = 300.0) -> float:
+    """Wait until ``rholang/indexingStatus`` says settled; return the seconds waited.
+
+    Waits for the end of ``$/progress`` between checks (a client that gets no
+    progress, e.g. one joining a root already being indexed, re-checks every 0.25 s).
+    """
     t0 = time.perf_counter()
     deadline = t0 + timeout
+    since = 0
     while True:
-        try:
-            status = await client.request("rholang/indexingStatus", timeout=timeout)
-        except LspError:
-            # no status request: fall back on the progress end
-            note = client.wait_for("$/progress", is_progress_end)
-            await asyncio.wait_for(note, max(0.1, deadline - time.perf_counter()))
-            return time.perf_counter() - t0
+        status = await client.request("rholang/indexingStatus", timeout=timeout)
         if isinstance(status, dict) and status.get("settled"):
             return time.perf_counter() - t0
         if time.perf_counter() > deadline:
             raise TimeoutError("workspace not indexed in time")
-        await asyncio.sleep(poll)
+        end = client.wait_for("$/progress", is_progress_end, since=since)
+        since = len(client.notifications)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(end, 0.25)
 
 
 def file_uri(path: Path) -> str:

@@ -76,11 +76,10 @@ async def _session_estimates(client: LspClient) -> dict[str, int] | None:
         return None
     if not isinstance(snap, dict):
         return None
-    sessions = snap.get("sessions") or snap.get("memory", {}).get("sessions")
-    if isinstance(sessions, dict):
-        est = sessions.get("estimated_bytes") or sessions.get("by_session") or sessions
-        if isinstance(est, dict):
-            return {str(k): int(v) for k, v in est.items() if isinstance(v, (int, float))}
+    sessions = snap.get("sessions")
+    est = sessions.get("memory_bytes") if isinstance(sessions, dict) else None
+    if isinstance(est, dict):
+        return {str(k): int(v) for k, v in est.items() if isinstance(v, (int, float))}
     return None
 
 
@@ -95,11 +94,12 @@ async def _memory_run(ctx: Context, info: WorkspaceInfo, n_conn: int, n_lat: int
         await wait_indexed(first)
         uri0 = await _open_and_diagnose(first, info, 0)
         hover_probe = next(p for p in info.probes_of("global_send") if p.file == info.probes[0].file)
+        hover_uri = (info.root / hover_probe.file).resolve().as_uri()
         hover_params = {
-            "textDocument": {"uri": (info.root / hover_probe.file).resolve().as_uri()},
+            "textDocument": {"uri": hover_uri},
             "position": {"line": hover_probe.line, "character": hover_probe.character},
         }
-        if hover_params["textDocument"]["uri"] != uri0:
+        if hover_uri != uri0:
             await first.open(info.root / hover_probe.file)
         await _latencies(first, "rholang/ping", None, 50)  # warm-up
         ping1 = await _latencies(first, "rholang/ping", None, n_lat)
@@ -261,9 +261,10 @@ async def run(ctx: Context) -> list[Row]:
     usable_all: list[float] = []
     correct_all = 0
     per_t: dict[str, list[float]] = {}
-    for t in ("tcp", "unix", "ws"):
+    transports: tuple[Transport, ...] = ("tcp", "unix", "ws")
+    for t in transports:
         ctx.say(f"reconnection over {t}: {n} reconnects")
-        usable, init_only, correct = await _reconnect_run(ctx, info, t, n, keep_warm)  # type: ignore[arg-type]
+        usable, init_only, correct = await _reconnect_run(ctx, info, t, n, keep_warm)
         usable_all += usable
         correct_all += correct
         per_t[t] = usable

@@ -26,13 +26,24 @@ def utf16_col(line: int, code_point: int) -> int:
     return len(LINES[line][:code_point].encode("utf-16-le")) // 2
 
 
+def col_in(line: int, code_point: int, encoding: str) -> int:
+    """The LSP column of ``code_point`` on ``line`` in ``encoding`` (utf-8/16/32)."""
+    prefix = LINES[line][:code_point]
+    if encoding == "utf-8":
+        return len(prefix.encode("utf-8"))
+    if encoding == "utf-32":
+        return len(prefix)
+    return len(prefix.encode("utf-16-le")) // 2
+
+
 def _find(line: int, needle: str) -> int:
     return LINES[line].index(needle)
 
 
 # `greet` in `greet!("world", ...)`: after the emoji on line 4
 USE_LINE = 4
-USE_START = utf16_col(USE_LINE, _find(USE_LINE, "greet!"))
+USE_START_CP = _find(USE_LINE, "greet!")
+USE_START = utf16_col(USE_LINE, USE_START_CP)
 USE_END = USE_START + len("greet")
 HOVER_POS = {"line": USE_LINE, "character": USE_START + 2}
 # the contract's name on line 2
@@ -85,20 +96,21 @@ def write_scenario(ws: Workspace, path: Path, *, repeat: int = 0) -> Path:
 def check_diagnostics(diagnostics: list[dict[str, Any]]) -> None:
     errors = [d for d in diagnostics if d.get("severity") == 1]
     assert errors, diagnostics
-    assert any(d["range"]["start"] == {"line": ERROR_LINE, "character": ERROR_COL} for d in errors), (
-        errors
-    )
+    assert any(
+        d["range"]["start"] == {"line": ERROR_LINE, "character": ERROR_COL} for d in errors
+    ), errors
 
 
-def check_hover(hover: dict[str, Any] | None) -> None:
+def check_hover(hover: dict[str, Any] | None, encoding: str = "utf-16") -> None:
     assert hover is not None
     contents = hover["contents"]
     value = contents["value"] if isinstance(contents, dict) else str(contents)
     assert "greet" in value and "Says hello" in value, value
     if "range" in hover:
+        start = col_in(USE_LINE, USE_START_CP, encoding)
         assert hover["range"] == {
-            "start": {"line": USE_LINE, "character": USE_START},
-            "end": {"line": USE_LINE, "character": USE_END},
+            "start": {"line": USE_LINE, "character": start},
+            "end": {"line": USE_LINE, "character": start + len("greet")},
         }
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.conftest import SpawnServer
 from tests.e2e.real_clients import (
     Workspace,
@@ -76,6 +76,12 @@ def check_transcript(t: dict[str, Any], ws: Workspace) -> None:
     check_definition(t["definition"], ws.file_uri)
     assert t["shutdown"] is None
     assert t["connectionClosed"], "the server did not end the connection after exit"
+    lat = t["hoverLatenciesMs"]
+    print(
+        f"vscode-jsonrpc over {t['transport']}: initialize {t['timingsMs']['initialize']:.1f} ms,"
+        f" diagnostics {t['timingsMs']['diagnostics']:.1f} ms,"
+        f" hover median {statistics.median(lat):.2f} ms (max {max(lat):.2f}) over {len(lat)}"
+    )
 
 
 @pytest.fixture
@@ -84,7 +90,7 @@ def workspace(tmp_path: Path) -> Workspace:
 
 
 async def test_stdio(workspace: Workspace, tmp_path: Path) -> None:
-    scenario = write_scenario(workspace, tmp_path / "scenario.json")
+    scenario = write_scenario(workspace, tmp_path / "scenario.json", repeat=10)
     t = await run_client("--scenario", str(scenario), "--stdio", "--", *SERVER_STDIO, *COMMON_FLAGS)
     check_transcript(t, workspace)
     assert t["exitCode"] == 0
@@ -95,15 +101,17 @@ async def test_tcp(workspace: Workspace, tmp_path: Path, spawn_server: SpawnServ
     scenario = write_scenario(workspace, tmp_path / "scenario.json", repeat=10)
     t = await run_client("--scenario", str(scenario), "--tcp", f"{srv.host}:{srv.port}")
     check_transcript(t, workspace)
-    # No Nagle/delayed-ACK stall: a hover round trip is far below the 40 ms ACK timer.
-    assert sorted(t["hoverLatenciesMs"])[len(t["hoverLatenciesMs"]) // 2] < 30, t["hoverLatenciesMs"]
+    # vscode-jsonrpc writes header and body separately with Nagle on: without TCP_QUICKACK
+    # re-armed on every read, each request waited for our 40 ms delayed ACK (44 ms hovers).
+    latencies = t["hoverLatenciesMs"]
+    assert statistics.median(latencies) < 20, latencies
     assert srv.proc.returncode is None  # the listener outlives its clients
 
 
 async def test_unix_socket(workspace: Workspace, tmp_path: Path, spawn_server: SpawnServer) -> None:
     path = tmp_path / "lsp.sock"
     srv = await spawn_server("--pipe", str(path), "--no-index-cache")
-    scenario = write_scenario(workspace, tmp_path / "scenario.json")
+    scenario = write_scenario(workspace, tmp_path / "scenario.json", repeat=10)
     t = await run_client("--scenario", str(scenario), "--unix", srv.path)
     check_transcript(t, workspace)
 
@@ -116,7 +124,7 @@ async def test_websocket_json_text_frames(
     if token:
         flags += ["--auth-token", token]
     srv = await spawn_server(*flags)
-    scenario = write_scenario(workspace, tmp_path / "scenario.json")
+    scenario = write_scenario(workspace, tmp_path / "scenario.json", repeat=10)
     url = srv.url + (f"/?token={token}" if token else "")
     t = await run_client("--scenario", str(scenario), "--ws", url)
     check_transcript(t, workspace)

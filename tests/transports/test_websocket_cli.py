@@ -3,6 +3,7 @@ the handshake, no ``$/authenticate``), ``--no-ws-compression``, ``--ws-max-messa
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -70,3 +71,40 @@ def test_ws_max_message_size_must_be_positive() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--websocket", "--port", "0", "--ws-max-message-size", "0"])
     assert exc.value.code == 2
+
+
+async def test_ws_connections_counted_once() -> None:
+    """``WebSocketServer`` records ws connections itself; ``Server.run_session`` must not too."""
+    from rholang_lsp.server.server import Server, ServerOptions
+    from rholang_lsp.transports.websocket import WebSocketOptions, WebSocketServer
+
+    server = Server(ServerOptions())
+    metrics = getattr(server, "metrics", None)
+    if metrics is None:
+        pytest.skip("Server has no metrics")
+    async with WebSocketServer(server, WebSocketOptions(port=0), metrics) as listener:
+        async with connect(listener.url) as ws:
+            await _initialize(ws)
+            assert metrics.connections_total() == {"ws": 1}
+            assert metrics.connections_active_by_transport() == {"ws": 1}
+        async with asyncio.timeout(10):
+            while metrics.connections_active_by_transport().get("ws"):
+                await asyncio.sleep(0.01)  # polls a condition; the session ends asynchronously
+    assert metrics.connections_total() == {"ws": 1}
+    await server.aclose()
+
+
+async def test_cli_ws_metrics_count_each_connection_once(spawn_server) -> None:  # type: ignore[no-untyped-def]
+    srv = await spawn_server("--websocket", "--port", "0")
+    async with connect(srv.url) as a, connect(srv.url) as b:
+        await _initialize(a)
+        await _initialize(b)
+        await b.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "rholang/metrics"}))
+        reply = json.loads(await b.recv())
+    if "error" in reply:
+        pytest.skip(f"rholang/metrics unavailable: {reply['error']['message']}")
+    if not reply["result"].get("enabled"):
+        pytest.skip("metrics disabled")
+    conns = reply["result"]["connections"]
+    assert conns["total_by_transport"] == {"ws": 2}, conns
+    assert conns["active_by_transport"] == {"ws": 2} and conns["active"] == 2, conns

@@ -26,6 +26,7 @@ LOG_LEVELS: Final = {
 }
 TEST_HANDLERS_ENV: Final = "RHOLANG_LSP_TEST_HANDLERS"
 DEFAULT_HOST: Final = "127.0.0.1"
+METRICS_REFRESH: Final = 15.0  # seconds between session memory estimates (--metrics-port)
 
 _log = logging.getLogger("rholang_lsp.cli")
 
@@ -57,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--auth-token",
+        metavar="T",
         help=(
             "TCP/Unix: the first message must be $/authenticate {token}; WebSocket: checked at"
             " the handshake (?token=T or Authorization: Bearer T), 401 otherwise"
@@ -120,6 +122,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="longest wait of a workspace request during indexing (default %(default)s)",
     )
     parser.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help="serve Prometheus metrics on http://HOST:N/metrics (0 = any free port)",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        default=DEFAULT_HOST,
+        help="address of the metrics endpoint (default %(default)s)",
+    )
+    parser.add_argument(
+        "--no-metrics", action="store_true", help="do not record metrics (to measure their cost)"
+    )
+    parser.add_argument(
         "--version", action="version", version=f"rholang-language-server {__version__}"
     )
 
@@ -130,6 +146,10 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--socket and --websocket need --port N")
     if args.port is not None and not (args.socket or args.websocket):
         parser.error("--port is only meaningful with --socket or --websocket")
+    if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
+        parser.error(f"--metrics-port {args.metrics_port}: not a valid port")
+    if args.metrics_port is not None and args.no_metrics:
+        parser.error("--metrics-port needs metrics (drop --no-metrics)")
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error(f"--port {args.port}: not a valid port")
     if args.ws_max_message_size <= 0:
@@ -213,6 +233,7 @@ async def _serve(args: argparse.Namespace) -> int:
         test_handlers=args.test_handlers or os.environ.get(TEST_HANDLERS_ENV) == "1",
         watch_client_pid=stdio,
         wire_log=wire_log,
+        metrics=not args.no_metrics,
         extra={
             "validator_backend": args.validator_backend,
             "rnode_address": args.rnode_address,
@@ -236,6 +257,21 @@ async def _serve(args: argparse.Namespace) -> int:
             pass
     if args.client_process_id is not None:
         server.monitor_client_process(args.client_process_id)
+    metrics_server = None
+    refresher: asyncio.Task[None] | None = None
+    if args.metrics_port is not None and server.metrics is not None:
+        from rholang_lsp.metrics import start_metrics_server
+        from rholang_lsp.server.memory import refresh_periodically
+
+        try:
+            metrics_server = start_metrics_server(
+                server.metrics, args.metrics_port, host=args.metrics_host
+            )
+        except OSError as e:
+            _log.error("cannot serve metrics on %s:%d: %s", args.metrics_host, args.metrics_port, e)
+            return 1
+        _log.info("metrics on %s", metrics_server.url)
+        refresher = asyncio.ensure_future(refresh_periodically(server, METRICS_REFRESH))
     if not stdio:
         from rholang_lsp.server.indexing import backend_of
 
@@ -274,15 +310,18 @@ async def _serve(args: argparse.Namespace) -> int:
                 compression=not args.no_ws_compression,
                 max_message_size=args.ws_max_message_size,
             )
-            listener = serve_websocket(
-                server, ws_options, metrics=getattr(server, "metrics", None)
-            )
+            metrics = getattr(server, "metrics", None)
+            listener = serve_websocket(server, ws_options, metrics=metrics)
         await _until_stopped(server, listener)
         return 0
     except OSError as e:
         _log.error("cannot serve: %s", e)
         return 1
     finally:
-        await server.aclose()
+        await server.aclose()  # logs the metrics summary line
+        if refresher is not None:
+            refresher.cancel()
+        if metrics_server is not None:
+            metrics_server.close()
         if wire_log is not None:
             wire_log.close()

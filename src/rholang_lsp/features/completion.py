@@ -19,6 +19,15 @@ syntax tree around it:
 Items are filtered by the typed prefix (case-insensitive subsequence, prefix
 first), sorted with ``sort_text`` and cut at ``limit`` (``is_incomplete``).
 Documentation is added lazily by ``resolve``. Offsets are code points.
+
+Completion never binds the whole document: it reads the latest parse tree
+(``Snapshot.parse``, incremental after an edit), asks the local scope query
+``semantics.scope_at.names_in_scope_at`` for the names in scope, and finds the
+current file's contracts syntactically (``scope_at.file_contracts``: a text scan
+for `contract`, each hit checked against the tree and its channel resolved
+locally) -- chosen over reusing the previous analysis, whose offsets are stale
+after the edit. Other files come from the workspace index and the cached
+analyses of the other open documents (never the current one).
 """
 
 from __future__ import annotations
@@ -27,11 +36,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rholang_lsp.semantics.binder import doc_for
 from rholang_lsp.semantics.fuzzy import fuzzy_score
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel, Sort, Symbol, SymbolKind
-from rholang_lsp.semantics.summary import SK_FUNCTION
+from rholang_lsp.semantics.scope_at import (
+    LocalContract,
+    VisibleName,
+    contract_at,
+    file_contracts,
+    names_in_scope_at,
+    new_declaration_at,
+    token_before,
+)
+from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.workspace.index import SymbolHit, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
 
 K = SyntaxKind
@@ -123,6 +143,7 @@ class CompletionResult:
 
 
 _WORD = re.compile(r"[A-Za-z0-9_']*$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'")
 _CLOSERS = frozenset({K.RBRACE, K.RPAREN, K.RBRACKET, K.PIPE_RBRACE, K.COMMA_RPAREN})
 _VALUE_END = frozenset(
     {
@@ -223,20 +244,7 @@ def _short_name(uri: str) -> str:
 
 
 # ---------------------------------------------------------------------- tree helpers
-def token_before(root: Node, offset: int) -> Token | None:
-    """The last non-empty token starting before ``offset`` (None at the start of the file)."""
-    node: Node = root
-    while True:
-        chosen: Node | Token | None = None
-        for c in reversed(node.children):
-            if c.start < offset and c.end > c.start:
-                chosen = c
-                break
-        if chosen is None:
-            return None
-        if isinstance(chosen, Token):
-            return chosen
-        node = chosen
+# ``token_before`` (imported above from ``semantics.scope_at``) is re-exported from here.
 
 
 def token_containing(root: Node, offset: int) -> Token | None:
@@ -286,7 +294,11 @@ def in_pattern(tok: Token) -> bool:
 
 def names_in_scope(model: SemanticModel, anchor: Token | None, offset: int) -> list[Symbol]:
     """Symbols visible at ``offset`` (``anchor``: the token just before it), innermost first,
-    without the ones shadowed by an inner binder of the same name."""
+    without the ones shadowed by an inner binder of the same name.
+
+    Derived from a full ``bind`` model. Completion uses the local
+    ``scope_at.names_in_scope_at`` instead; this stays as its reference (the
+    equivalence test in ``tests/semantics/test_scope_at.py``)."""
     if anchor is None:
         return []
     a_start, a_end = anchor.start, anchor.end
@@ -461,13 +473,12 @@ def complete(
     limit: int = 100,
     target: str | None = None,
 ) -> CompletionResult:
-    a = snap.analysis(uri)
-    if a is None:
+    parsed = latest_parse(snap, uri)
+    if parsed is None:
         return CompletionResult()
-    text = a.text
+    text = parsed.text
     offset = max(0, min(offset, len(text)))
-    root = a.parse.tree
-    model = a.model
+    root = parsed.tree
     inside = token_containing(root, offset)
     if inside is None:
         last = token_before(root, offset)
@@ -482,7 +493,7 @@ def complete(
     if inside is not None and inside.kind == K.STRING:
         prev = token_before(root, inside.start)
         if prev is not None and prev.kind == K.AT:
-            return _complete_global(snap, inside, offset, limit)
+            return _complete_global(snap, uri, parsed, inside, offset, limit)
         return CompletionResult(replace_start=offset, replace_end=offset)
     if inside is not None and inside.kind == K.URI:
         start = inside.start + 1
@@ -491,8 +502,9 @@ def complete(
         return _finish(col, start, offset, URI, limit)
     if in_comment(root, offset):
         return CompletionResult(replace_start=offset, replace_end=offset)
-    m = _WORD.search(text, 0, offset)
-    word_start = m.start() if m is not None else offset
+    word_start = offset  # scan back over the typed word (a regex from 0 would be O(file))
+    while word_start > 0 and text[word_start - 1] in _WORD_CHARS:
+        word_start -= 1
     prefix = text[word_start:offset]
     if prefix[:1].isdigit():
         return CompletionResult(replace_start=word_start, replace_end=offset)
@@ -506,8 +518,8 @@ def complete(
     elif ctx == NEW_DECL:
         _add_new_decls(col)
     elif ctx != NONE:
-        scope = names_in_scope(model, ctx_tok, word_start)
-        _add_for_context(col, ctx, scope, model, snap, uri, ctx_tok, prefix)
+        scope = names_in_scope_at(parsed, word_start, anchor=ctx_tok)
+        _add_for_context(col, ctx, scope, parsed, snap, uri, ctx_tok, prefix)
     return _finish(col, word_start, offset, ctx, limit)
 
 
@@ -524,21 +536,22 @@ def _finish(col: _Collector, start: int, end: int, ctx: str, limit: int) -> Comp
 def _add_for_context(
     col: _Collector,
     ctx: str,
-    scope: list[Symbol],
-    model: SemanticModel,
+    scope: list[VisibleName],
+    parsed: ParseResult,
     snap: Snapshot,
     uri: str,
     ctx_tok: Token | None,
     prefix: str,
 ) -> None:
-    by_sym: dict[int, list[ContractInfo]] = {}
-    for c in model.contracts:
-        if c.symbol is not None:
-            by_sym.setdefault(c.symbol, []).append(c)
     if ctx == PROCESS:
+        local = file_contracts(parsed, docs=False)  # docs: added by resolve
+        by_sym: dict[tuple[int, str], list[ContractInfo]] = {}
+        for lc in local:
+            if lc.channel is not None:
+                by_sym.setdefault((lc.channel.start, lc.channel.name), []).append(lc.info)
         for rank, sym in enumerate(scope):
             if sym.sort == Sort.NAME:
-                contracts = by_sym.get(sym.id)
+                contracts = by_sym.get((sym.start, sym.name))
                 if contracts:
                     for c in contracts:
                         _add_contract_item(col, sym.name, c, uri, rank, sym)
@@ -546,9 +559,9 @@ def _add_for_context(
                     col.add(_sym_item(sym, sym.name, uri), 0, rank)
             else:
                 col.add(_sym_item(sym, sym.name, uri), 0, rank)
-        for c in model.contracts:
-            if c.free_name and c.symbol is None:
-                _add_contract_item(col, c.name, c, uri, 50, None)
+        for lc in local:
+            if lc.info.free_name and lc.channel is None:
+                _add_contract_item(col, lc.info.name, lc.info, uri, 50, None)
         for label, snippet, detail in _PROCESS_KEYWORDS:
             col.add(
                 CompletionItem(label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets),
@@ -557,7 +570,7 @@ def _add_for_context(
             )
         for label, detail in _VALUE_KEYWORDS:
             col.add(CompletionItem(label, CK_KEYWORD, detail), 2, 5)
-        _add_globals(col, snap, uri, prefix)
+        _add_globals(col, snap, uri, parsed, prefix, local)
     elif ctx == EXPR:
         for rank, sym in enumerate(scope):
             if sym.sort == Sort.PROC:
@@ -579,9 +592,9 @@ def _add_for_context(
                 item.filter_text = sym.name
                 col.add(item, 1, rank)
         if ctx_tok is not None and ctx_tok.kind == K.KW_CONTRACT:
-            for c in model.contracts:
-                if c.free_name:
-                    col.add(CompletionItem(c.name, CK_FUNCTION, c.signature), 0, 40)
+            for lc in file_contracts(parsed, docs=False):
+                if lc.info.free_name:
+                    col.add(CompletionItem(lc.info.name, CK_FUNCTION, lc.info.signature), 0, 40)
     elif ctx in (NAME_PATTERN, PROC_PATTERN):
         col.add(CompletionItem("_", CK_KEYWORD, "wildcard: matches anything, binds nothing"), 0, 0)
         if ctx == NAME_PATTERN:
@@ -646,22 +659,20 @@ def _add_after_keywords(col: _Collector, tok: Token | None) -> None:
         col.add(CompletionItem("matches", CK_KEYWORD, "e matches pattern"), 1, 2)
 
 
-def _sym_item(sym: Symbol, label: str, uri: str) -> CompletionItem:
+def _sym_item(sym: VisibleName, label: str, uri: str) -> CompletionItem:
     sort = "name" if sym.sort == Sort.NAME else "process"
     kind = CK_EVENT if sym.uri is not None else CK_VARIABLE
     detail = f"{sort} variable ({sym.kind.value})"
     if sym.uri is not None:
         detail = f"system channel `{sym.uri}`"
-    return CompletionItem(
-        label,
-        kind,
-        detail,
-        data={"k": "sym", "uri": uri, "id": sym.id, "name": sym.name},
-    )
+    data: dict[str, Any] = {"k": "sym", "uri": uri, "start": sym.start, "name": sym.name, "sort": sort}
+    if sym.uri is not None:
+        data["sys"] = sym.uri
+    return CompletionItem(label, kind, detail, data=data)
 
 
 def _add_contract_item(
-    col: _Collector, name: str, c: ContractInfo, uri: str, rank: int, sym: Symbol | None
+    col: _Collector, name: str, c: ContractInfo, uri: str, rank: int, sym: VisibleName | None
 ) -> None:
     formals = [f.text for f in c.formals]
     label_detail = "(" + ", ".join(formals + ([f"...{c.remainder}"] if c.remainder else [])) + ")"
@@ -677,11 +688,103 @@ def _add_contract_item(
     col.add(item, 0, rank)
 
 
-def _add_globals(col: _Collector, snap: Snapshot, uri: str, prefix: str) -> None:
+# ---------------------------------------------------------------------- global names
+def _local_globals(local: list[LocalContract]) -> list[GlobalContract]:
+    """The current file's contracts on quoted ground names (from ``file_contracts``)."""
+    out: list[GlobalContract] = []
+    for lc in local:
+        c = lc.info
+        if c.global_key is None:
+            continue
+        out.append(
+            GlobalContract(
+                key=c.global_key,
+                name_start=c.name_start,
+                name_end=c.name_end,
+                start=c.start,
+                end=c.end,
+                arity=c.arity,
+                remainder=c.remainder is not None,
+                literals=tuple(f.literal for f in c.formals),
+                signature=c.signature,
+                doc_markdown=c.doc.to_markdown() if c.doc is not None else None,
+            )
+        )
+    return out
+
+
+def other_files_definitions(snap: Snapshot, uri: str, key: str) -> list[tuple[str, GlobalContract]]:
+    """``Snapshot.global_definitions`` without the file ``uri`` (so that its full analysis,
+    a parse + bind of the latest version, is never needed)."""
+    res = [(u, c) for u, c in snap.index.definitions(key) if u not in snap.documents]
+    for u in snap.documents:
+        if u == uri:
+            continue
+        a = snap.analysis(u)
+        if a is not None:
+            res.extend((u, c) for c in a.summary.contracts if c.key == key)
+    return res
+
+
+class _Globals:
+    """Global (quoted) contract names: other files from the snapshot, this file syntactically."""
+
+    def __init__(
+        self, snap: Snapshot, uri: str, parsed: ParseResult, local: list[LocalContract] | None = None
+    ) -> None:
+        self.snap = snap
+        self.uri = uri
+        self.parsed = parsed
+        self._contracts = local
+        self._local: list[GlobalContract] | None = None
+
+    @property
+    def local(self) -> list[GlobalContract]:
+        if self._local is None:
+            contracts = self._contracts
+            if contracts is None:
+                contracts = file_contracts(self.parsed, resolve=False)
+            self._local = _local_globals(contracts)
+        return self._local
+
+    def search(self, query: str, limit: int) -> list[SymbolHit]:
+        snap = self.snap
+        open_uris = frozenset(snap.documents)
+        hits = snap.index.search_symbols(query, limit=limit, exclude=open_uris)
+        rows: list[tuple[str, str, SymbolEntry]] = []
+        for u in snap.documents:
+            if u == self.uri:
+                continue
+            a = snap.analysis(u)
+            if a is not None:
+                rows.extend((e.name.lower(), u, e) for e in a.summary.symbols)
+        text = self.parsed.text
+        for c in self.local:
+            e = SymbolEntry(text[c.name_start : c.name_end], SK_FUNCTION, c.name_start, c.name_end, None)
+            rows.append((e.name.lower(), self.uri, e))
+        hits.extend(search_symbol_rows(rows, query, limit=limit))
+        hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
+        return hits[:limit]
+
+    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
+        res = other_files_definitions(self.snap, self.uri, key)
+        res.extend((self.uri, c) for c in self.local if c.key == key)
+        return res
+
+
+def _add_globals(
+    col: _Collector,
+    snap: Snapshot,
+    uri: str,
+    parsed: ParseResult,
+    prefix: str,
+    local: list[LocalContract] | None = None,
+) -> None:
     if not prefix:
         return
+    g = _Globals(snap, uri, parsed, local)
     try:
-        hits = snap.search_symbols(prefix, limit=50)
+        hits = g.search(prefix, limit=50)
     except Exception:  # noqa: BLE001 - the index is optional for completion
         return
     seen: set[str] = set()
@@ -693,7 +796,7 @@ def _add_globals(col: _Collector, snap: Snapshot, uri: str, prefix: str) -> None
         if key in seen:
             continue
         seen.add(key)
-        for u, gc in snap.global_definitions(key):
+        for u, gc in g.definitions(key):
             formals = formals_from_signature(gc.signature)
             label_detail = "(" + ", ".join(formals) + ")"
             where = u.rstrip("/").rsplit("/", 1)[-1]
@@ -711,18 +814,21 @@ def _add_globals(col: _Collector, snap: Snapshot, uri: str, prefix: str) -> None
             col.add(item, 1, rank)
 
 
-def _complete_global(snap: Snapshot, tok: Token, offset: int, limit: int) -> CompletionResult:
+def _complete_global(
+    snap: Snapshot, uri: str, parsed: ParseResult, tok: Token, offset: int, limit: int
+) -> CompletionResult:
     typed = tok.text[1:offset - tok.start]
     col = _Collector(typed, False)
+    g = _Globals(snap, uri, parsed)
     try:
-        hits = snap.search_symbols(typed, limit=200) if typed else snap.search_symbols("", limit=200)
+        hits = g.search(typed, limit=200)
     except Exception:  # noqa: BLE001
         hits = []
     for rank, hit in enumerate(hits):
         if hit.symbol.kind != SK_FUNCTION:
             continue
         key = f'@"{hit.symbol.name}"'
-        defs = snap.global_definitions(key)
+        defs = g.definitions(key)
         if not defs:
             continue
         gc = defs[0][1]
@@ -826,38 +932,56 @@ def resolve(snap: Snapshot, data: dict[str, Any] | None) -> str | None:
         return None
     if kind == "global":
         key = str(data.get("key"))
-        for u, gc in snap.global_definitions(key):
+        current = latest_parse(snap, uri) if snap.is_open(uri) else None
+        defs = (
+            _Globals(snap, uri, current).definitions(key)
+            if current is not None
+            else snap.global_definitions(key)
+        )
+        for u, gc in defs:
             if u == uri and gc.name_start == data.get("start"):
                 md = f"```rholang\n{gc.signature}\n```"
                 if gc.doc_markdown:
                     md += "\n\n" + gc.doc_markdown
                 return md
         return None
-    a = snap.analysis(uri)
-    if a is None:
+    parsed = latest_parse(snap, uri)
+    start = data.get("start")
+    if parsed is None or not isinstance(start, int):
         return None
-    model = a.model
     if kind == "contract":
-        for c in model.contracts:
-            if c.name_start == data.get("start"):
-                md = f"```rholang\n{c.signature}\n```"
-                if c.doc is not None:
-                    md += "\n\n" + c.doc.to_markdown()
-                return md
-        return None
+        lc = contract_at(parsed, start)
+        if lc is None:
+            return None
+        md = f"```rholang\n{lc.info.signature}\n```"
+        if lc.info.doc is not None:
+            md += "\n\n" + lc.info.doc.to_markdown()
+        return md
     if kind == "sym":
-        sid = data.get("id")
-        if not isinstance(sid, int) or not 0 <= sid < len(model.symbols):
+        name = data.get("name")
+        if not isinstance(name, str) or parsed.text[start : start + len(name)] != name:
             return None
-        sym = model.symbols[sid]
-        if sym.name != data.get("name"):
-            return None
-        parts = [f"**{sym.name}** — {'name' if sym.sort == Sort.NAME else 'process'} variable"]
-        if sym.uri is not None:
-            ch = SYSTEM_CHANNELS.get(sym.uri)
+        sort = "name" if data.get("sort") == "name" else "process"
+        parts = [f"**{name}** — {sort} variable"]
+        sys_uri = data.get("sys")
+        if isinstance(sys_uri, str):
+            ch = SYSTEM_CHANNELS.get(sys_uri)
             if ch is not None:
                 parts.append(ch.hover_markdown())
-        if sym.doc is not None:
-            parts.append(sym.doc.to_markdown())
+        decl = new_declaration_at(parsed, start)
+        if decl is not None:
+            doc = doc_for(decl[0])
+            if doc is not None:
+                parts.append(doc.to_markdown())
         return "\n\n".join(parts)
     return None
+
+
+def latest_parse(snap: Snapshot, uri: str) -> ParseResult | None:
+    """The parse tree of the latest version of ``uri`` (no bind)."""
+    fast = getattr(snap, "parse", None)  # TODO(scope_at): Snapshot.parse once it exists
+    if fast is not None:
+        res: ParseResult | None = fast(uri)
+        return res
+    a = snap.analysis(uri)
+    return a.parse if a is not None else None

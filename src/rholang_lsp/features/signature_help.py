@@ -5,6 +5,12 @@ list is still unclosed (the parser keeps the open ARGS node).
 
 Parameter ranges are code-point offsets into the signature label; the server
 converts them to the client's encoding.
+
+``signature_help`` does not bind the document: it reads the latest parse tree,
+resolves the channel with the local scope query (``scope_at.resolve_name_at``) and
+finds the current file's contracts syntactically (``scope_at.file_contracts``);
+other files come from the workspace index. ``channel_signatures`` (model-based) is
+kept for callers that already hold a full analysis (inlay hints).
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from dataclasses import dataclass, field
 from rholang_lsp.features.completion import (
     BUILTIN_METHODS,
     formals_from_signature,
+    latest_parse,
+    other_files_definitions,
     token_before,
 )
+from rholang_lsp.semantics.binder import ground_text
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel
+from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -112,42 +122,79 @@ def channel_signatures(
         cs = model.contracts_on(ref.symbol)
         if cs:
             return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
-        sym = model.symbol(ref.symbol)
-        if sym.uri is not None:
-            ch = lookup_system(sym.uri)
-            if ch is not None and ch.arity is not None:
-                m = _SYS_PARAMS.match(ch.description)
-                params = [p.strip() for p in m.group(1).split(",")] if m else []
-                if len(params) != ch.arity:
-                    params = [f"arg{i + 1}" for i in range(ch.arity)]
-                sig = _make_signature(f"{ident.text}{op}", params, {}, ch.hover_markdown())
-                return [Signature(sig.label, sig.parameters, sig.documentation, False, True)]
-        return []
+        return _system_signature(ident.text, model.symbol(ref.symbol).uri, op)
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)
         if g is None:
             return []
-        key = g[0]
         display = a.text[inner.start : inner.end]
-        sigs: list[Signature] = []
-        seen: set[tuple[str, ...]] = set()
-        for c in model.contracts_global(key):
-            s = _contract_signature(display, c, op)
-            seen.add((s.label,))
-            sigs.append(s)
-        for u, gc in snap.global_definitions(key):
-            if u == a.uri:
-                continue
-            params = formals_from_signature(gc.signature)
-            s = _make_signature(f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None)
-            if (s.label,) in seen:
-                continue
-            seen.add((s.label,))
-            sigs.append(s)
-        return sorted(sigs, key=lambda s: s.arity)
+        return _global_signatures(snap, a.uri, g[0], display, model.contracts_global(g[0]), op)
     return []
 
 
+def _system_signature(name: str, sys_uri: str | None, op: str) -> list[Signature]:
+    if sys_uri is None:
+        return []
+    ch = lookup_system(sys_uri)
+    if ch is None or ch.arity is None:
+        return []
+    m = _SYS_PARAMS.match(ch.description)
+    params = [p.strip() for p in m.group(1).split(",")] if m else []
+    if len(params) != ch.arity:
+        params = [f"arg{i + 1}" for i in range(ch.arity)]
+    sig = _make_signature(f"{name}{op}", params, {}, ch.hover_markdown())
+    return [Signature(sig.label, sig.parameters, sig.documentation, False, True)]
+
+
+def _global_signatures(
+    snap: Snapshot, uri: str, key: str, display: str, local: list[ContractInfo], op: str
+) -> list[Signature]:
+    sigs: list[Signature] = []
+    seen: set[tuple[str, ...]] = set()
+    for c in local:
+        s = _contract_signature(display, c, op)
+        seen.add((s.label,))
+        sigs.append(s)
+    for _u, gc in other_files_definitions(snap, uri, key):
+        params = formals_from_signature(gc.signature)
+        s = _make_signature(f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None)
+        if (s.label,) in seen:
+            continue
+        seen.add((s.label,))
+        sigs.append(s)
+    return sorted(sigs, key=lambda s: s.arity)
+
+
+def local_channel_signatures(
+    snap: Snapshot, uri: str, parsed: ParseResult, name: Node, op: str = "!"
+) -> list[Signature]:
+    """Like ``channel_signatures``, from the parse tree alone (no bind)."""
+    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    if inner is None:
+        return []
+    if inner.kind == K.VAR:
+        ident = inner.first_token()
+        if ident is None or ident.kind != K.IDENT:
+            return []
+        binder = resolve_name_at(parsed, ident)
+        cs = [
+            lc.info
+            for lc in file_contracts(parsed, name=ident.text)
+            if (lc.channel.start if lc.channel is not None else None)
+            == (binder.start if binder is not None else None)
+        ]
+        if cs:
+            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+        return _system_signature(ident.text, binder.uri, op) if binder is not None else []
+    if inner.kind == K.QUOTE:
+        quoted = next((c for c in inner.children if isinstance(c, Node)), None)
+        g = ground_text(quoted) if quoted is not None else None
+        if g is None:
+            return []
+        key = "@" + g
+        local = [lc.info for lc in file_contracts(parsed, name=key)]
+        return _global_signatures(snap, uri, key, parsed.text[inner.start : inner.end], local, op)
+    return []
 def enclosing_args(root: Node, offset: int) -> Node | None:
     """The innermost ARGS whose parentheses enclose ``offset`` (open lists included)."""
     tok = token_before(root, offset)
@@ -164,7 +211,7 @@ def enclosing_args(root: Node, offset: int) -> Node | None:
     return None
 
 
-def signatures_for_args(snap: Snapshot, a: DocumentAnalysis, args: Node) -> list[Signature]:
+def signatures_for_args(snap: Snapshot, uri: str, parsed: ParseResult, args: Node) -> list[Signature]:
     parent = args.parent
     if parent is None:
         return []
@@ -186,18 +233,18 @@ def signatures_for_args(snap: Snapshot, a: DocumentAnalysis, args: Node) -> list
         if parent.first_child(K.IDENT) is not None:
             return []  # method-send sugar `ch!m(..)`
         op = op_tok.text if isinstance(op_tok, Token) else "!"
-        return channel_signatures(snap, a, name, op)
+        return local_channel_signatures(snap, uri, parsed, name, op)
     return []
 
 
 def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult | None:
-    a = snap.analysis(uri)
-    if a is None:
+    parsed = latest_parse(snap, uri)
+    if parsed is None:
         return None
-    args = enclosing_args(a.parse.tree, offset)
+    args = enclosing_args(parsed.tree, offset)
     if args is None:
         return None
-    sigs = signatures_for_args(snap, a, args)
+    sigs = signatures_for_args(snap, uri, parsed, args)
     if not sigs:
         return None
     commas = [c for c in args.children if c.kind == K.COMMA]

@@ -13,6 +13,9 @@ of LSP lifecycle or of Rholang.
 * Batch arrays are accepted and answered with an array.
 * ``request()`` sends a request to the peer and awaits its answer (with timeout);
   ``notify()`` sends a notification.
+* ``on_request_done(method, seconds, outcome)`` (optional) is called once per
+  request from the peer with its handling time and ``"ok"``, ``"error"`` or
+  ``"cancelled"`` (metrics); it must be cheap and must not raise.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import asyncio
 import functools
 import inspect
 import logging
-from collections.abc import Awaitable
-from typing import Any, Protocol, TypeVar, cast
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Raw
@@ -52,6 +56,9 @@ T = TypeVar("T")
 CANCEL_METHOD = "$/cancelRequest"
 
 _Response = OutResult | OutError
+RequestOutcome = Literal["ok", "error", "cancelled"]
+#: ``(method, seconds, outcome)``, called once per request from the peer.
+RequestObserver = Callable[[str, float, RequestOutcome], None]
 
 
 class Dispatcher(Protocol):
@@ -76,8 +83,10 @@ class Endpoint:
         *,
         wire_log: WireLog | None = None,
         logger: logging.Logger | None = None,
+        on_request_done: RequestObserver | None = None,
     ) -> None:
         self.transport = transport
+        self.request_observer = on_request_done  # may be replaced (or set to None) at any time
         self.dispatcher = dispatcher
         self.peer = transport.peer
         self._wire = wire_log
@@ -259,19 +268,29 @@ class Endpoint:
             self._spawn(result)
 
     def _handle_request(self, rid: RequestId, method: str, params: Raw) -> _Response | _Pending:
+        done = self.request_observer
+        t0 = time.perf_counter() if done is not None else 0.0
         try:
             result = self.dispatcher.dispatch_request(method, params, rid)
         except ResponseError as e:
+            if done is not None:
+                done(method, time.perf_counter() - t0, _outcome_of_code(e.code))
             return self._error(rid, e.code, e.message, e.data)
         except Exception as e:
             self._log.exception("%s: request handler %s failed", self.peer, method)
+            if done is not None:
+                done(method, time.perf_counter() - t0, "error")
             return self._error(rid, INTERNAL_ERROR, f"{method} failed: {type(e).__name__}: {e}")
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(self._await_request(rid, method, result))
             self._incoming[rid] = task
             pending = _Pending(rid, task)
             task.add_done_callback(functools.partial(self._forget, pending, result))
+            if done is not None:
+                task.add_done_callback(functools.partial(_observe_task, done, method, t0))
             return pending
+        if done is not None:
+            done(method, time.perf_counter() - t0, "ok")
         return OutResult("2.0", rid, result)
 
     async def _await_request(self, rid: RequestId, method: str, aw: Awaitable[Any]) -> _Response:
@@ -396,6 +415,28 @@ class Endpoint:
     def pending_requests(self) -> int:
         """Requests from the peer currently running (for tests and metrics)."""
         return len(self._incoming)
+
+
+def _outcome_of_code(code: int) -> RequestOutcome:
+    return "cancelled" if code == REQUEST_CANCELLED else "error"
+
+
+def _observe_task(
+    done: RequestObserver, method: str, t0: float, task: asyncio.Task[_Response]
+) -> None:
+    seconds = time.perf_counter() - t0
+    outcome: RequestOutcome
+    if task.cancelled():
+        outcome = "cancelled"
+    elif task.exception() is not None:
+        outcome = "error"
+    else:
+        out = task.result()
+        outcome = _outcome_of_code(out.error.code) if isinstance(out, OutError) else "ok"
+    try:
+        done(method, seconds, outcome)
+    except Exception:  # pragma: no cover - an observer must never break a connection
+        logging.getLogger(__name__).exception("request observer failed")
 
 
 def _recover_id(body: bytes) -> Any:

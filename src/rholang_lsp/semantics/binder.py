@@ -170,6 +170,59 @@ def _new_sibling_declaring(tok: Token, name: str) -> Node | None:
     return None
 
 
+def doc_for(node: Node) -> DocComment | None:
+    """The doc comment directly above ``node`` (a `new` or `contract`), parsed."""
+    tok = node.first_token()
+    if tok is None:
+        return None
+    text = tok.doc_comment()
+    if not text:
+        return None
+    return parse_doc_lines(text.split("\n"))
+
+
+def contract_formals(text: str, formals_node: Node | None) -> tuple[list[Formal], str | None]:
+    """The formals (text + literal pattern) and the remainder text of a contract's NAME_PATTERNS."""
+    formals: list[Formal] = []
+    remainder: str | None = None
+    if formals_node is None:
+        return formals, remainder
+    for f in _nodes(formals_node):
+        if f.kind == K.REMAINDER:
+            remainder = text[f.start : f.end]
+        else:
+            lit = None
+            inner = [c for c in f.children if isinstance(c, Node)]
+            if inner and inner[0].kind == K.QUOTE:
+                inner = [c for c in inner[0].children if isinstance(c, Node)]
+            if (
+                f.children
+                and isinstance(f.children[0], Token)
+                and f.children[0].kind == K.AT
+                and inner
+            ):
+                lit = literal_text(inner[0])
+            elif (
+                inner
+                and f.children
+                and isinstance(f.children[0], Node)
+                and f.children[0].kind == K.QUOTE
+            ):
+                lit = literal_text(inner[0])
+            formals.append(Formal(text[f.start : f.end], lit))
+    return formals, remainder
+
+
+def contract_signature(
+    text: str, name_node: Node | None, formals: list[Formal], remainder: str | None
+) -> str:
+    """``contract name(f1, f2, ...rest)`` as shown by hover and completion."""
+    sig = "contract " + (text[name_node.start : name_node.end] if name_node else "?")
+    return (
+        sig + "(" + ", ".join([f.text for f in formals] + ([remainder] if remainder else [])) + ")"
+    )
+
+
 class Binder:
     def __init__(self, result: ParseResult, *, target: str = "f1r3fly") -> None:
         self.result = result
@@ -272,13 +325,7 @@ class Binder:
         )
 
     def _doc_for(self, node: Node) -> DocComment | None:
-        tok = node.first_token()
-        if tok is None:
-            return None
-        text = tok.doc_comment()
-        if not text:
-            return None
-        return parse_doc_lines(text.split("\n"))
+        return doc_for(node)
 
     # ------------------------------------------------------------------ entry
     def run(self) -> SemanticModel:
@@ -728,35 +775,10 @@ def _h_contract(
         decl_start=formals_node.start if formals_node else node.start,
         decl_end=formals_node.end if formals_node else node.start,
     )
-    formals: list[Formal] = []
-    remainder: str | None = None
+    formals, remainder = contract_formals(b.text, formals_node)
     if formals_node is not None:
-        for f in _nodes(formals_node):
-            if f.kind == K.REMAINDER:
-                remainder = b.text[f.start : f.end]
-            else:
-                lit = None
-                inner = [c for c in f.children if isinstance(c, Node)]
-                if inner and inner[0].kind == K.QUOTE:
-                    inner = [c for c in inner[0].children if isinstance(c, Node)]
-                if (
-                    f.children
-                    and isinstance(f.children[0], Token)
-                    and f.children[0].kind == K.AT
-                    and inner
-                ):
-                    lit = literal_text(inner[0])
-                elif (
-                    inner
-                    and f.children
-                    and isinstance(f.children[0], Node)
-                    and f.children[0].kind == K.QUOTE
-                ):
-                    lit = literal_text(inner[0])
-                formals.append(Formal(b.text[f.start : f.end], lit))
         b._pattern([formals_node], env, p, name_pattern=True)
-    sig = "contract " + (b.text[name_node.start : name_node.end] if name_node else "?")
-    sig += "(" + ", ".join([f.text for f in formals] + ([remainder] if remainder else [])) + ")"
+    sig = contract_signature(b.text, name_node, formals, remainder)
     info = ContractInfo(
         name=display,
         name_start=ns,

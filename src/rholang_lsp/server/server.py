@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.protocol.wirelog import WireLog
-from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.indexing import backend_of
+from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
 
@@ -30,6 +32,7 @@ class ServerOptions:
     client_request_timeout: float = 30.0  # default timeout of server -> client requests
     wire_log: WireLog | None = None
     static_capabilities: dict[str, Any] = field(default_factory=dict)
+    metrics: bool = True  # record metrics (``--no-metrics`` only to measure their cost)
     extra: dict[str, Any] = field(default_factory=dict)  # accepted CLI options not used yet
 
 
@@ -51,12 +54,14 @@ class Server:
         self.registry = registry or HandlerRegistry.discover(
             include_test_handlers=self.options.test_handlers
         )
+        self.metrics: Metrics | None = Metrics() if self.options.metrics else None
         self.backend: Any = None
         self.workspaces: dict[str, Any] = {}
         self.sessions: set[Session] = set()
         self._ids = itertools.count(1)
         self._stopped = asyncio.Event()
         self._monitor: asyncio.Task[None] | None = None
+        self._summary_logged = False
 
     async def serve(self, transport: MessageTransport) -> None:
         """Run one client session over ``transport`` until it ends (never raises)."""
@@ -64,10 +69,16 @@ class Server:
 
     async def run_session(self, transport: MessageTransport) -> Session:
         """Like ``serve`` but returns the finished session (stdio needs its exit state)."""
+        t0 = time.perf_counter()
         session = Session(self, transport, next(self._ids))
         self.sessions.add(session)
         backend = backend_of(self)
         backend.connection_opened()
+        metrics = self.metrics
+        # The WebSocket transport records its own connections (handshake included).
+        kind = transport_kind(transport.peer)
+        if metrics is not None and kind != "ws":
+            metrics.connection_opened(kind, time.perf_counter() - t0)
         if self._stopped.is_set():
             session.close()
         try:
@@ -77,6 +88,10 @@ class Server:
         finally:
             self.sessions.discard(session)
             backend.connection_closed()
+            if metrics is not None:
+                if kind != "ws":
+                    metrics.connection_closed(kind)
+                metrics.session_closed(str(session.id))
         return session
 
     # ------------------------------------------------------------------ process-wide stop
@@ -97,10 +112,16 @@ class Server:
             self._monitor.cancel()
 
     async def aclose(self) -> None:
-        """Stop, then close the shared backend (worker pool, index caches saved)."""
+        """Stop, then close the shared backend (worker pool, index caches saved).
+
+        Logs the one-line metrics summary (once).
+        """
         self.stop()
         if self.backend is not None:
             await self.backend.close()
+        if self.metrics is not None and not self._summary_logged:
+            self._summary_logged = True
+            _log.info("%s", self.metrics.summary_line())
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -110,3 +131,11 @@ class Server:
         self._monitor = asyncio.get_running_loop().create_task(
             watch_process(pid, self.stop, interval=self.options.pid_poll_interval)
         )
+
+
+def transport_kind(peer: str) -> str:
+    """"stdio", "tcp", "unix", "ws" or "other", from a transport's ``peer`` string."""
+    for kind in ("stdio", "tcp", "unix", "ws"):
+        if peer.startswith(kind):
+            return kind
+    return "other"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -59,7 +60,14 @@ class Session:
         self.id = session_id
         self.peer = f"#{session_id} {transport.peer}"
         self.log = logging.getLogger("rholang_lsp.session")
-        self.endpoint = Endpoint(transport, self, wire_log=server.options.wire_log, logger=self.log)
+        metrics = getattr(server, "metrics", None)
+        self.endpoint = Endpoint(
+            transport,
+            self,
+            wire_log=server.options.wire_log,
+            logger=self.log,
+            on_request_done=metrics.request_finished if metrics is not None else None,
+        )
         self.state = State.UNINITIALIZED
         self.initialized_received = False
         self.shutdown_received = False
@@ -211,6 +219,14 @@ class Session:
     # ------------------------------------------------------------------ initialize
 
     def _initialize(self, raw: Raw) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        result = self._initialize_inner(raw)
+        metrics = getattr(self.server, "metrics", None)
+        if metrics is not None:
+            metrics.initialize_latency(time.perf_counter() - t0)
+        return result
+
+    def _initialize_inner(self, raw: Raw) -> dict[str, Any]:
         try:
             params = msgspec.json.decode(raw or b"{}", type=InitializeParams)
         except msgspec.ValidationError as e:

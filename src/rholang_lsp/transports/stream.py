@@ -183,7 +183,9 @@ class StreamTransport:
         return f"StreamTransport({self._peer!r})"
 
 
-def set_socket_options(writer: asyncio.StreamWriter) -> Callable[[], None] | None:
+def set_socket_options(
+    writer: asyncio.StreamWriter | asyncio.BaseTransport,
+) -> Callable[[], None] | None:
     """TCP_NODELAY on; return a hook that re-arms TCP_QUICKACK after each read (Linux)."""
     import socket
 
@@ -206,6 +208,24 @@ def set_socket_options(writer: asyncio.StreamWriter) -> Callable[[], None] | Non
 
     rearm()
     return rearm
+
+
+def call_after_each_chunk(reader: asyncio.StreamReader, hook: Callable[[], None]) -> None:
+    """Run ``hook`` each time the socket delivers data, before the reader wakes up.
+
+    For ``set_socket_options``' TCP_QUICKACK hook: re-arming only after a whole message is
+    too late. A client with Nagle on that writes header and body separately (vscode-jsonrpc's
+    ``SocketMessageWriter``) holds the body until the header is ACKed, and after our last
+    reply the kernel is in delayed-ACK mode: ~40 ms per request. Re-arming on arrival of the
+    header sends that ACK at once.
+    """
+    feed = reader.feed_data
+
+    def feed_data(data: Any) -> None:  # typeshed: Iterable[SupportsIndex]
+        feed(data)
+        hook()
+
+    reader.feed_data = feed_data  # type: ignore[method-assign]
 
 
 async def connect_tcp(host: str, port: int, *, peer: str | None = None) -> StreamTransport:

@@ -12,6 +12,7 @@ from rholang_lsp.transports.stream import (
     READ_LIMIT,
     SessionServer,
     StreamTransport,
+    call_after_each_chunk,
     set_socket_options,
 )
 
@@ -33,7 +34,9 @@ async def serve_tcp(
         addr = writer.get_extra_info("peername")
         peer = f"tcp:{addr[0]}:{addr[1]}" if isinstance(addr, tuple) else "tcp"
         rearm = set_socket_options(writer)
-        transport: MessageTransport = StreamTransport(reader, writer, peer=peer, after_read=rearm)
+        if rearm is not None:
+            call_after_each_chunk(reader, rearm)  # TCP_QUICKACK on every read, not per message
+        transport: MessageTransport = StreamTransport(reader, writer, peer=peer)
         if auth_token:
             transport = AuthenticatingTransport(transport, auth_token)
         task = asyncio.current_task()

@@ -60,6 +60,7 @@ from websockets.typing import Subprotocol
 
 from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
+from rholang_lsp.transports.stream import set_socket_options
 from rholang_lsp.transports.ws_deflate import ThresholdDeflateFactory, ThresholdPerMessageDeflate
 from rholang_lsp.transports.ws_framing import (
     ContentLengthDecoder,
@@ -233,6 +234,7 @@ class _LspServerConnection(ServerConnection):
         self.data_frames_received = 0
         self.wire_bytes_received = 0
         self.accepted_at = self.loop.time()
+        self._quickack: Callable[[], None] | None = None
 
     def process_event(self, event: Event) -> None:
         if isinstance(event, Frame) and event.opcode in DATA_OPCODES:
@@ -241,9 +243,17 @@ class _LspServerConnection(ServerConnection):
                 self.first_data_opcode = event.opcode
         super().process_event(event)
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._quickack = set_socket_options(transport)
+
     def data_received(self, data: bytes) -> None:
         self.wire_bytes_received += len(data)
         super().data_received(data)
+        # TCP_QUICKACK on every read: a client with Nagle on that sends header and body as
+        # two frames (stream mode, tokio-tungstenite) would otherwise wait ~40 ms per request.
+        if self._quickack is not None:
+            self._quickack()
 
 
 def _peer_of(ws: ServerConnection) -> str:

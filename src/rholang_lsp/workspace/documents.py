@@ -57,7 +57,8 @@ class TextDocument:
         self._index: LineIndex | None = None
         self._serial = next(_serials)  # tells apart two documents opened on the same uri
         self._seq = 0
-        self._log: list[Edit] = []  # _log[i] turns text #(_log_start + i) into #(_log_start + i + 1)
+        # _log[i] turns text number _log_start + i into number _log_start + i + 1
+        self._log: list[Edit] = []
         self._log_start = 0
 
     @property

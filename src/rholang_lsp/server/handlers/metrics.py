@@ -1,0 +1,52 @@
+"""``rholang/metrics``: the server's metrics as one JSON object.
+
+The snapshot of ``rholang_lsp.metrics.Metrics`` (requests per method with
+latency percentiles, initialize latency, connections, indexing, queue,
+WebSocket frames, caches, process RSS), with the per-session memory estimates
+refreshed first (``server.memory`` documents the method). Latencies are in
+milliseconds. With ``--no-metrics`` the answer is ``{"enabled": false}``.
+
+``rholang/_test/requestMetrics`` (test handlers only) turns the per-request
+recording of every open session off and on, so that a benchmark can measure its
+cost in one server process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from rholang_lsp.server.memory import METHOD, refresh_session_memory
+from rholang_lsp.server.registry import request
+from rholang_lsp.server.session import Session
+
+
+@request("rholang/metrics")
+def metrics_snapshot(session: Session, params: Any) -> dict[str, Any]:
+    server = session.server
+    metrics = server.metrics
+    if metrics is None:
+        return {"enabled": False}
+    refresh_session_memory(server)
+    snap = metrics.snapshot()
+    snap["enabled"] = True
+    snap["session"] = str(session.id)
+    sessions = snap.get("sessions")
+    if isinstance(sessions, dict):
+        sessions["memory_method"] = METHOD
+    return snap
+
+
+class _Enabled(msgspec.Struct):
+    enabled: bool
+
+
+@request("rholang/_test/requestMetrics", params=_Enabled, test_only=True)
+def set_request_metrics(session: Session, params: _Enabled) -> bool:
+    """Turn per-request recording on or off for every open session; returns the new state."""
+    metrics = session.server.metrics
+    observer = metrics.request_finished if metrics is not None and params.enabled else None
+    for s in list(session.server.sessions):
+        s.endpoint.request_observer = observer
+    return observer is not None
