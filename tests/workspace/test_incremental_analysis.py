@@ -162,7 +162,7 @@ def test_edit_log_is_a_bounded_window() -> None:
 # ---------------------------------------------------------------------------- equivalence
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_incremental_edits_equal_a_full_analysis(data: st.DataObject) -> None:
     doc = TextDocument(URI, data.draw(st.sampled_from(SEEDS)), 1)
