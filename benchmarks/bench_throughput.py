@@ -97,23 +97,31 @@ async def _tcp() -> tuple[Conn, Callable[[], Awaitable[None]]]:
     return (reader, writer), stop
 
 
-async def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sequential", type=int, default=2000)
-    ap.add_argument("--pipelined", type=int, default=20000)
-    args = ap.parse_args()
+async def run(
+    sequential_n: int = 2000, pipelined_n: int = 20000, repeats: int = 3
+) -> list[tuple[str, str, int, float, float]]:
+    """``(transport, mode, requests, req/s, us/req)`` per transport and mode (best of ``repeats``)."""
     rows = []
     for name, start in (("stdio", _stdio), ("tcp", _tcp)):
         (reader, writer), stop = await start()
         await _initialize(reader, writer)
         await sequential(reader, writer, 200)  # warm-up
         for mode, fn, n in (
-            ("sequential", sequential, args.sequential),
-            ("pipelined", pipelined, args.pipelined),
+            ("sequential", sequential, sequential_n),
+            ("pipelined", pipelined, pipelined_n),
         ):
-            best = min([await fn(reader, writer, n) for _ in range(3)])
+            best = min([await fn(reader, writer, n) for _ in range(repeats)])
             rows.append((name, mode, n, n / best, best / n * 1e6))
         await stop()
+    return rows
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sequential", type=int, default=2000)
+    ap.add_argument("--pipelined", type=int, default=20000)
+    args = ap.parse_args()
+    rows = await run(args.sequential, args.pipelined)
     print(f"{'transport':<10} {'mode':<11} {'requests':>9} {'req/s':>10} {'us/req':>8}")
     for name, mode, n, rate, us in rows:
         print(f"{name:<10} {mode:<11} {n:>9} {rate:>10,.0f} {us:>8.1f}")

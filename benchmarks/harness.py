@@ -38,6 +38,8 @@ Transport = Literal["stdio", "tcp", "unix", "ws"]
 TRANSPORTS: tuple[Transport, ...] = ("stdio", "tcp", "unix", "ws")
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:  # run from a checkout without installing it
+    sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "corpus"
 SERVER_CMD: tuple[str, ...] = (sys.executable, "-m", "rholang_lsp.cli.main", "serve")
 LISTENING = re.compile(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import percentile
 from benchmarks.suite_common import Row
 
 #: The roadmap's success criteria, in the report's order: key -> (criterion, seed target, our goal).
@@ -124,8 +125,6 @@ def render(
             s = r.summary
             if s is None:
                 continue
-            from benchmarks.harness import percentile
-
             tab.append(
                 [
                     f"`{r.title}`",
@@ -184,7 +183,6 @@ def render(
         "report is written by `benchmarks/report.py`.",
         "",
     ]
-    # the stdio row of the "detail" section may mention the metrics recorded by the server
     return "\n".join(lines)
 
 

@@ -1,11 +1,13 @@
-"""In-process component figures: parser throughput (``bench_parser.run``), on the shared
-corpus and on the generated workspace, each file parsed from its text (median of runs)."""
+"""Component figures: parser throughput in process (``bench_parser.run``, on the shared
+corpus and on the generated workspace, median of runs), and raw request throughput of the
+real server over stdio and TCP (``bench_throughput.run``: ``rholang/ping``, sequential and
+pipelined)."""
 
 from __future__ import annotations
 
 import time
 
-from benchmarks import bench_parser
+from benchmarks import bench_parser, bench_throughput
 from benchmarks.suite_common import Context, Row
 
 
@@ -76,4 +78,19 @@ async def run(ctx: Context) -> list[Row]:
                     ),
                 )
             )
+    ctx.say("transport throughput (bench_throughput: rholang/ping over stdio and TCP)")
+    for transport, mode, n, rate, us in await bench_throughput.run(
+        ctx.reps(500, 2000), ctx.reps(5000, 20000), ctx.reps(2, 3)
+    ):
+        rows.append(
+            Row(
+                f"throughput_{transport}_{mode}",
+                f"rholang/ping over {transport}, {mode} ({n:,} requests, best run)",
+                "req/s",
+                [rate],
+                section="detail",
+                digits=0,
+                note=f"{us:.1f} µs/request",
+            )
+        )
     return rows

@@ -185,7 +185,7 @@ async def run(ctx: Context) -> list[Row]:
     n_conn = 50
     n_lat = ctx.reps(100, 300)
 
-    reps = ctx.reps(1, 3)
+    reps = ctx.reps(2, 3)
     runs = []
     for i in range(reps):
         ctx.say(f"memory: 1 vs {n_conn} connections, run {i + 1}/{reps}")

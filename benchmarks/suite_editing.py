@@ -135,7 +135,7 @@ async def run(ctx: Context) -> list[Row]:
                 samples,
                 goal="< 250 ms with the default debounce" if "default" in name else "",
                 passed=(statistics.median(samples) < 250.0) if "default" in name else None,
-                section="detail",
+                section="further",
                 note=f"incremental one-character edits at line {line}",
             )
         )

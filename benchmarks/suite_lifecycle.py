@@ -248,7 +248,7 @@ async def run(ctx: Context) -> list[Row]:
     )
 
     # ---------------------------------------------------------------- cold / warm
-    reps = ctx.reps(1, 5)
+    reps = ctx.reps(2, 5)
     n_pending = ctx.reps(20, 50)
     runs: list[dict[str, Any]] = []
     for i in range(reps):

@@ -217,7 +217,9 @@ async def _backpressure(ctx: Context, transport: Transport, seconds: float) -> d
     finally:
         await sp.stop()
     log = sp.log_text()
-    dropped = bool(re.search(r"slow|dropp|outbound limit", log, re.I)) and "'dropped': 0" not in log
+    dropped = bool(
+        re.search(r"peer not reading|slow reader|'dropped': [1-9]", log, re.I)
+    )
     return {
         "growth": peak - base,
         "base": base,
@@ -285,7 +287,8 @@ async def run(ctx: Context) -> list[Row]:
             digits=1,
             note=(
                 f"{tcp['sent']} × 64 KiB sent ({tcp['sent_mb']:.0f} MB)"
-                f"{', sender blocked' if tcp['stalled'] else ''}; other client ping p99 "
+                f"{', sender blocked' if tcp['stalled'] else ''}"
+                f"{', slow client dropped by the server' if tcp['dropped'] else ''}; other client ping p99 "
                 f"{percentile(tcp['lat'], 99):.2f} ms; server alive: {tcp['alive']}"
             ),
         )

@@ -6,7 +6,10 @@ harness (real server subprocess, 5-file workspace) and renders a report.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import re
+import urllib.request
 from pathlib import Path
 
 from benchmarks.__main__ import SUITES
@@ -24,7 +27,7 @@ def test_every_suite_module_imports_and_has_run() -> None:
 async def test_tiny_end_to_end_measurement(tmp_path: Path) -> None:
     ctx = Context(quick=True, workdir=tmp_path, log=lambda _m: None)
     info = ctx.workspace(5)
-    sp = await ServerProcess.start("tcp", cache_dir=tmp_path / "cache")
+    sp = await ServerProcess.start("tcp", "--metrics-port", "0", cache_dir=tmp_path / "cache")
     try:
         client = await sp.client()
         result, seconds = await client.initialize(info.root)
@@ -36,6 +39,10 @@ async def test_tiny_end_to_end_measurement(tmp_path: Path) -> None:
         assert snap["requests"]["by_method"]["rholang/ping"]["count"] == 1
         assert snap["initialize_ms"]["count"] == 1
         assert sp.rss() > 0
+        url = re.search(r"metrics on (http://127\.0\.0\.1:\d+/metrics)", sp.log_text())
+        assert url is not None  # bound to loopback by default
+        body = await asyncio.to_thread(lambda: urllib.request.urlopen(url[1], timeout=10).read())
+        assert b'rholang_lsp_requests_total{method="rholang/ping",outcome="ok"} 1.0' in body
         await client.shutdown()
     finally:
         await sp.stop()

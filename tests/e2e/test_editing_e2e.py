@@ -196,3 +196,57 @@ async def test_inlay_hints_enabled_by_init_options(client: LanguageClient) -> No
     assert [h.label for h in hints] == ["who:"]
     line0 = A_TEXT.split("\n")[0]
     assert hints[0].position == pos(0, len(line0[: line0.index("x!(1)") + 3].encode("utf-16-le")) // 2)
+
+
+TYPING = ROOT + "/typing.rho"
+TYPING_TEXT = "new x in {\n  contract x(@a, @b) = { Nil } |\n  Nil\n}\n"
+
+
+def _type(client: LanguageClient, version: int, start: t.Position, end: t.Position, text: str) -> None:
+    """One incremental didChange on TYPING (the next request follows it at once)."""
+    client.text_document_did_change(
+        t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=TYPING, version=version),
+            content_changes=[
+                t.TextDocumentContentChangePartial(range=t.Range(start=start, end=end), text=text)
+            ],
+        )
+    )
+
+
+async def _labels(client: LanguageClient, at: t.Position) -> list[str]:
+    res = await client.text_document_completion_async(
+        t.CompletionParams(text_document=doc(TYPING), position=at)
+    )
+    assert isinstance(res, t.CompletionList)
+    return [i.label for i in res.items]
+
+
+async def test_completion_and_signature_help_right_after_incremental_changes(
+    client: LanguageClient,
+) -> None:
+    """Each request follows its didChange at once (no diagnostics in between): the answer
+    comes from the parse of that very version (``Snapshot.parse``, no bind)."""
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(
+                uri=TYPING, language_id="rholang", version=1, text=TYPING_TEXT
+            )
+        )
+    )
+    # line 2 `  Nil` -> `  new fresh in { f } | Nil`; the cursor after that `f`
+    _type(client, 2, pos(2, 2), pos(2, 2), "new fresh in { f } | ")
+    assert "fresh" in await _labels(client, pos(2, 18))
+    # rename the new name: `fresh` is gone at once
+    _type(client, 3, pos(2, 6), pos(2, 11), "other")
+    labels = await _labels(client, pos(2, 18))
+    assert "fresh" not in labels and "for" in labels
+    _type(client, 4, pos(2, 17), pos(2, 18), "o")
+    assert "other" in await _labels(client, pos(2, 18))
+    # `{ o }` -> `{ x!(1,  }`: signature help inside the unclosed argument list
+    _type(client, 5, pos(2, 17), pos(2, 18), "x!(1, ")
+    res = await client.text_document_signature_help_async(
+        t.SignatureHelpParams(text_document=doc(TYPING), position=pos(2, 23))
+    )
+    assert res is not None and res.active_parameter == 1
+    assert res.signatures[res.active_signature or 0].label == "x!(@a, @b)"

@@ -206,3 +206,33 @@ async def test_a_run_for_an_outdated_text_is_dropped(
     publisher.schedule(SVC, delay=0)
     params = await publish_of(c, SVC, 99)
     assert params["version"] == 99
+
+
+async def test_completion_parses_and_diagnostics_bind_that_parse(
+    connect: Callable[..., Any],
+) -> None:
+    """Completion right after a didChange reads the parse alone (no bind); the
+    diagnostics run that follows binds that very parse: one parse per version."""
+    c = await connect()
+    open_doc(c, SVC, SVC_TEXT)
+    await publish_of(c, SVC, 1)
+    cache = cache_of(c)
+    publisher = session_of(c).diagnostics
+    publisher.debounce = 3600.0  # the test triggers the debounced run itself, below
+    before = dict(cache.stats)
+    change(c, SVC, 2, 2, 11, "b")  # `out!(*a)` -> `out!(*ab)`, inside the contract body
+    res = await c.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": SVC}, "position": {"line": 2, "character": 11}},
+    )
+    items = res["items"] if isinstance(res, dict) else res
+    assert any(i["label"] == "a" for i in items)  # `*a|b`: the formal `a` is in scope
+    assert cache.stats["misses"] == before["misses"] + 1  # parsed, incrementally...
+    assert cache.stats["incremental"] == before["incremental"] + 1
+    assert cache.stats["binds"] == before["binds"]  # ... and not bound
+    publisher.schedule(SVC, delay=0)  # the debounced run, now
+    params = await publish_of(c, SVC, 2)
+    assert any("`ab`" in d["message"] for d in params["diagnostics"])
+    assert cache.stats["misses"] == before["misses"] + 1  # no second parse
+    assert cache.stats["binds"] == before["binds"] + 1  # the parse-only entry was bound
+    assert cache.stats["full_parses"] == before["full_parses"]

@@ -5,7 +5,10 @@
   semantic diagnostics);
 * the aliasing rule: an analysis still held by someone (an in-flight snapshot, a
   variable holding the analysis, its parse result or its tree) is never reparsed
-  in place; once released, the next analysis is incremental again.
+  in place; once released, the next analysis is incremental again;
+* parse-only entries (``get_parse``, ``Snapshot.parse``): one parse per version
+  whichever of parse/analysis comes first, replay from an analysis or a parse,
+  the same ownership rule for a handed-out parse.
 """
 
 from __future__ import annotations
@@ -337,3 +340,173 @@ def test_metrics_count_reuse_as_hits_and_computation_as_misses() -> None:
     assert m.events == [("miss", "parse"), ("hit", "parse"), ("miss", "parse")]
     assert cache.stats["hits"] == 1 and cache.stats["misses"] == 2
     assert cache.stats["incremental"] == 1
+
+
+# ---------------------------------------------------------------------------- parse-only entries
+
+
+def parse_of(cache: AnalysisCache, doc: TextDocument) -> ParseResult:
+    return cache.get_parse(doc.uri, doc.text, doc.version, history=doc)
+
+
+def fresh_parse(text: str) -> ParseResult:
+    return analyze(URI, text, None).parse
+
+
+def assert_same_parse(a: ParseResult, b: ParseResult) -> None:
+    assert a.text == b.text
+    assert shape(a) == shape(b)
+    assert diags(list(a.diagnostics)) == diags(list(b.diagnostics))
+
+
+def test_get_parse_then_analysis_parses_once() -> None:
+    doc = TextDocument(URI, BASE, 1)
+    cache = AnalysisCache()
+    p = parse_of(cache, doc)
+    assert parse_of(cache, doc) is p  # cached
+    a = analysis_of(cache, doc)
+    assert a.parse is p  # the parse-only entry was bound, not parsed again
+    assert analysis_of(cache, doc) is a  # one analysis per version
+    assert parse_of(cache, doc) is p
+    assert cache.stats["misses"] == 1 and cache.stats["full_parses"] == 1
+    assert cache.stats["binds"] == 1 and cache.stats["hits"] == 4
+    assert_same(a, analyze(URI, BASE, 1))
+
+
+def test_get_parse_of_an_analysed_version_is_its_parse() -> None:
+    doc = TextDocument(URI, BASE, 1)
+    cache = AnalysisCache()
+    a = analysis_of(cache, doc)
+    assert parse_of(cache, doc) is a.parse
+    assert cache.stats["misses"] == 1 and cache.stats["binds"] == 1
+
+
+def test_get_parse_replays_from_an_analysis_and_from_a_parse() -> None:
+    doc = TextDocument(URI, BASE, 1)
+    cache = AnalysisCache()
+    first = analysis_of(cache, doc)
+    tree_id = id(first.parse.tree)
+    del first
+    pos = IN_BLOCK
+    for v, ch in enumerate("xyz", start=2):  # analysis -> parse -> parse -> parse
+        edit(doc, pos, pos, ch)
+        pos += 1
+        doc.version = v
+        p = parse_of(cache, doc)
+        assert id(p.tree) == tree_id  # reused in place each time
+        assert_same_parse(p, fresh_parse(doc.text))
+        del p
+    assert cache.stats["incremental"] == 3 and cache.stats["reparsed_edits"] == 3
+    assert cache.stats["full_parses"] == 1 and cache.stats["binds"] == 1
+    # then parse -> analysis of a later version (two edits replayed from the parse-only entry)
+    edit(doc, pos, pos, "w")
+    edit(doc, pos, pos + 1, "v")
+    doc.version = 5
+    a = analysis_of(cache, doc)
+    assert a.incremental and id(a.parse.tree) == tree_id
+    assert cache.stats["incremental"] == 4 and cache.stats["reparsed_edits"] == 5
+    assert_same(a, analyze(URI, doc.text, 5))
+
+
+def test_a_handed_out_parse_is_never_reparsed_in_place() -> None:
+    pos = IN_BLOCK
+    for holder in ("snapshot", "parse", "tree"):
+        doc = TextDocument(URI, BASE, 1)
+        docs = {URI: doc}
+        cache = AnalysisCache()
+        analysis_of(cache, doc)
+        edit(doc, pos, pos, "q")
+        doc.version = 2
+        snap = Snapshot(docs, cache=cache)
+        p = snap.parse(URI)
+        assert p is not None
+        held: object = {"snapshot": snap, "parse": p, "tree": p.tree}[holder]
+        old_text, old_shape = p.text, shape(p)
+        del snap, p
+        edit(doc, pos, pos + 1, "r")
+        doc.version = 3
+        fresh = parse_of(cache, doc)
+        assert cache.stats["incremental"] == 1 and cache.stats["full_parses"] == 2, holder
+        mine = held._parses[URI][2] if isinstance(held, Snapshot) else held
+        if isinstance(mine, ParseResult):
+            assert mine.text == old_text and shape(mine) == old_shape
+        else:
+            assert mine is not fresh.tree
+        assert_same_parse(fresh, fresh_parse(doc.text))
+        del held, mine, fresh
+        # released: the next one reuses the tree (the ownership rule for parse-only entries)
+        edit(doc, pos, pos + 1, "s")
+        doc.version = 4
+        again = parse_of(cache, doc)
+        assert cache.stats["incremental"] == 2, holder
+        assert_same_parse(again, fresh_parse(doc.text))
+
+
+def test_binding_a_parse_only_entry_keeps_the_handed_out_parse_intact() -> None:
+    doc = TextDocument(URI, BASE, 1)
+    docs = {URI: doc}
+    cache = AnalysisCache()
+    analysis_of(cache, doc)
+    edit(doc, IN_BLOCK, IN_BLOCK, "k")
+    doc.version = 2
+    completion_snap = Snapshot(docs, cache=cache)  # e.g. completion, still in flight
+    p = completion_snap.parse(URI)
+    assert p is not None
+    diag_snap = Snapshot(docs, cache=cache)  # then the diagnostics run
+    a = diag_snap.analysis(URI)
+    assert a is not None and a.parse is p and a.incremental
+    assert cache.stats["misses"] == 2 and cache.stats["binds"] == 2  # open + this version
+    # the snapshot's analysis memo answers parse() from now on
+    assert diag_snap.parse(URI) is p and completion_snap.parse(URI) is p
+    assert cache.stats["hits"] == 1  # only the bind; memoised parses never reach the cache
+
+
+def test_snapshot_parse_is_memoised_and_closed_files_use_the_analysis() -> None:
+    doc = TextDocument(URI, BASE, 1)
+    files = {OTHER: 'new x in { @"svc"!(1) }'}
+    cache = AnalysisCache()
+    snap = Snapshot({URI: doc}, cache=cache, loader=files.get)
+    p = snap.parse(URI)
+    assert p is not None and snap.parse(URI) is p
+    assert (cache.stats["hits"], cache.stats["misses"], cache.stats["binds"]) == (0, 1, 0)
+    closed = snap.parse(OTHER)
+    assert closed is not None and closed.text == files[OTHER]
+    assert cache.stats["binds"] == 1  # the closed file is analysed
+    assert snap.parse("file:///nowhere.rho") is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_edits_with_parses_and_analyses_equal_a_full_analysis(
+    data: st.DataObject,
+) -> None:
+    doc = TextDocument(URI, data.draw(st.sampled_from(SEEDS)), 1)
+    cache = AnalysisCache()
+    parse_of(cache, doc)
+    for i in range(data.draw(st.integers(1, 10))):
+        text = doc.text
+        braces = [j + 1 for j, c in enumerate(text) if c == "{"]
+        in_block: bool = data.draw(st.booleans())
+        if braces and in_block:
+            start = end = data.draw(st.sampled_from(braces))
+            insert = data.draw(st.sampled_from(BALANCED))
+        else:
+            start = data.draw(st.integers(0, len(text)))
+            end = data.draw(st.integers(start, min(len(text), start + 6)))
+            insert = data.draw(st.one_of(st.sampled_from(INSERTS), st.text(max_size=3)))
+        edit(doc, start, end, insert)
+        doc.version = i + 2
+        action = data.draw(st.sampled_from(["none", "parse", "analysis", "both"]))
+        if action in ("parse", "both"):
+            p = parse_of(cache, doc)
+            assert p.text == doc.text
+            if action == "both":
+                assert analysis_of(cache, doc).parse is p
+            del p
+        elif action == "analysis":
+            assert analysis_of(cache, doc).text == doc.text
+    misses = cache.stats["misses"]
+    p = parse_of(cache, doc)
+    final = analysis_of(cache, doc)
+    assert final.parse is p and cache.stats["misses"] <= misses + 1
+    assert_same(final, analyze(URI, doc.text, doc.version))

@@ -473,7 +473,7 @@ def complete(
     limit: int = 100,
     target: str | None = None,
 ) -> CompletionResult:
-    parsed = latest_parse(snap, uri)
+    parsed = snap.parse(uri)
     if parsed is None:
         return CompletionResult()
     text = parsed.text
@@ -932,7 +932,7 @@ def resolve(snap: Snapshot, data: dict[str, Any] | None) -> str | None:
         return None
     if kind == "global":
         key = str(data.get("key"))
-        current = latest_parse(snap, uri) if snap.is_open(uri) else None
+        current = snap.parse(uri) if snap.is_open(uri) else None
         defs = (
             _Globals(snap, uri, current).definitions(key)
             if current is not None
@@ -945,7 +945,7 @@ def resolve(snap: Snapshot, data: dict[str, Any] | None) -> str | None:
                     md += "\n\n" + gc.doc_markdown
                 return md
         return None
-    parsed = latest_parse(snap, uri)
+    parsed = snap.parse(uri)
     start = data.get("start")
     if parsed is None or not isinstance(start, int):
         return None
@@ -975,13 +975,3 @@ def resolve(snap: Snapshot, data: dict[str, Any] | None) -> str | None:
                 parts.append(doc.to_markdown())
         return "\n\n".join(parts)
     return None
-
-
-def latest_parse(snap: Snapshot, uri: str) -> ParseResult | None:
-    """The parse tree of the latest version of ``uri`` (no bind)."""
-    fast = getattr(snap, "parse", None)  # TODO(scope_at): Snapshot.parse once it exists
-    if fast is not None:
-        res: ParseResult | None = fast(uri)
-        return res
-    a = snap.analysis(uri)
-    return a.parse if a is not None else None

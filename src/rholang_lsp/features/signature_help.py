@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from rholang_lsp.features.completion import (
     BUILTIN_METHODS,
     formals_from_signature,
-    latest_parse,
     other_files_definitions,
     token_before,
 )
@@ -238,7 +237,7 @@ def signatures_for_args(snap: Snapshot, uri: str, parsed: ParseResult, args: Nod
 
 
 def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult | None:
-    parsed = latest_parse(snap, uri)
+    parsed = snap.parse(uri)
     if parsed is None:
         return None
     args = enclosing_args(parsed.tree, offset)

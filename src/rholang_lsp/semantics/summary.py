@@ -7,13 +7,20 @@ workspace/symbol, the plain top-level contract names (for the "did you mean a
 quoted name" hint) and a compact line map to turn offsets into LSP positions.
 Everything is tuples of frozen records: cheap to pickle (worker processes, an
 on-disk cache) and cheap to merge into the index.
+
+The records are ``msgspec.Struct``s with ``gc=False``: they hold only strings,
+numbers and tuples of records, so they can never form a reference cycle, and the
+cyclic garbage collector does not track them. A workspace of thousands of files
+then adds almost nothing to the heap a full collection must scan (a full
+collection pauses the event loop for a time proportional to that heap).
 """
 
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from dataclasses import dataclass
+
+import msgspec
 
 from rholang_lsp.syntax.line_index import LineIndex
 
@@ -28,8 +35,7 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class CompactLineMap:
+class CompactLineMap(msgspec.Struct, frozen=True, gc=False):
     """Line starts plus the text of non-ASCII lines only.
 
     Answers ``position(offset, encoding)`` exactly like ``syntax.line_index.LineIndex``
@@ -76,8 +82,7 @@ class CompactLineMap:
         return self.position(start, encoding), self.position(end, encoding)
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalContract:
+class GlobalContract(msgspec.Struct, frozen=True, gc=False):
     """A contract on a quoted ground name, e.g. ``contract @"Registry"(x) = {..}``."""
 
     key: str  # canonical quoted text: `@"Registry"`
@@ -95,8 +100,7 @@ class GlobalContract:
         return n == self.arity or (self.remainder and n >= self.arity)
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalRef:
+class GlobalRef(msgspec.Struct, frozen=True, gc=False):
     """An occurrence of a quoted ground name (a send, receive, contract name or argument)."""
 
     key: str
@@ -105,8 +109,7 @@ class GlobalRef:
     is_def: bool = False  # the name of a contract
 
 
-@dataclass(frozen=True, slots=True)
-class SymbolEntry:
+class SymbolEntry(msgspec.Struct, frozen=True, gc=False):
     """A symbol offered by workspace/symbol."""
 
     name: str
@@ -116,8 +119,7 @@ class SymbolEntry:
     container: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlainContract:
+class PlainContract(msgspec.Struct, frozen=True, gc=False):
     """A contract whose name is a plain identifier that is free in its file."""
 
     name: str
@@ -126,8 +128,7 @@ class PlainContract:
     arity: int
 
 
-@dataclass(frozen=True, slots=True)
-class FileSummary:
+class FileSummary(msgspec.Struct, frozen=True, gc=False):
     uri: str
     content_hash: str
     lines: CompactLineMap

@@ -21,6 +21,20 @@ that has been handed out is immutable for as long as it is referenced. Users
 must therefore keep the analysis (or its ``ParseResult``) alive while they use
 nodes of its tree: a bare ``Node`` held alone is not protected. The semantic
 model and the summary hold offsets only, never tree nodes.
+
+Parse-only entries
+------------------
+``AnalysisCache.get_parse`` answers the features that read the tree alone
+(completion, signature help) without binding: it returns the parse of a cached
+entry of that version, else replays the edit log from the latest cached entry of
+the uri (analysis *or* parse-only, under the same ownership rule) and caches a
+parse-only ``ParsedDocument`` under (uri, version). A later ``get_or_analyze``
+of that version binds that entry's parse instead of parsing again and replaces
+the entry with the analysis: **one parse per version**, whichever request comes
+first, and still one analysis per version. The ``ParseResult`` handed out by
+``get_parse`` is covered by the same rule as an analysis: while anyone but the
+cache references it (a ``Snapshot`` pins what it handed out), it is never
+reparsed in place.
 """
 
 from __future__ import annotations
@@ -82,6 +96,25 @@ class DocumentAnalysis:
         return self.summary.lines
 
 
+@dataclass(slots=True, eq=False)
+class ParsedDocument:
+    """A parse-only cache entry: the tree of one version of an open document, not
+    bound yet (see "Parse-only entries" in the module docstring)."""
+
+    uri: str
+    version: int | None
+    text: str
+    parse: ParseResult
+    #: the ``TextDocument`` revision this parse is of (None: not from an open document)
+    revision: Revision | None = field(default=None)
+    #: True when the parse was obtained by replaying edits with ``reparse``
+    incremental: bool = field(default=False)
+
+
+#: What the cache stores per (uri, version): a full analysis or a parse-only entry.
+CacheEntry = DocumentAnalysis | ParsedDocument
+
+
 def analyze(
     uri: str, text: str, version: int | None = None, *, target: str = "f1r3fly"
 ) -> DocumentAnalysis:
@@ -106,9 +139,10 @@ def _finish(
 
 
 # ``_exclusively_owned`` relies on CPython reference counts (``sys.getrefcount`` adds one
-# for its own argument). When only the cache's caller holds an analysis:
-#  * the DocumentAnalysis: the caller's variable + our parameter;
-#  * its ParseResult: ``analysis.parse`` + our local (the model holds offsets, not the tree);
+# for its own argument). When only the cache's caller holds an entry (a DocumentAnalysis or a
+# parse-only ParsedDocument, both slotted dataclasses):
+#  * the entry: the caller's variable + our parameter;
+#  * its ParseResult: ``entry.parse`` + our local (the model holds offsets, not the tree);
 #  * the tree root: ``ParseResult.tree`` + the ``parent`` pointer of each child + our local.
 # Any other holder adds to these. ``tests/workspace/test_incremental_analysis.py`` checks
 # both directions, so an interpreter that counts differently fails loudly there.
@@ -116,12 +150,13 @@ _OWNED_ANALYSIS_REFS: Final = 2
 _OWNED_PARSE_REFS: Final = 2
 
 
-def _exclusively_owned(analysis: DocumentAnalysis) -> bool:
+def _exclusively_owned(entry: CacheEntry) -> bool:
     """True when no one but the caller (who took it out of the cache) references
-    ``analysis``, its ``ParseResult`` or its tree root: it may be reparsed in place."""
-    if sys.getrefcount(analysis) > _OWNED_ANALYSIS_REFS + 1:
+    ``entry`` (an analysis or a parse-only entry), its ``ParseResult`` or its tree
+    root: it may be reparsed in place."""
+    if sys.getrefcount(entry) > _OWNED_ANALYSIS_REFS + 1:
         return False
-    result = analysis.parse
+    result = entry.parse
     if sys.getrefcount(result) > _OWNED_PARSE_REFS + 1:
         return False
     root = result.tree
@@ -156,25 +191,31 @@ def summarize_text(uri: str, text: str, *, target: str = "f1r3fly") -> FileSumma
 
 class AnalysisCache:
     """LRU of analyses keyed by (uri, version) for open documents and
-    (uri, content hash) for files read from disk.
+    (uri, content hash) for files read from disk; an open document's entry may
+    also be parse-only (``get_parse``), bound on the first ``get_or_analyze``.
 
-    With ``history`` (the open document), a miss whose previous analysis of the
-    same document is still here (and owned by the cache alone) is computed by
+    With ``history`` (the open document), a miss whose previous entry of the
+    same document is still here (and owned by the cache alone) is parsed by
     replaying the document's edits (see the module docstring). ``metrics``
     (optional, ``cache_hit``/``cache_miss``) records kind ``"parse"``: a hit when
-    an analysis is reused, a miss when one is computed (incrementally or not).
-    ``stats`` counts hits, misses, incremental analyses and in-block reparses.
+    a request is answered without parsing (a cached analysis, a cached parse, or
+    a cached parse that is now bound), a miss when the text is parsed
+    (incrementally or not). ``stats``: ``hits``/``misses`` likewise (so
+    ``misses == incremental + full_parses`` is the number of parses), ``binds``
+    (analyses computed), ``incremental`` (parses that replayed edits),
+    ``reparsed_edits`` (edits re-parsed within one block) and ``full_parses``.
     """
 
     def __init__(self, capacity: int = 64, *, metrics: CacheMetrics | None = None) -> None:
         self._capacity = capacity
-        self._items: OrderedDict[tuple[str, object], DocumentAnalysis] = OrderedDict()
+        self._items: OrderedDict[tuple[str, object], CacheEntry] = OrderedDict()
         self._lock = threading.Lock()
         self.metrics = metrics
         self.stats: dict[str, int] = {
             "hits": 0,
             "misses": 0,
-            "incremental": 0,  # analyses whose parse replayed edits
+            "binds": 0,  # analyses computed (from a new parse or a cached parse-only entry)
+            "incremental": 0,  # parses that replayed edits
             "reparsed_edits": 0,  # edits re-parsed within one block
             "full_parses": 0,
         }
@@ -188,9 +229,56 @@ class AnalysisCache:
         target: str = "f1r3fly",
         history: EditHistory | None = None,
     ) -> DocumentAnalysis:
-        key: tuple[str, object] = (uri, version if version is not None else content_hash(text))
+        """The analysis of this version: cached, else the cached parse-only entry of this
+        version bound, else a new (incremental when possible) parse bound."""
+        key = _key(uri, text, version)
         revision = history.revision if history is not None else None
-        base: DocumentAnalysis | None = None
+        pending: ParsedDocument | None = None
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit.text == text:
+                self._items.move_to_end(key)
+                self.stats["hits"] += 1
+                if isinstance(hit, DocumentAnalysis):
+                    if self.metrics is not None:
+                        self.metrics.cache_hit("parse")
+                    return hit
+                # parse-only: bind it. It stays in the cache meanwhile; holding it (``pending``)
+                # keeps a concurrent ``get_parse`` of a later version from reparsing it in place.
+                pending = hit
+            else:
+                self.stats["misses"] += 1
+            hit = None
+        if pending is not None:
+            if self.metrics is not None:
+                self.metrics.cache_hit("parse")
+            rev = revision if revision is not None else pending.revision
+            result = _finish(uri, text, version, pending.parse, target, rev, pending.incremental)
+            pending = None
+        else:
+            if self.metrics is not None:
+                self.metrics.cache_miss("parse")
+            new_parse, incremental = self._new_parse(uri, text, target, history)
+            result = _finish(uri, text, version, new_parse, target, revision, incremental)
+        with self._lock:
+            self.stats["binds"] += 1
+        stored = self._store(key, result)
+        return stored if isinstance(stored, DocumentAnalysis) else result
+
+    def get_parse(
+        self,
+        uri: str,
+        text: str,
+        version: int | None,
+        *,
+        target: str = "f1r3fly",
+        history: EditHistory | None = None,
+    ) -> ParseResult:
+        """The parse of this version without binding: the parse of the cached entry
+        (analysis or parse-only) of this version, else a new parse (replaying the edit
+        log from the latest cached entry of ``uri`` when it may) cached as a parse-only
+        entry, which a later ``get_or_analyze`` of this version binds."""
+        key = _key(uri, text, version)
         with self._lock:
             hit = self._items.get(key)
             if hit is not None and hit.text == text:
@@ -198,40 +286,69 @@ class AnalysisCache:
                 self.stats["hits"] += 1
                 if self.metrics is not None:
                     self.metrics.cache_hit("parse")
-                return hit
+                return hit.parse
             hit = None
             self.stats["misses"] += 1
-            if history is not None:
+        if self.metrics is not None:
+            self.metrics.cache_miss("parse")
+        new_parse, incremental = self._new_parse(uri, text, target, history)
+        revision = history.revision if history is not None else None
+        entry = ParsedDocument(uri, version, text, new_parse, revision, incremental)
+        return self._store(key, entry).parse
+
+    def _new_parse(
+        self, uri: str, text: str, target: str, history: EditHistory | None
+    ) -> tuple[ParseResult, bool]:
+        """Parse ``text``: by replaying ``history``'s edits on the latest cached entry of
+        ``uri`` when the cache alone owns it, else from scratch. Returns (parse, incremental)."""
+        base: CacheEntry | None = None
+        if history is not None:
+            with self._lock:
                 base_key = self._base_key(uri, target)
                 if base_key is not None:
                     # take it out: from now on no other caller can get (or reparse) it
                     base = self._items.pop(base_key)
-        if self.metrics is not None:
-            self.metrics.cache_miss("parse")
-        result = None
         if base is not None and history is not None and base.revision is not None:
             edits = history.edits_since(base.revision)
+            # ``base`` is this frame's only reference (the ownership rule counts on it)
             if edits is not None and len(edits) <= MAX_REPLAY_EDITS and _exclusively_owned(base):
                 old = base.parse
                 base = None  # consumed: its tree becomes the new tree
                 new_parse, in_block = replay(old, edits, text)
-                result = _finish(uri, text, version, new_parse, target, revision, True)
-                self.stats["incremental"] += 1
-                self.stats["reparsed_edits"] += in_block
-        if result is None:
-            result = _finish(uri, text, version, parse(text, target=target), target, revision)
-            self.stats["full_parses"] += 1
+                with self._lock:
+                    self.stats["incremental"] += 1
+                    self.stats["reparsed_edits"] += in_block
+                return new_parse, True
+        base = None
         with self._lock:
+            self.stats["full_parses"] += 1
+        return parse(text, target=target), False
+
+    def _store(self, key: tuple[str, object], entry: CacheEntry) -> CacheEntry:
+        """Cache ``entry`` under ``key`` (dropping older versions of its uri) and return it;
+        when another caller stored an entry of this text meanwhile that already answers
+        (an analysis, or any entry when ``entry`` is parse-only), keep and return that one,
+        so that a version is handed out once."""
+        with self._lock:
+            cur = self._items.get(key)
+            if (
+                cur is not None
+                and cur.text == entry.text
+                and (isinstance(cur, DocumentAnalysis) or isinstance(entry, ParsedDocument))
+            ):
+                self._items.move_to_end(key)
+                return cur
             # keep one entry per uri+version; drop older versions of the same uri
+            uri = key[0]
             for k in [k for k in self._items if k[0] == uri and k != key]:
                 del self._items[k]
-            self._items[key] = result
+            self._items[key] = entry
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
-        return result
+        return entry
 
     def _base_key(self, uri: str, target: str) -> tuple[str, object] | None:
-        """The key of the cached analysis of an open revision of ``uri`` (lock held)."""
+        """The key of the cached entry of an open revision of ``uri`` (lock held)."""
         for k, a in self._items.items():
             if k[0] == uri and a.revision is not None and a.parse.target == target:
                 return k
@@ -241,3 +358,7 @@ class AnalysisCache:
         with self._lock:
             for k in [k for k in self._items if k[0] == uri]:
                 del self._items[k]
+
+
+def _key(uri: str, text: str, version: int | None) -> tuple[str, object]:
+    return (uri, version if version is not None else content_hash(text))

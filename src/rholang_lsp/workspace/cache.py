@@ -44,7 +44,7 @@ _U32: Final = struct.Struct(">I")
 _log = logging.getLogger(__name__)
 
 
-class CacheEntry(msgspec.Struct, array_like=True, frozen=True):
+class CacheEntry(msgspec.Struct, array_like=True, frozen=True, gc=False):
     path: str
     size: int
     mtime_ns: int

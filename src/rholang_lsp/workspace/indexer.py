@@ -126,7 +126,7 @@ def stat_file(path: str) -> FileStat | None:
 # ---------------------------------------------------------------------------- worker side
 
 
-class FileJob(msgspec.Struct, array_like=True, frozen=True):
+class FileJob(msgspec.Struct, array_like=True, frozen=True, gc=False):
     path: str
     uri: str
     size: int
@@ -135,7 +135,7 @@ class FileJob(msgspec.Struct, array_like=True, frozen=True):
     epoch: int = 0
 
 
-class FileResult(msgspec.Struct, array_like=True, frozen=True):
+class FileResult(msgspec.Struct, array_like=True, frozen=True, gc=False):
     path: str
     epoch: int
     size: int = 0
@@ -237,9 +237,8 @@ def default_workers() -> int:
 # ---------------------------------------------------------------------------- main side
 
 
-@dataclass(frozen=True, slots=True)
-class DiskRecord:
-    """What the index's summary of a file was built from."""
+class DiskRecord(msgspec.Struct, frozen=True, gc=False):
+    """What the index's summary of a file was built from (untracked by the GC, like summaries)."""
 
     size: int
     mtime_ns: int

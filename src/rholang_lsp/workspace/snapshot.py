@@ -10,7 +10,7 @@ pure functions of the snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rholang_lsp.semantics.summary import (
     CompactLineMap,
@@ -22,6 +22,9 @@ from rholang_lsp.semantics.summary import (
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
 from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.index import SymbolHit, WorkspaceIndex, search_symbol_rows
+
+if TYPE_CHECKING:
+    from rholang_lsp.syntax import ParseResult
 
 Loader = Callable[[str], str | None]
 
@@ -70,6 +73,9 @@ class Snapshot:
         # snapshot is alive (e.g. an in-flight async request), the cache will not reparse
         # these analyses in place (see ``workspace.analysis``: the aliasing rule).
         self._analyses: dict[str, DocumentAnalysis] = {}
+        # The parse trees handed out by ``parse`` (uri -> (version, text, parse)), pinned
+        # the same way.
+        self._parses: dict[str, tuple[int, str, ParseResult]] = {}
 
     # ------------------------------------------------------------------ files
     def is_open(self, uri: str) -> bool:
@@ -95,6 +101,28 @@ class Snapshot:
         if loaded is None:
             return None
         return self.cache.get_or_analyze(uri, loaded, None, target=self.target)
+
+    def parse(self, uri: str) -> ParseResult | None:
+        """The parse of the current version of an open document, without binding it
+        (``AnalysisCache.get_parse``: incremental after an edit; a later ``analysis``
+        of this version binds this very parse). Memoised and pinned like ``analysis``.
+        A closed file: the parse of its analysis."""
+        doc = self.documents.get(uri)
+        if doc is None:
+            a = self.analysis(uri)
+            return a.parse if a is not None else None
+        text = doc.text
+        version = doc.version
+        memo = self._analyses.get(uri)
+        if memo is not None and memo.text is text and memo.version == version:
+            return memo.parse
+        pm = self._parses.get(uri)
+        if pm is not None and pm[1] is text and pm[0] == version:
+            return pm[2]
+        history = doc if isinstance(doc, TextDocument) else None
+        res = self.cache.get_parse(uri, text, version, target=self.target, history=history)
+        self._parses[uri] = (version, text, res)
+        return res
 
     def summary(self, uri: str) -> FileSummary | None:
         if uri in self.documents:
