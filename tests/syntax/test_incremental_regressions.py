@@ -20,3 +20,13 @@ def test_message_naming_a_moved_position_is_recomputed() -> None:
     expected = parse(new.text)
     assert _diags(new) == _diags(expected)
     assert any("opened at 4:" in m for _, _, m in _diags(new))
+
+
+def test_block_after_a_recovered_error_is_reparsed_in_context() -> None:
+    # `new@` recovers at `@`, and the quote that follows reads the block; how
+    # it does depends on the block's extent, so the splice must not be used.
+    text = "new@ { x!(1) | for (y <- x) { Nil } }"
+    old = parse(text)
+    at = text.rindex("}", 0, len(text) - 1)
+    new = reparse(old, at, at + 1, " Nil ")
+    assert _diags(new) == _diags(parse(new.text))

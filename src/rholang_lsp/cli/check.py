@@ -81,16 +81,17 @@ def run(args: argparse.Namespace) -> int:
             ]
         texts[path.resolve().as_uri()] = (path, text, extra)
     documents = {uri: SimpleDocument(uri, text) for uri, (_, text, _) in texts.items()}
+    index = WorkspaceIndex()
     snapshot = Snapshot(
         documents,
-        WorkspaceIndex(),
+        index,
         cache=AnalysisCache(capacity=len(documents) + 1),
         target=args.target,
     )
     for uri in documents:
         analysis = snapshot.analysis(uri)
         if analysis is not None:
-            snapshot.index.update(uri, analysis.summary)
+            index.update(uri, analysis.summary)
     counts = {severity: 0 for severity in Severity}
     # Pass 2: diagnostics, in path order.
     for uri, (path, text, extra) in texts.items():

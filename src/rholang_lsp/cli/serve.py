@@ -13,6 +13,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Final
 
 from rholang_lsp import __version__
+from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
@@ -123,6 +124,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-index-cache", action="store_true", help="do not use the persistent index cache"
     )
     parser.add_argument(
+        "--max-outbound-bytes",
+        type=int,
+        default=DEFAULT_MAX_OUTBOUND,
+        metavar="N",
+        help="drop a stdio/TCP/Unix-socket client whose unsent output passes N bytes "
+        "(it stopped reading; default %(default)s)",
+    )
+    parser.add_argument(
         "--queue-timeout",
         type=float,
         default=10.0,
@@ -156,6 +165,8 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--port is only meaningful with --socket or --websocket")
     if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
         parser.error(f"--metrics-port {args.metrics_port}: not a valid port")
+    if args.max_outbound_bytes < 1:
+        parser.error("--max-outbound-bytes must be positive")
     if args.metrics_port is not None and args.no_metrics:
         parser.error("--metrics-port needs metrics (drop --no-metrics)")
     if args.port is not None and not 0 <= args.port <= 65535:
@@ -244,6 +255,7 @@ async def _serve(args: argparse.Namespace) -> int:
         watch_client_pid=stdio,
         wire_log=wire_log,
         metrics=not args.no_metrics,
+        max_outbound_bytes=args.max_outbound_bytes,
         extra={
             "validator_backend": args.validator_backend,
             "rnode_address": args.rnode_address,
@@ -290,12 +302,20 @@ async def _serve(args: argparse.Namespace) -> int:
         if stdio:
             from rholang_lsp.transports.stdio import open_stdio_transport
 
-            session = await server.run_session(await open_stdio_transport())
+            session = await server.run_session(
+                await open_stdio_transport(max_outbound=args.max_outbound_bytes)
+            )
             return 0 if session.shutdown_received else 1
         if args.socket:
             from rholang_lsp.transports.tcp import serve_tcp
 
-            listener = serve_tcp(server, args.host, args.port, auth_token=args.auth_token)
+            listener = serve_tcp(
+                server,
+                args.host,
+                args.port,
+                auth_token=args.auth_token,
+                max_outbound=args.max_outbound_bytes,
+            )
         elif args.pipe:
             from rholang_lsp.transports.unix import SocketInUse, remove_stale_socket, serve_unix
 
@@ -304,7 +324,9 @@ async def _serve(args: argparse.Namespace) -> int:
             except SocketInUse as e:
                 _log.error("%s", e)
                 return 1
-            listener = serve_unix(server, args.pipe, auth_token=args.auth_token)
+            listener = serve_unix(
+                server, args.pipe, auth_token=args.auth_token, max_outbound=args.max_outbound_bytes
+            )
         else:
             try:
                 from rholang_lsp.transports.websocket import WebSocketOptions, serve_websocket

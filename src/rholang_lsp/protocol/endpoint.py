@@ -15,7 +15,9 @@ of LSP lifecycle or of Rholang.
   ``notify()`` sends a notification.
 * ``on_request_done(method, seconds, outcome)`` (optional) is called once per
   request from the peer with its handling time and ``"ok"``, ``"error"`` or
-  ``"cancelled"`` (metrics); it must be cheap and must not raise.
+  ``"cancelled"`` (metrics); it must be cheap and must not raise. It is called
+  after the response has been handed to the transport (``send``), so that
+  recording never delays encoding or queueing an answer.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class Endpoint:
     ) -> None:
         self.transport = transport
         self.request_observer = on_request_done  # may be replaced (or set to None) at any time
+        self._observed: list[tuple[str, float, RequestOutcome]] = []  # reported after sending
         self.dispatcher = dispatcher
         self.peer = transport.peer
         self._wire = wire_log
@@ -179,10 +182,14 @@ class Endpoint:
                 return
             if isinstance(out, _Pending):
                 out.task.add_done_callback(functools.partial(self._send_task_response, out))
+                self._observe_pending(out)
             else:
                 self._send_response(out)
         except Exception:  # pragma: no cover - a bug here must not kill the connection
             self._log.exception("%s: internal error while handling a message", self.peer)
+        finally:
+            if self._observed:
+                self._report_observed()
 
     def _handle_batch(self, body: bytes) -> None:
         try:
@@ -209,6 +216,9 @@ class Endpoint:
             self._send_batch(cast(list[_Response], outs))
         else:
             self._spawn(self._finish_batch(outs))
+            for o in outs:
+                if isinstance(o, _Pending):
+                    self._observe_pending(o)
 
     async def _finish_batch(self, outs: list[_Response | _Pending]) -> None:
         await asyncio.wait([o.task for o in outs if isinstance(o, _Pending)])
@@ -268,30 +278,47 @@ class Endpoint:
             self._spawn(result)
 
     def _handle_request(self, rid: RequestId, method: str, params: Raw) -> _Response | _Pending:
-        done = self.request_observer
-        t0 = time.perf_counter() if done is not None else 0.0
+        observe = self.request_observer is not None
+        t0 = time.perf_counter() if observe else 0.0
         try:
             result = self.dispatcher.dispatch_request(method, params, rid)
         except ResponseError as e:
-            if done is not None:
-                done(method, time.perf_counter() - t0, _outcome_of_code(e.code))
+            if observe:
+                self._observed.append(
+                    (method, time.perf_counter() - t0, _outcome_of_code(e.code))
+                )
             return self._error(rid, e.code, e.message, e.data)
         except Exception as e:
             self._log.exception("%s: request handler %s failed", self.peer, method)
-            if done is not None:
-                done(method, time.perf_counter() - t0, "error")
+            if observe:
+                self._observed.append((method, time.perf_counter() - t0, "error"))
             return self._error(rid, INTERNAL_ERROR, f"{method} failed: {type(e).__name__}: {e}")
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(self._await_request(rid, method, result))
             self._incoming[rid] = task
-            pending = _Pending(rid, task)
+            pending = _Pending(rid, task, method if observe else None, t0)
             task.add_done_callback(functools.partial(self._forget, pending, result))
-            if done is not None:
-                task.add_done_callback(functools.partial(_observe_task, done, method, t0))
             return pending
-        if done is not None:
-            done(method, time.perf_counter() - t0, "ok")
+        if observe:
+            self._observed.append((method, time.perf_counter() - t0, "ok"))
         return OutResult("2.0", rid, result)
+
+    def _report_observed(self) -> None:
+        """Hand the timings of the requests answered inline to the observer."""
+        observed = self._observed
+        done = self.request_observer
+        if done is not None:
+            for method, seconds, outcome in observed:
+                done(method, seconds, outcome)
+        observed.clear()
+
+    def _observe_pending(self, pending: _Pending) -> None:
+        """Report a task-run request when it ends (after its response callback)."""
+        done = self.request_observer
+        if done is not None and pending.method is not None:
+            pending.task.add_done_callback(
+                functools.partial(_observe_task, done, pending.method, pending.t0)
+            )
 
     async def _await_request(self, rid: RequestId, method: str, aw: Awaitable[Any]) -> _Response:
         try:
@@ -449,8 +476,16 @@ def _recover_id(body: bytes) -> Any:
 class _Pending:
     """A request being answered by a Task."""
 
-    __slots__ = ("rid", "task")
+    __slots__ = ("rid", "task", "method", "t0")
 
-    def __init__(self, rid: RequestId, task: asyncio.Task[_Response]) -> None:
+    def __init__(
+        self,
+        rid: RequestId,
+        task: asyncio.Task[_Response],
+        method: str | None = None,
+        t0: float = 0.0,
+    ) -> None:
         self.rid = rid
         self.task = task
+        self.method = method  # set when the request is observed (metrics)
+        self.t0 = t0

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 from rholang_lsp.server.progress import ProgressReporter
 from rholang_lsp.server.uris import uri_to_path
 from rholang_lsp.workspace.analysis import AnalysisCache
-from rholang_lsp.workspace.index import WorkspaceIndex
+from rholang_lsp.workspace.index import CompositeIndex, IndexView, WorkspaceIndex
 from rholang_lsp.workspace.shared import BackendOptions, SharedBackend, SharedWorkspace
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -232,12 +232,15 @@ class SessionIndexing:
                 return ws
         return self.workspaces[0] if self.workspaces else None
 
-    def index(self, uri: str | None = None) -> WorkspaceIndex:
-        """The shared index for ``uri`` (the first folder's when None; empty when no folder)."""
-        ws = self.workspace_for(uri) if uri is not None else (self.workspaces[0] if self.workspaces else None)
-        if ws is None:
+    def index(self, uri: str | None = None) -> IndexView:
+        """What the session's workspace-wide queries see: the shared indexes of *all* its
+        folders (one folder: its index; several: a read-only ``CompositeIndex`` over them;
+        none: empty). ``uri`` is accepted for compatibility; the view is the same for all."""
+        if not self.workspaces:
             return _EMPTY
-        return ws.index
+        if len(self.workspaces) == 1:
+            return self.workspaces[0].index
+        return CompositeIndex(ws.index for ws in self.workspaces)
 
     @property
     def settled(self) -> bool:

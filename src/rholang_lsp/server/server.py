@@ -16,6 +16,7 @@ from rholang_lsp.server.indexing import backend_of
 from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
+from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
 
 _log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ class ServerOptions:
     wire_log: WireLog | None = None
     static_capabilities: dict[str, Any] = field(default_factory=dict)
     metrics: bool = True  # record metrics (``--no-metrics`` only to measure their cost)
+    # unsent bytes queued for one stream (stdio/TCP/Unix) client past which it is dropped
+    max_outbound_bytes: int = DEFAULT_MAX_OUTBOUND
     extra: dict[str, Any] = field(default_factory=dict)  # accepted CLI options not used yet
 
 

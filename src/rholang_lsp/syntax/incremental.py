@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rholang_lsp.syntax.diagnostic import Diagnostic
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.syntax.lexer import lex
 from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets
@@ -90,6 +90,12 @@ def _try_block(
     for d in old.diagnostics:
         if lo <= d.start and d.end <= hi:
             continue  # produced inside: recomputed
+        # An error outside the block means the parser recovered somewhere around
+        # it, and how the enclosing constructs read the block can then depend on
+        # its new extent (found by the incremental == full property tests): the
+        # splice is exact only when everything outside the block parsed cleanly.
+        if d.severity == Severity.ERROR:
+            return None
         if d.end <= lo and d.start < lo:
             before.append(d)
         elif d.start >= old_end:

@@ -15,7 +15,7 @@ import sys
 import threading
 from typing import BinaryIO
 
-from rholang_lsp.transports.stream import READ_LIMIT, StreamTransport
+from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND, READ_LIMIT, StreamTransport
 
 _log = logging.getLogger(__name__)
 
@@ -68,7 +68,9 @@ def protocol_stdout() -> BinaryIO:
     return out
 
 
-async def open_stdio(stdin: BinaryIO, stdout: BinaryIO, *, peer: str = "stdio") -> StreamTransport:
+async def open_stdio(
+    stdin: BinaryIO, stdout: BinaryIO, *, peer: str = "stdio", max_outbound: int = DEFAULT_MAX_OUTBOUND
+) -> StreamTransport:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=READ_LIMIT)
     try:
@@ -84,9 +86,9 @@ async def open_stdio(stdin: BinaryIO, stdout: BinaryIO, *, peer: str = "stdio") 
         )
     except (ValueError, OSError):
         writer = _BlockingWriter(stdout)
-    return StreamTransport(reader, writer, peer=peer)
+    return StreamTransport(reader, writer, peer=peer, max_outbound=max_outbound)
 
 
-async def open_stdio_transport() -> StreamTransport:
+async def open_stdio_transport(max_outbound: int = DEFAULT_MAX_OUTBOUND) -> StreamTransport:
     """The protocol transport on this process's stdin/stdout (see ``protocol_stdout``)."""
-    return await open_stdio(sys.stdin.buffer, protocol_stdout())
+    return await open_stdio(sys.stdin.buffer, protocol_stdout(), max_outbound=max_outbound)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from rholang_lsp.protocol.auth import AuthenticatingTransport
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.transports.stream import (
+    DEFAULT_MAX_OUTBOUND,
     READ_LIMIT,
     SessionServer,
     StreamTransport,
@@ -26,8 +27,12 @@ async def serve_tcp(
     *,
     auth_token: str | None = None,
     ready: Callable[[str, int], None] | None = None,
+    max_outbound: int = DEFAULT_MAX_OUTBOUND,
 ) -> None:
-    """Listen on ``host:port`` (0 = any free port) until cancelled."""
+    """Listen on ``host:port`` (0 = any free port) until cancelled.
+
+    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading).
+    """
     sessions: set[asyncio.Task[None]] = set()
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -36,7 +41,9 @@ async def serve_tcp(
         rearm = set_socket_options(writer)
         if rearm is not None:
             call_after_each_chunk(reader, rearm)  # TCP_QUICKACK on every read, not per message
-        transport: MessageTransport = StreamTransport(reader, writer, peer=peer)
+        transport: MessageTransport = StreamTransport(
+            reader, writer, peer=peer, max_outbound=max_outbound
+        )
         if auth_token:
             transport = AuthenticatingTransport(transport, auth_token)
         task = asyncio.current_task()

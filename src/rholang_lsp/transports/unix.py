@@ -11,7 +11,12 @@ from collections.abc import Callable
 
 from rholang_lsp.protocol.auth import AuthenticatingTransport
 from rholang_lsp.protocol.transport import MessageTransport
-from rholang_lsp.transports.stream import READ_LIMIT, SessionServer, StreamTransport
+from rholang_lsp.transports.stream import (
+    DEFAULT_MAX_OUTBOUND,
+    READ_LIMIT,
+    SessionServer,
+    StreamTransport,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -47,13 +52,19 @@ async def serve_unix(
     *,
     auth_token: str | None = None,
     ready: Callable[[str], None] | None = None,
+    max_outbound: int = DEFAULT_MAX_OUTBOUND,
 ) -> None:
-    """Listen on the Unix socket ``path`` until cancelled; remove it afterwards."""
+    """Listen on the Unix socket ``path`` until cancelled; remove it afterwards.
+
+    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading).
+    """
     remove_stale_socket(path)
     sessions: set[asyncio.Task[None]] = set()
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        transport: MessageTransport = StreamTransport(reader, writer, peer=f"unix:{path}")
+        transport: MessageTransport = StreamTransport(
+            reader, writer, peer=f"unix:{path}", max_outbound=max_outbound
+        )
         if auth_token:
             transport = AuthenticatingTransport(transport, auth_token)
         task = asyncio.current_task()

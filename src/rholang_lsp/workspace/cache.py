@@ -185,12 +185,32 @@ class IndexCache:
 
     # ------------------------------------------------------------------ writing
     def save_encoded(self, encoded: Iterable[bytes]) -> None:
-        """Write entries already encoded with ``encode_entry`` (atomic; blocking I/O)."""
+        """Write entries already encoded with ``encode_entry`` (atomic; blocking I/O).
+
+        Meant to run in a thread: the body is hashed and written entry by entry, never
+        joined into one buffer, so that no single step holds the GIL for long (a long
+        C-level step, such as joining megabytes, would stall the event loop's thread).
+        """
         if not self.enabled:
             return
         items = list(encoded)
-        body = _array_header(len(items)) + b"".join(items)
-        header = msgspec.msgpack.encode(self._expected(len(items), body))
+        head = _array_header(len(items))
+        digest = hashlib.blake2b(head, digest_size=16)
+        length = len(head)
+        for item in items:
+            digest.update(item)
+            length += len(item)
+        header = msgspec.msgpack.encode(
+            CacheHeader(
+                format=CACHE_FORMAT,
+                package_version=__version__,
+                root=self.root,
+                target=self.target,
+                count=len(items),
+                body_length=length,
+                body_checksum=digest.hexdigest(),
+            )
+        )
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
         try:
@@ -198,7 +218,8 @@ class IndexCache:
                 f.write(MAGIC)
                 f.write(_U32.pack(len(header)))
                 f.write(header)
-                f.write(body)
+                f.write(head)
+                f.writelines(items)
             os.replace(tmp, self.path)
         except BaseException:
             try:

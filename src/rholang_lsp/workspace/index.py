@@ -9,10 +9,11 @@ consistent answers because every table entry is replaced atomically per uri.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from rholang_lsp.semantics.fuzzy import fuzzy_score
 from rholang_lsp.semantics.summary import (
@@ -42,9 +43,9 @@ class WorkspaceIndex:
         self._defs: dict[str, dict[str, tuple[GlobalContract, ...]]] = {}
         self._refs: dict[str, dict[str, tuple[GlobalRef, ...]]] = {}
         self._plain: dict[str, dict[str, tuple[PlainContract, ...]]] = {}
-        # flat symbol table: (lowered name, uri, entry); rebuilt lazily
-        self._symbols_dirty = True
-        self._symbol_rows: list[tuple[str, str, SymbolEntry]] = []
+        # symbol rows per uri: (lowered name, uri, entry); kept up to date by update/remove,
+        # so that an update costs O(size of the file's summary), never O(files)
+        self._symbol_rows: dict[str, tuple[tuple[str, str, SymbolEntry], ...]] = {}
         self.generation = 0  # bumped on every change (cache invalidation)
 
     # ------------------------------------------------------------------ writes
@@ -66,7 +67,7 @@ class WorkspaceIndex:
                 self._refs.setdefault(key, {})[uri] = rgroup
             for name, pgroup in _group(summary.plain_contracts, lambda p: p.name).items():
                 self._plain.setdefault(name, {})[uri] = pgroup
-            self._symbols_dirty = True
+            self._symbol_rows[uri] = tuple((e.name.lower(), uri, e) for e in summary.symbols)
             self.generation += 1
 
     def update_many(self, summaries: Iterable[FileSummary]) -> None:
@@ -80,7 +81,7 @@ class WorkspaceIndex:
             if old is None:
                 return
             self._unlink(uri, old)
-            self._symbols_dirty = True
+            self._symbol_rows.pop(uri, None)
             self.generation += 1
 
     def _unlink(self, uri: str, old: FileSummary) -> None:
@@ -135,19 +136,80 @@ class WorkspaceIndex:
 
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
         with self._lock:
-            if self._symbols_dirty:
-                rows: list[tuple[str, str, SymbolEntry]] = []
-                for uri, s in self._files.items():
-                    rows.extend((e.name.lower(), uri, e) for e in s.symbols)
-                self._symbol_rows = rows
-                self._symbols_dirty = False
-            rows = self._symbol_rows
-        return iter(rows)
+            groups = list(self._symbol_rows.values())
+        return itertools.chain.from_iterable(groups)
 
     def search_symbols(
         self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
     ) -> list[SymbolHit]:
         """Fuzzy workspace symbol search, best first (ties: shorter name, then uri)."""
+        return search_symbol_rows(self.iter_symbols(), query, limit=limit, exclude=exclude)
+
+
+class IndexView(Protocol):
+    """The read side of a ``WorkspaceIndex`` (what snapshots and features query)."""
+
+    def __contains__(self, uri: object) -> bool: ...
+    def __len__(self) -> int: ...
+    def get(self, uri: str) -> FileSummary | None: ...
+    def uris(self) -> list[str]: ...
+    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]: ...
+    def references(self, key: str) -> list[tuple[str, GlobalRef]]: ...
+    def reference_uris(self, key: str) -> list[str]: ...
+    def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]: ...
+    def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]: ...
+    def search_symbols(
+        self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
+    ) -> list[SymbolHit]: ...
+
+
+class CompositeIndex:
+    """A read-only view over several indexes (one session's workspace roots), queried as one.
+
+    The roots of one session are disjoint (a folder inside another is covered by the
+    outer one), so a uri lives in at most one part; ``get`` asks the parts in order.
+    The view holds the parts, not copies: it sees their later updates.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: Iterable[IndexView]) -> None:
+        self.parts: tuple[IndexView, ...] = tuple(parts)
+
+    def __contains__(self, uri: object) -> bool:
+        return any(uri in p for p in self.parts)
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def get(self, uri: str) -> FileSummary | None:
+        for p in self.parts:
+            s = p.get(uri)
+            if s is not None:
+                return s
+        return None
+
+    def uris(self) -> list[str]:
+        return [u for p in self.parts for u in p.uris()]
+
+    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
+        return [d for p in self.parts for d in p.definitions(key)]
+
+    def references(self, key: str) -> list[tuple[str, GlobalRef]]:
+        return [r for p in self.parts for r in p.references(key)]
+
+    def reference_uris(self, key: str) -> list[str]:
+        return [u for p in self.parts for u in p.reference_uris(key)]
+
+    def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]:
+        return [c for p in self.parts for c in p.contracts_named(name)]
+
+    def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
+        return itertools.chain.from_iterable(p.iter_symbols() for p in self.parts)
+
+    def search_symbols(
+        self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
+    ) -> list[SymbolHit]:
         return search_symbol_rows(self.iter_symbols(), query, limit=limit, exclude=exclude)
 
 

@@ -21,7 +21,7 @@ from rholang_lsp.semantics.summary import (
 )
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
 from rholang_lsp.workspace.documents import TextDocument
-from rholang_lsp.workspace.index import SymbolHit, WorkspaceIndex, search_symbol_rows
+from rholang_lsp.workspace.index import IndexView, SymbolHit, WorkspaceIndex, search_symbol_rows
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
@@ -57,14 +57,14 @@ class Snapshot:
     def __init__(
         self,
         documents: Mapping[str, OpenDocument],
-        index: WorkspaceIndex | None = None,
+        index: IndexView | None = None,
         *,
         cache: AnalysisCache | None = None,
         loader: Loader | None = None,
         target: str = "f1r3fly",
     ) -> None:
         self.documents = documents
-        self.index = index if index is not None else WorkspaceIndex()
+        self.index: IndexView = index if index is not None else WorkspaceIndex()
         self.cache = cache if cache is not None else AnalysisCache()
         self.loader = loader
         self.target = target

@@ -22,7 +22,7 @@ from rholang_lsp.features.rename import RenameError, prepare_rename, rename
 from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
 from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier, TextDocumentPositionParams
 from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
-from rholang_lsp.server.indexing import session_indexing, session_snapshot
+from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
 from rholang_lsp.workspace.snapshot import Snapshot
@@ -72,12 +72,7 @@ def _positions(session: Session, snap: Snapshot, uri: str) -> _Positions | None:
     doc = session.documents.get(uri)
     if doc is not None:
         return doc.line_index
-    summary = snap.summary(uri)
-    if summary is None:  # a file of another workspace root
-        for ws in session_indexing(session).workspaces:
-            summary = ws.index.get(uri)
-            if summary is not None:
-                break
+    summary = snap.summary(uri)  # the snapshot's index covers every root of the session
     if summary is not None:
         return summary.lines
     return snap.line_map(uri)
@@ -288,12 +283,8 @@ def on_document_symbol(
     capabilities={"workspaceSymbolProvider": {"resolveProvider": True}},
 )
 def on_workspace_symbol(session: Session, params: WorkspaceSymbolParams) -> list[dict[str, Any]]:
-    snap = snapshot(session, None)  # open documents + the first root's index
+    snap = snapshot(session, None)  # open documents + the indexes of all the session's roots
     hits = workspace_symbols(snap, params.query)
-    open_uris = frozenset(session.documents)
-    for ws in session_indexing(session).workspaces[1:]:  # further workspace roots
-        hits.extend(ws.index.search_symbols(params.query, exclude=open_uris))
-    hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
     enc = session.position_encoding
     out = []
     for hit in hits[:256]:

@@ -38,6 +38,26 @@ def crash(session: Session, params: Any) -> None:
     raise RuntimeError("deliberate test crash")
 
 
+class FloodParams(msgspec.Struct):
+    count: int
+    size: int
+
+
+@request("rholang/_test/flood", params=FloodParams, test_only=True)
+async def flood(session: Session, params: FloodParams) -> int:
+    """Send ``count`` ``rholang/_test/blob`` notifications of ``size`` bytes each (a slow-reader
+    test); stops early when the connection is gone. Returns how many were sent."""
+    blob = "x" * params.size
+    sent = 0
+    for i in range(params.count):
+        if session.endpoint.closed:
+            break
+        session.notify("rholang/_test/blob", {"n": i, "data": blob})
+        sent += 1
+        await asyncio.sleep(0)  # let the writer run (and other clients be served)
+    return sent
+
+
 @request("rholang/_test/askClient", test_only=True)
 async def ask_client(session: Session, params: Any) -> Any:
     """Forward ``{"method", "params", "timeout"}`` to the client as a request; return its answer."""
