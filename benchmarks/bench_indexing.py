@@ -13,6 +13,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,30 +79,46 @@ async def warm_index(root: Path, cache_dir: Path) -> float:
     return stats.seconds
 
 
-async def main(quick: bool) -> None:
+async def measure(quick: bool, say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every measurement, as a dict (also printed line by line through ``say``)."""
     sizes = [1000] if quick else [1000, 5000]
+    out: dict[str, Any] = {"initialize_ms": {}, "cold": {}, "warm_ms": {}}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         empty = base / "empty"
         empty.mkdir()
         roots = {n: generate_workspace(base / f"ws{n}", n).root for n in sizes}
-        print("initialize round trip (median of 30):")
+        say("initialize round trip (median of 30):")
         t_empty = await initialize_rtt(empty)
-        print(f"  0 files: {t_empty * 1000:.2f} ms")
+        out["initialize_ms"][0] = t_empty * 1000
+        say(f"  0 files: {t_empty * 1000:.2f} ms")
         for n, root in roots.items():
             t = await initialize_rtt(root)
-            print(f"  {n} files: {t * 1000:.2f} ms ({t / t_empty:.2f}x empty)")
+            out["initialize_ms"][n] = t * 1000
+            say(f"  {n} files: {t * 1000:.2f} ms ({t / t_empty:.2f}x empty)")
         for n, root in roots.items():
             for workers in (2, 1):
                 cache_dir = base / f"cache{n}" if workers == 2 else None
                 r = await cold_index(root, workers, cache_dir)
-                print(f"cold index {n} files, {workers} worker(s): {r['seconds']:.2f} s, "
-                      f"{r['files_per_s']:.0f} files/s, loop stall max {r['max_stall_ms']:.1f} ms "
-                      f"(p99 {r['p99_stall_ms']:.2f} ms)")
+                out["cold"][f"{n}/{workers}"] = r
+                say(f"cold index {n} files, {workers} worker(s): {r['seconds']:.2f} s, "
+                    f"{r['files_per_s']:.0f} files/s, loop stall max {r['max_stall_ms']:.1f} ms "
+                    f"(p99 {r['p99_stall_ms']:.2f} ms)")
             warm = min([await warm_index(root, base / f"cache{n}") for _ in range(3)])
             cold = (await cold_index(root, 2, base / f"cache{n}"))["seconds"]
             await warm_index(root, base / f"cache{n}")
-            print(f"warm start {n} files (cache): {warm * 1000:.0f} ms ({cold / warm:.0f}x faster than cold)")
+            out["warm_ms"][n] = warm * 1000
+            say(f"warm start {n} files (cache): {warm * 1000:.0f} ms ({cold / warm:.0f}x faster than cold)")
+    return out
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """For the benchmark suite: the measurements as a dict (nothing printed)."""
+    return asyncio.run(measure(quick, say=lambda _line: None))
+
+
+async def main(quick: bool) -> None:
+    await measure(quick)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Used by stdio, TCP and Unix-socket transports. Reads are buffered by the
 ``StreamReader`` (64 KiB limit); writes go through one coalescing writer task
 per connection: everything queued within one event-loop turn leaves in one
 ``write``, then ``drain()`` provides backpressure. If the queued, unsent bytes
-pass ``max_outbound`` (a peer that does not read), the connection is closed
-and the event logged.
+pass ``max_outbound`` (a peer that does not read; ``ServerOptions.max_outbound_bytes``,
+CLI ``--max-outbound-bytes``, default 64 MiB), the connection is closed and the
+event logged; the other connections are not affected.
 """
 
 from __future__ import annotations
