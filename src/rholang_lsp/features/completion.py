@@ -51,7 +51,7 @@ from rholang_lsp.semantics.scope_at import (
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
-from rholang_lsp.workspace.index import SymbolHit, search_symbol_rows
+from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
 
 K = SyntaxKind
@@ -750,7 +750,10 @@ class _Globals:
     def search(self, query: str, limit: int) -> list[SymbolHit]:
         snap = self.snap
         open_uris = frozenset(snap.documents)
-        hits = snap.index.search_symbols(query, limit=limit, exclude=open_uris)
+        # only contracts are offered: filter by kind before the (costly) scoring
+        hits = snap.index.search_symbols(
+            query, limit=limit, exclude=open_uris, kind=SK_FUNCTION
+        )
         rows: list[tuple[str, str, SymbolEntry]] = []
         for u in snap.documents:
             if u == self.uri:
@@ -762,8 +765,8 @@ class _Globals:
         for c in self.local:
             e = SymbolEntry(text[c.name_start : c.name_end], SK_FUNCTION, c.name_start, c.name_end, None)
             rows.append((e.name.lower(), self.uri, e))
-        hits.extend(search_symbol_rows(rows, query, limit=limit))
-        hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
+        hits.extend(search_symbol_rows(rows, query, limit=limit, kind=SK_FUNCTION))
+        hits.sort(key=hit_order)
         return hits[:limit]
 
     def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:

@@ -50,6 +50,14 @@ def fuzzy_score(query: str, name: str, lowered: str | None = None) -> int | None
     return score
 
 
+def max_subsequence_score(query: str) -> int:
+    """An upper bound of ``fuzzy_score`` for a name that does NOT contain ``query``
+    as a substring: no exact, prefix or substring bonus, at most the run and
+    boundary bonuses of every character (and the length penalty is ignored)."""
+    n = len(query)
+    return 25 * n + 15 * max(n - 1, 0)
+
+
 def _align(q: str, low: str, name: str, *, prefer_boundary: bool) -> list[int] | None:
     out: list[int] = []
     i = 0

@@ -9,13 +9,14 @@ consistent answers because every table entry is replaced atomically per uri.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from rholang_lsp.semantics.fuzzy import fuzzy_score
+from rholang_lsp.semantics.fuzzy import fuzzy_score, max_subsequence_score
 from rholang_lsp.semantics.summary import (
     FileSummary,
     GlobalContract,
@@ -140,10 +141,17 @@ class WorkspaceIndex:
         return itertools.chain.from_iterable(groups)
 
     def search_symbols(
-        self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
+        self,
+        query: str,
+        *,
+        limit: int = 256,
+        exclude: frozenset[str] = frozenset(),
+        kind: int | None = None,
     ) -> list[SymbolHit]:
         """Fuzzy workspace symbol search, best first (ties: shorter name, then uri)."""
-        return search_symbol_rows(self.iter_symbols(), query, limit=limit, exclude=exclude)
+        return search_symbol_rows(
+            self.iter_symbols(), query, limit=limit, exclude=exclude, kind=kind
+        )
 
 
 class IndexView(Protocol):
@@ -159,7 +167,12 @@ class IndexView(Protocol):
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]: ...
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]: ...
     def search_symbols(
-        self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
+        self,
+        query: str,
+        *,
+        limit: int = 256,
+        exclude: frozenset[str] = frozenset(),
+        kind: int | None = None,
     ) -> list[SymbolHit]: ...
 
 
@@ -208,9 +221,16 @@ class CompositeIndex:
         return itertools.chain.from_iterable(p.iter_symbols() for p in self.parts)
 
     def search_symbols(
-        self, query: str, *, limit: int = 256, exclude: frozenset[str] = frozenset()
+        self,
+        query: str,
+        *,
+        limit: int = 256,
+        exclude: frozenset[str] = frozenset(),
+        kind: int | None = None,
     ) -> list[SymbolHit]:
-        return search_symbol_rows(self.iter_symbols(), query, limit=limit, exclude=exclude)
+        return search_symbol_rows(
+            self.iter_symbols(), query, limit=limit, exclude=exclude, kind=kind
+        )
 
 
 def search_symbol_rows(
@@ -219,23 +239,49 @@ def search_symbol_rows(
     *,
     limit: int = 256,
     exclude: frozenset[str] = frozenset(),
+    kind: int | None = None,
 ) -> list[SymbolHit]:
+    """The best ``limit`` symbols for ``query`` (``kind``: only symbols of that SymbolKind)."""
     hits: list[SymbolHit] = []
     q = query.strip()
+    if kind is not None:
+        rows = (row for row in rows if row[2].kind == kind)
     if not q:
         for _low, uri, e in rows:
             if uri not in exclude:
                 hits.append(SymbolHit(0, uri, e))
     else:
-        first = q[0].lower()
-        for low, uri, e in rows:
-            if first not in low or uri in exclude:
+        # Two passes. Names containing the query as a substring are found by a
+        # C-level `in` test; only if fewer than `limit` of them outscore every
+        # possible subsequence-only match (see `fuzzy.max_subsequence_score`)
+        # are the remaining names aligned one by one, which is ~10 us each.
+        lq = q.lower()
+        rest: list[tuple[str, str, SymbolEntry]] = []
+        for row in rows:
+            low, uri, e = row
+            if uri in exclude:
                 continue
-            sc = fuzzy_score(q, e.name, low)
-            if sc is not None:
-                hits.append(SymbolHit(sc, uri, e))
-    hits.sort(key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start))
-    return hits[:limit]
+            if lq in low:
+                sc = fuzzy_score(q, e.name, low)
+                if sc is not None:
+                    hits.append(SymbolHit(sc, uri, e))
+            else:
+                rest.append(row)
+        bound = max_subsequence_score(q)
+        if sum(1 for h in hits if h.score > bound) < limit:
+            first = lq[0]
+            for low, uri, e in rest:
+                if first not in low:
+                    continue
+                sc = fuzzy_score(q, e.name, low)
+                if sc is not None:
+                    hits.append(SymbolHit(sc, uri, e))
+    return heapq.nsmallest(limit, hits, key=hit_order)
+
+
+def hit_order(h: SymbolHit) -> tuple[int, int, str, str, int]:
+    """Best first: higher score, then shorter name, then name, uri and position."""
+    return (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start)
 
 
 def _group(items: Iterable[T], key: Callable[[T], str]) -> dict[str, tuple[T, ...]]:

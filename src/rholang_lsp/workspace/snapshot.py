@@ -21,7 +21,13 @@ from rholang_lsp.semantics.summary import (
 )
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
 from rholang_lsp.workspace.documents import TextDocument
-from rholang_lsp.workspace.index import IndexView, SymbolHit, WorkspaceIndex, search_symbol_rows
+from rholang_lsp.workspace.index import (
+    IndexView,
+    SymbolHit,
+    WorkspaceIndex,
+    hit_order,
+    search_symbol_rows,
+)
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
@@ -171,7 +177,5 @@ class Snapshot:
         hits = self.index.search_symbols(query, limit=limit, exclude=open_uris)
         rows = [(e.name.lower(), s.uri, e) for s in self._open_summaries() for e in s.symbols]
         hits.extend(search_symbol_rows(rows, query, limit=limit))
-        hits.sort(
-            key=lambda h: (-h.score, len(h.symbol.name), h.symbol.name, h.uri, h.symbol.start)
-        )
+        hits.sort(key=hit_order)
         return hits[:limit]
