@@ -128,21 +128,7 @@ PROCESS_KINDS = frozenset(
         K.AGENT,
     }
 )
-LEVEL2_OR_LOWER = frozenset(
-    {
-        K.PAR,
-        K.NEW,
-        K.IF,
-        K.SYNC_SEND,
-        K.CONTRACT,
-        K.FOR,
-        K.SELECT,
-        K.MATCH,
-        K.BUNDLE,
-        K.LET,
-        K.AGENT,
-    }
-)
+LEVEL2_OR_LOWER = PROCESS_KINDS - {K.SEND}
 #: Node kinds allowed as an RNode case pattern (level 13 and tighter).
 PATTERN_OK = frozenset(
     {
@@ -162,6 +148,16 @@ PATTERN_OK = frozenset(
         K.QUOTE,
     }
 )
+
+#: What ``Parser.close`` accepts as the closer of each kind of bracket.
+CLOSE_PAREN = frozenset({RPAREN})
+CLOSE_PAREN_OR_COMMA = frozenset({RPAREN, COMMA_RPAREN})
+CLOSE_BRACKET = frozenset({RBRACKET})
+CLOSE_BRACE = frozenset({RBRACE})
+CLOSE_BLOCK = frozenset({RBRACE, PIPE_RBRACE})
+CLOSE_PATHMAP = frozenset({PIPE_RBRACE})
+
+DANGLING_BAR = "Dangling `|`: remove it or add a process after it."
 
 _CLOSER_TEXT = {K.RPAREN: ")", K.RBRACKET: "]", K.RBRACE: "}", K.PIPE_RBRACE: "|}"}
 _OPENER_WHAT = {
@@ -340,7 +336,7 @@ class Parser:
                 self.error(
                     self.cur().start,
                     self.cur().start + 1,
-                    "Dangling `|`: remove it or add a process after it.",
+                    DANGLING_BAR,
                     "dangling-bar",
                 )
             items.append(self.bump())
@@ -466,7 +462,7 @@ class Parser:
                     self.error(
                         bar.start,
                         bar.end,
-                        "Dangling `|`: remove it or add a process after it.",
+                        DANGLING_BAR,
                         "dangling-bar",
                     )
                 continue
@@ -530,7 +526,7 @@ class Parser:
                         self.error(
                             bar.start,
                             bar.end,
-                            "Dangling `|`: remove it or add a process after it.",
+                            DANGLING_BAR,
                             "dangling-bar",
                         )
                     break
@@ -729,7 +725,7 @@ class Parser:
                     f"Expected a URI such as `rho:io:stdout` in backticks, found {describe(tok)}.",
                     "expected-uri",
                 )
-            self.close(open_idx, frozenset({RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN, items)
         return Node(K.NAME_DECL, items)
 
     # ---- if -------------------------------------------------------------------------
@@ -739,7 +735,7 @@ class Parser:
             open_idx = self.pos
             items.append(self.bump())
             items.append(self.parse_proc())
-            self.close(open_idx, frozenset({RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN, items)
         else:
             self.expect(LPAREN, "(", "after `if`")
             items.append(self.parse_proc())
@@ -840,7 +836,7 @@ class Parser:
                     "trailing-comma",
                 )
             break
-        self.close(open_idx, frozenset({RPAREN, COMMA_RPAREN}), items)
+        self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
         return Node(K.ARGS, items)
 
     # ---- names and patterns ---------------------------------------------------------------
@@ -962,7 +958,7 @@ class Parser:
             open_idx = self.pos
             items.append(self.bump())
             items.append(self.parse_name_patterns())
-            self.close(open_idx, frozenset({RPAREN, COMMA_RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
         else:
             self.expect(LPAREN, "(", "after the contract name")
         eq = self.expect(K.EQ, "=", "before the body of the contract")
@@ -989,7 +985,7 @@ class Parser:
                         break
                     continue
                 break
-            self.close(open_idx, frozenset({RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN, items)
         else:
             self.expect(LPAREN, "(", "after `for`")
         items.append(self.parse_body("for"))
@@ -1121,7 +1117,7 @@ class Parser:
         items.append(self.bump())
         while kinds[self.pos] in NAME_START or kinds[self.pos] in ARROWS:
             items.append(self.parse_branch())
-        self.close(open_idx, frozenset({RBRACE}), items)
+        self.close(open_idx, CLOSE_BRACE, items)
         return Node(K.SELECT, items)
 
     def parse_branch(self) -> Node:
@@ -1216,7 +1212,7 @@ class Parser:
                 "A `match` needs at least one case (`pattern => process`).",
                 "empty-match",
             )
-        self.close(open_idx, frozenset({RBRACE}), items)
+        self.close(open_idx, CLOSE_BRACE, items)
         return Node(K.MATCH, items)
 
     def parse_case(self) -> Node:
@@ -1388,7 +1384,7 @@ class Parser:
                 items.append(self.bump())
                 continue
             break
-        self.close(open_idx, frozenset({RBRACE}), items)
+        self.close(open_idx, CLOSE_BRACE, items)
         return Node(K.AGENT, items)
 
     def parse_agent_decl(self) -> Node:
@@ -1424,7 +1420,7 @@ class Parser:
             open_idx = self.pos
             items.append(self.bump())
             items.append(self.parse_name_patterns())
-            self.close(open_idx, frozenset({RPAREN, COMMA_RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
         else:
             self.expect(LPAREN, "(")
         items.append(self.parse_body(tok.text))
@@ -1674,7 +1670,7 @@ class Parser:
             else:
                 content = self.parse_seq(RBRACE, None)
             items: list[Node | Token] = [lbrace, content]
-            self.close(open_idx, frozenset({RBRACE, PIPE_RBRACE}), items)
+            self.close(open_idx, CLOSE_BLOCK, items)
             return Node(K.BLOCK, items)
         finally:
             self.depth -= 1
@@ -1703,7 +1699,7 @@ class Parser:
                     items.append(Node(K.MAP_ENTRY, [key]))
                     break
                 items.append(Node(K.MAP_ENTRY, [key, colon, self._required_proc("after `:`")]))
-            self.close(open_idx, frozenset({RBRACE}), items)
+            self.close(open_idx, CLOSE_BRACE, items)
             return Node(K.MAP, items)
         finally:
             self.depth -= 1
@@ -1754,10 +1750,10 @@ class Parser:
             if k is COMMA:
                 items: list[Node | Token] = [lparen, first, self.bump()]
                 self._elements(items, remainder=False)
-                self.close(open_idx, frozenset({RPAREN, COMMA_RPAREN}), items)
+                self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
                 return Node(K.TUPLE, items)
             items = [lparen, first]
-            self.close(open_idx, frozenset({RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN, items)
             if first.kind in PROCESS_KINDS:
                 self.rn_only(
                     first.start,
@@ -1775,7 +1771,7 @@ class Parser:
         self.depth += 1
         try:
             self._elements(items, remainder=True)
-            self.close(open_idx, frozenset({RBRACKET}), items)
+            self.close(open_idx, CLOSE_BRACKET, items)
             return Node(K.LIST, items)
         finally:
             self.depth -= 1
@@ -1790,7 +1786,7 @@ class Parser:
         self.depth += 1
         try:
             self._elements(items, remainder=True)
-            self.close(open_idx, frozenset({RPAREN, COMMA_RPAREN}), items)
+            self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
             return Node(K.SET, items)
         finally:
             self.depth -= 1
@@ -1809,7 +1805,7 @@ class Parser:
         self.depth += 1
         try:
             self._elements(items, remainder=True)
-            self.close(open_idx, frozenset({PIPE_RBRACE}), items)
+            self.close(open_idx, CLOSE_PATHMAP, items)
             return Node(K.PATHMAP, items)
         finally:
             self.depth -= 1
@@ -1835,5 +1831,5 @@ class Parser:
                 f"Expected digits in `BigInt(…)`, found {describe(cur)}.",
                 "expected-token",
             )
-        self.close(open_idx, frozenset({RPAREN}), items)
+        self.close(open_idx, CLOSE_PAREN, items)
         return Node(K.BIGINT_LITERAL, items)
