@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rholang_lsp.syntax import Node, SyntaxKind, Token, parse
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, parse
 from rholang_lsp.syntax.lexer import lex
 
 K = SyntaxKind
@@ -169,7 +169,14 @@ class _Piece:
     __slots__ = ("kind", "text", "start", "token", "ws_start", "ws_end", "newlines")
 
     def __init__(
-        self, kind: SyntaxKind, text: str, start: int, token: Token | None, ws_start: int, ws_end: int, newlines: int
+        self,
+        kind: SyntaxKind,
+        text: str,
+        start: int,
+        token: Token | None,
+        ws_start: int,
+        ws_end: int,
+        newlines: int,
     ) -> None:
         self.kind = kind
         self.text = text
@@ -200,7 +207,11 @@ def _pieces(root: Node) -> list[_Piece]:
                 ws_start = pos + len(text)
                 ws_text = ""
             pos += len(text)
-        out.append(_Piece(tok.kind, tok.text, tok.start, tok, ws_start, tok.start, _count_newlines(ws_text)))
+        out.append(
+            _Piece(
+                tok.kind, tok.text, tok.start, tok, ws_start, tok.start, _count_newlines(ws_text)
+            )
+        )
     return out
 
 
@@ -249,7 +260,9 @@ class _Formatter:
             elif cpar in (K.FOR, K.IF):
                 glue = False
             else:
-                glue = pk in (K.AT, K.TILDE) or (pk in (K.STAR, K.MINUS) and ppar in (K.EVAL, K.UNARY_EXPR))
+                glue = pk in (K.AT, K.TILDE) or (
+                    pk in (K.STAR, K.MINUS) and ppar in (K.EVAL, K.UNARY_EXPR)
+                )
         elif pk in _SEND_OPS or ck in _SEND_OPS or ck == K.QUESTION_BANG:
             glue = True
         elif ck == K.DOT or pk == K.DOT:
@@ -289,9 +302,19 @@ class _Formatter:
                 return False
             if ck == K.KW_ELSE and pk == K.RBRACE:
                 return False
-            if ck == K.RBRACE and cpar is not None and cpar.kind in _BRACE_CONTAINERS and self.multiline(cpar):
+            if (
+                ck == K.RBRACE
+                and cpar is not None
+                and cpar.kind in _BRACE_CONTAINERS
+                and self.multiline(cpar)
+            ):
                 return True
-            if pk == K.LBRACE and ppar is not None and ppar.kind in _BRACE_CONTAINERS and self.multiline(ppar):
+            if (
+                pk == K.LBRACE
+                and ppar is not None
+                and ppar.kind in _BRACE_CONTAINERS
+                and self.multiline(ppar)
+            ):
                 return True
             if pk == K.PIPE and ppar is not None and ppar.kind == K.PAR and self.multiline(ppar):
                 return True
@@ -306,13 +329,28 @@ class _Formatter:
             return False
         if pt is not None and c.token is None:
             ppar = pt.parent
-            if pt.kind == K.LBRACE and ppar is not None and ppar.kind in _BRACE_CONTAINERS and self.multiline(ppar):
+            if (
+                pt.kind == K.LBRACE
+                and ppar is not None
+                and ppar.kind in _BRACE_CONTAINERS
+                and self.multiline(ppar)
+            ):
                 return True
-            if pt.kind == K.PIPE and ppar is not None and ppar.kind == K.PAR and self.multiline(ppar):
+            if (
+                pt.kind == K.PIPE
+                and ppar is not None
+                and ppar.kind == K.PAR
+                and self.multiline(ppar)
+            ):
                 return True
         if p.token is None and ct is not None:
             cpar = ct.parent
-            if ct.kind == K.RBRACE and cpar is not None and cpar.kind in _BRACE_CONTAINERS and self.multiline(cpar):
+            if (
+                ct.kind == K.RBRACE
+                and cpar is not None
+                and cpar.kind in _BRACE_CONTAINERS
+                and self.multiline(cpar)
+            ):
                 return True
         return None
 
@@ -341,7 +379,9 @@ class _Formatter:
             if is_eof:
                 gaps.append(eol)
                 break
-            if prev.kind == K.LINE_COMMENT or (prev.kind == K.DOC_COMMENT and prev.text.startswith("///")):
+            if prev.kind == K.LINE_COMMENT or (
+                prev.kind == K.DOC_COMMENT and prev.text.startswith("///")
+            ):
                 brk = True
             else:
                 forced = self.forced_break(prev, c)
@@ -352,7 +392,8 @@ class _Formatter:
             if brk:
                 blank = c.newlines >= 2
                 if blank and (
-                    (prev.token is not None and prev.kind in _OPENERS) or (c.token is not None and c.kind in _CLOSERS)
+                    (prev.token is not None and prev.kind in _OPENERS)
+                    or (c.token is not None and c.kind in _CLOSERS)
                 ):
                     blank = False
                 if c.token is not None and c.kind in _CLOSERS and stack:
@@ -417,8 +458,11 @@ def _continues(prev_tok: Token | None, c: _Piece) -> bool:
     return bool(pk in (K.SEMI, K.AMP) and _parent_kind(prev_tok) == K.LET)
 
 
-def _layout(text: str, options: FormatOptions) -> tuple[list[_Piece], list[str]] | None:
-    result = parse(text)
+def _layout(
+    text: str, options: FormatOptions, result: ParseResult | None = None
+) -> tuple[list[_Piece], list[str]] | None:
+    if result is None or result.text != text:
+        result = parse(text)
     if result.has_errors:
         return None
     return _Formatter(text, result.tree, options).run()
@@ -443,12 +487,14 @@ def format_edits(
     *,
     start: int | None = None,
     end: int | None = None,
+    parsed: ParseResult | None = None,
 ) -> list[TextEdit] | None:
     """Minimal edits (one per changed whitespace gap) that format ``text``.
 
     With ``start``/``end`` (range formatting), only gaps touching that range are
-    edited. None when the text has syntax errors (nothing is formatted)."""
-    laid = _layout(text, options or FormatOptions())
+    edited. None when the text has syntax errors (nothing is formatted).
+    ``parsed``: the parse of ``text`` when the caller has it (no second parse)."""
+    laid = _layout(text, options or FormatOptions(), parsed)
     if laid is None:
         return None
     pieces, gaps = laid

@@ -296,6 +296,29 @@ class Parser:
         )
         return None
 
+    def expect_into(
+        self, items: list[Node | Token], kind: SyntaxKind, text: str, context: str = ""
+    ) -> bool:
+        """``expect``, appending the token to ``items``; False when it is missing."""
+        if self.kinds[self.pos] is kind:
+            items.append(self.bump())
+            return True
+        self.expect(kind, text, context)
+        return False
+
+    def expected(self, what: str, code: str, hint: bool = False) -> None:
+        """Report "Expected <what>, found <the current token>." at the current token."""
+        tok = self.cur()
+        extra = self._hint(tok) if hint else ""
+        self.error(tok.start, tok.end, f"Expected {what}, found {describe(tok)}.{extra}", code)
+
+    def eat(self, kind: SyntaxKind, items: list[Node | Token], what: str, code: str) -> None:
+        """Append the next token to ``items`` if it is ``kind``; else report it (``expected``)."""
+        if self.kinds[self.pos] is kind:
+            items.append(self.bump())
+        else:
+            self.expected(what, code)
+
     def _hint(self, tok: Token) -> str:
         k = tok.kind
         if k is K.EQ:
@@ -341,8 +364,6 @@ class Parser:
                 )
             items.append(self.bump())
             return
-        if k is PIPE_RBRACE and want == "}":
-            pass
         pe = self.prev_end()
         self.error(
             pe,
@@ -672,11 +693,8 @@ class Parser:
                     )
                     items.append(Node(K.ERROR, [self.bump()]))
                 else:
-                    self.error(
-                        tok.start,
-                        tok.end,
-                        f"Expected a name to declare after "
-                        f"`{'new' if len(items) == 1 else ','}`, found {describe(tok)}.",
+                    self.expected(
+                        f"a name to declare after `{'new' if len(items) == 1 else ','}`",
                         "expected-name",
                     )
                     break
@@ -702,10 +720,10 @@ class Parser:
                 )
                 continue
             break
-        kw_in = self.expect(K.KW_IN, "in", "after the declarations of `new`")
-        if kw_in is not None:
-            items.append(kw_in)
-        elif kinds[self.pos] not in START:
+        if (
+            not self.expect_into(items, K.KW_IN, "in", "after the declarations of `new`")
+            and kinds[self.pos] not in START
+        ):
             return Node(K.NEW, items)
         items.append(self.parse_proc1())
         return Node(K.NEW, items)
@@ -715,16 +733,7 @@ class Parser:
         if self.kinds[self.pos] is LPAREN:
             open_idx = self.pos
             items.append(self.bump())
-            if self.kinds[self.pos] is K.URI:
-                items.append(self.bump())
-            else:
-                tok = self.cur()
-                self.error(
-                    tok.start,
-                    tok.end,
-                    f"Expected a URI such as `rho:io:stdout` in backticks, found {describe(tok)}.",
-                    "expected-uri",
-                )
+            self.eat(K.URI, items, "a URI such as `rho:io:stdout` in backticks", "expected-uri")
             self.close(open_idx, CLOSE_PAREN, items)
         return Node(K.NAME_DECL, items)
 
@@ -786,13 +795,7 @@ class Parser:
     def parse_args_or_missing(self) -> Node:
         if self.kinds[self.pos] is LPAREN:
             return self.parse_args()
-        tok = self.cur()
-        self.error(
-            tok.start,
-            tok.end,
-            f"Expected `(` with the message after the send operator, found {describe(tok)}.",
-            "expected-token",
-        )
+        self.expected("`(` with the message after the send operator", "expected-token")
         return Node(K.ARGS, [], self.prev_end())
 
     def parse_sync_cont(self) -> Node:
@@ -881,12 +884,7 @@ class Parser:
                 "keyword-as-name",
             )
             return Node(K.NAME, [Node(K.ERROR, [self.bump()])])
-        self.error(
-            tok.start,
-            tok.end,
-            f"Expected a name (an identifier, `_` or `@…`), found {describe(tok)}.",
-            "expected-name",
-        )
+        self.expected("a name (an identifier, `_` or `@…`)", "expected-name")
         return Node(K.NAME, [self.missing_node()])
 
     def parse_name_patterns(self) -> Node:
@@ -941,31 +939,27 @@ class Parser:
         elif k is UNDERSCORE:
             items.append(Node(K.WILDCARD, [self.bump()]))
         else:
-            tok = self.cur()
-            self.error(
-                tok.start,
-                tok.end,
-                f"Expected a variable or `_` after `...`, found {describe(tok)}.",
-                "remainder",
-            )
+            self.expected("a variable or `_` after `...`", "remainder")
         return Node(K.REMAINDER, items)
 
     # ---- contract / for / receipts ----------------------------------------------------
     def parse_contract(self) -> Node:
         items: list[Node | Token] = [self.bump()]
         items.append(self.parse_name())
+        self._pattern_params(items, "after the contract name")
+        self.expect_into(items, K.EQ, "=", "before the body of the contract")
+        items.append(self.parse_body("contract"))
+        return Node(K.CONTRACT, items)
+
+    def _pattern_params(self, items: list[Node | Token], context: str = "") -> None:
+        """`(` NAME_PATTERNS `)` of a contract or agent method, into ``items``."""
         if self.kinds[self.pos] is LPAREN:
             open_idx = self.pos
             items.append(self.bump())
             items.append(self.parse_name_patterns())
             self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
         else:
-            self.expect(LPAREN, "(", "after the contract name")
-        eq = self.expect(K.EQ, "=", "before the body of the contract")
-        if eq is not None:
-            items.append(eq)
-        items.append(self.parse_body("contract"))
-        return Node(K.CONTRACT, items)
+            self.expect(LPAREN, "(", context)
 
     def parse_for(self) -> Node:
         items: list[Node | Token] = [self.bump()]
@@ -1043,14 +1037,7 @@ class Parser:
             self.error(tok.start, tok.end + 1, "Peek is written `<<-`.", "legacy-syntax")
             items.append(Node(K.ERROR, [self.bump(), self.bump()]))
         else:
-            tok = self.cur()
-            self.error(
-                tok.start,
-                tok.end,
-                f"Expected `<-`, `<=` or `<<-` in the receive, "
-                f"found {describe(tok)}.{self._hint(tok)}",
-                "expected-arrow",
-            )
+            self.expected("`<-`, `<=` or `<<-` in the receive", "expected-arrow", hint=True)
             if k not in NAME_START:
                 return Node(K.BIND, items)
         items.append(self.parse_source(k is K.LARROW))
@@ -1137,9 +1124,7 @@ class Parser:
             items.append(self.parse_bind(select=True))
         if kinds[self.pos] is K.KW_WHERE:
             items.append(self.parse_guard())
-        arrow = self.expect(K.FAT_ARROW, "=>", "in the `select` branch")
-        if arrow is not None:
-            items.append(arrow)
+        self.expect_into(items, K.FAT_ARROW, "=>", "in the `select` branch")
         items.append(self._case_body())
         return Node(K.BRANCH, items)
 
@@ -1235,22 +1220,14 @@ class Parser:
         items: list[Node | Token] = [pattern]
         if self.kinds[self.pos] is K.KW_WHERE:
             items.append(self.parse_guard())
-        arrow = self.expect(K.FAT_ARROW, "=>", "after the case pattern")
-        if arrow is None:
+        if not self.expect_into(items, K.FAT_ARROW, "=>", "after the case pattern"):
             return Node(K.CASE, items)
-        items.append(arrow)
         items.append(self._case_body())
         return Node(K.CASE, items)
 
     def _case_body(self) -> Node:
         if self.kinds[self.pos] not in START:
-            tok = self.cur()
-            self.error(
-                tok.start,
-                tok.end,
-                f"Expected a process after `=>`, found {describe(tok)}.",
-                "expected-process",
-            )
+            self.expected("a process after `=>`", "expected-process")
             return self.missing_node()
         body = self.parse_proc()
         if body.kind is K.PAR:
@@ -1308,10 +1285,10 @@ class Parser:
                 items.append(sep)
                 continue
             break
-        kw_in = self.expect(K.KW_IN, "in", "after the `let` declarations")
-        if kw_in is not None:
-            items.append(kw_in)
-        elif kinds[self.pos] not in START:
+        if (
+            not self.expect_into(items, K.KW_IN, "in", "after the `let` declarations")
+            and kinds[self.pos] not in START
+        ):
             return Node(K.LET, items)
         items.append(self.parse_body("let"))
         return Node(K.LET, items)
@@ -1329,10 +1306,8 @@ class Parser:
             )
             return Node(K.LET_DECL, [var, eq, self._required_proc("after `=`")])
         items: list[Node | Token] = [self.parse_name_patterns()]
-        arrow = self.expect(K.LARROW, "<-", "in the `let` declaration")
-        if arrow is None:
+        if not self.expect_into(items, K.LARROW, "<-", "in the `let` declaration"):
             return Node(K.LET_DECL, items)
-        items.append(arrow)
         while True:
             items.append(self._required_proc("after `<-`"))
             if kinds[self.pos] is COMMA:
@@ -1344,13 +1319,7 @@ class Parser:
     def _required_proc(self, where: str) -> Node:
         if self.kinds[self.pos] in START:
             return self.parse_proc()
-        tok = self.cur()
-        self.error(
-            tok.start,
-            tok.end,
-            f"Expected a process {where}, found {describe(tok)}.",
-            "expected-process",
-        )
+        self.expected(f"a process {where}", "expected-process")
         return self.missing_node()
 
     def parse_agent(self) -> Node:
@@ -1370,13 +1339,9 @@ class Parser:
             if kinds[self.pos] is IDENT:
                 items.append(self.parse_agent_decl())
             else:
-                tok = self.cur()
                 if kinds[self.pos] is not RBRACE:
-                    self.error(
-                        tok.start,
-                        tok.end,
-                        f"Expected `constructor`, `method`, `default` "
-                        f"or `private` in the agent block, found {describe(tok)}.",
+                    self.expected(
+                        "`constructor`, `method`, `default` or `private` in the agent block",
                         "agent-decl",
                     )
                 break
@@ -1402,27 +1367,13 @@ class Parser:
             else None
         )
         if kind is None:
-            self.error(
-                tok.start,
-                tok.end,
-                f"Expected `constructor`, `method` or `default`, found {describe(tok)}.",
-                "agent-decl",
-            )
+            self.expected("`constructor`, `method` or `default`", "agent-decl")
             return Node(K.AGENT_DECL, items, tok.start)
         tok.kind = kind
         items.append(self.bump())
         if kind is K.KW_METHOD:
-            if self.kinds[self.pos] is IDENT:
-                items.append(self.bump())
-            else:
-                self.expect(IDENT, "method name")
-        if self.kinds[self.pos] is LPAREN:
-            open_idx = self.pos
-            items.append(self.bump())
-            items.append(self.parse_name_patterns())
-            self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
-        else:
-            self.expect(LPAREN, "(")
+            self.expect_into(items, IDENT, "method name")
+        self._pattern_params(items)
         items.append(self.parse_body(tok.text))
         return Node(K.AGENT_DECL, items)
 
@@ -1446,13 +1397,7 @@ class Parser:
                     "dialect-logical-op",
                 )
             if kinds[self.pos] not in START:
-                tok = self.cur()
-                self.error(
-                    tok.start,
-                    tok.end,
-                    f"Expected an operand after `{op.text}`, found {describe(tok)}.",
-                    "expected-process",
-                )
+                self.expected(f"an operand after `{op.text}`", "expected-process")
                 return Node(K.BINARY_EXPR, [lhs, op, self.missing_node()])
             rhs = self.parse_expr(bp + 1)
             if k is K.KW_MATCHES:
@@ -1529,16 +1474,7 @@ class Parser:
         kinds = self.kinds
         if items[0].kind is K.EQ and kinds[self.pos] is K.STAR:
             items.append(self.bump())
-        if kinds[self.pos] is IDENT:
-            items.append(self.bump())
-        else:
-            tok = self.cur()
-            self.error(
-                tok.start,
-                tok.end,
-                f"Expected a variable after `{items[0].text}`, found {describe(tok)}.",
-                "expected-name",
-            )
+        self.eat(IDENT, items, f"a variable after `{items[0].text}`", "expected-name")
         return Node(K.VAR_REF, items)
 
     def parse_l14(self) -> Node:
@@ -1629,11 +1565,7 @@ class Parser:
                 "template",
             )
             return Node(K.ERROR, [self.bump(), self.bump()])
-        if k is EOF:
-            msg = "Expected a process, found end of file."
-        else:
-            msg = f"Expected a process, found {describe(tok)}.{self._hint(tok)}"
-        self.error(tok.start, tok.end, msg, "expected-process")
+        self.expected("a process", "expected-process", hint=True)
         return self.missing_node()
 
     # ---- brackets -------------------------------------------------------------------
@@ -1821,15 +1753,6 @@ class Parser:
             "dialect-bigint",
         )
         items: list[Node | Token] = [tok]
-        if self.kinds[self.pos] is K.INT:
-            items.append(self.bump())
-        else:
-            cur = self.cur()
-            self.error(
-                cur.start,
-                cur.end,
-                f"Expected digits in `BigInt(…)`, found {describe(cur)}.",
-                "expected-token",
-            )
+        self.eat(K.INT, items, "digits in `BigInt(…)`", "expected-token")
         self.close(open_idx, CLOSE_PAREN, items)
         return Node(K.BIGINT_LITERAL, items)

@@ -74,7 +74,9 @@ def _uri(params: Any) -> str | None:
 def _offset(session: Session, index: LineIndex, pos: Any) -> int:
     if not isinstance(pos, dict):
         return 0
-    return index.offset(int(pos.get("line", 0)), int(pos.get("character", 0)), session.position_encoding)
+    return index.offset(
+        int(pos.get("line", 0)), int(pos.get("character", 0)), session.position_encoding
+    )
 
 
 def _pos(session: Session, index: LineIndex, offset: int) -> dict[str, int]:
@@ -159,7 +161,7 @@ def did_change_configuration(session: Session, params: Any) -> None:
 # ---------------------------------------------------------------------- completion
 COMPLETION_CAPABILITIES: Final = {
     "completionProvider": {
-        "triggerCharacters": [".", "`", "@", "(", ",", "\""],
+        "triggerCharacters": [".", "`", "@", "(", ",", '"'],
         "resolveProvider": True,
         "completionItem": {"labelDetailsSupport": True},
     }
@@ -174,7 +176,9 @@ def completion(session: Session, params: Any) -> dict[str, Any] | None:
         return None
     index = doc.line_index
     offset = _offset(session, index, params.get("position"))
-    snippets = bool(_client_cap(session, "textDocument", "completion", "completionItem", "snippetSupport"))
+    snippets = bool(
+        _client_cap(session, "textDocument", "completion", "completionItem", "snippetSupport")
+    )
     res = completion_feature.complete(_snapshot(session, uri), uri, offset, snippets=snippets)
     rng = _range(session, index, res.replace_start, res.replace_end)
     items: list[dict[str, Any]] = []
@@ -183,7 +187,10 @@ def completion(session: Session, params: Any) -> dict[str, Any] | None:
             "label": it.label,
             "kind": it.kind,
             "sortText": it.sort_text,
-            "textEdit": {"range": rng, "newText": it.insert_text if it.insert_text is not None else it.label},
+            "textEdit": {
+                "range": rng,
+                "newText": it.insert_text if it.insert_text is not None else it.label,
+            },
             "insertTextFormat": 2 if it.is_snippet else 1,
         }
         if it.filter_text is not None:
@@ -221,7 +228,12 @@ def completion_resolve(session: Session, params: Any) -> Any:
 # ---------------------------------------------------------------------- signature help
 @request(
     "textDocument/signatureHelp",
-    capabilities={"signatureHelpProvider": {"triggerCharacters": ["(", ","], "retriggerCharacters": [",", ")"]}},
+    capabilities={
+        "signatureHelpProvider": {
+            "triggerCharacters": ["(", ","],
+            "retriggerCharacters": [",", ")"],
+        }
+    },
 )
 def signature_help_handler(session: Session, params: Any) -> dict[str, Any] | None:
     uri = _uri(params)
@@ -252,7 +264,11 @@ def signature_help_handler(session: Session, params: Any) -> dict[str, Any] | No
         sig = res.signatures[res.active_signature]
         if sig.variadic and sig.parameters:
             active_param = min(active_param, len(sig.parameters) - 1)
-    return {"signatures": sigs, "activeSignature": res.active_signature, "activeParameter": active_param}
+    return {
+        "signatures": sigs,
+        "activeSignature": res.active_signature,
+        "activeParameter": active_param,
+    }
 
 
 # ---------------------------------------------------------------------- semantic tokens
@@ -281,8 +297,10 @@ def encode_semantic_tokens(
     ascii_doc = text.isascii()
     for start, length, typ, mods in tokens:
         end = start + length
-        if (typ == T_COMMENT or typ == T_STRING) and not multiline and (
-            "\n" in text[start:end] or "\r" in text[start:end]
+        if (
+            (typ == T_COMMENT or typ == T_STRING)
+            and not multiline
+            and ("\n" in text[start:end] or "\r" in text[start:end])
         ):
             segs: list[tuple[int, int]] = []
             ln = index.line_of(start)
@@ -316,7 +334,9 @@ def encode_semantic_tokens(
     return data
 
 
-def _semantic_data(session: Session, uri: str, start: int | None = None, end: int | None = None) -> list[int] | None:
+def _semantic_data(
+    session: Session, uri: str, start: int | None = None, end: int | None = None
+) -> list[int] | None:
     doc = session.documents.get(uri)
     if doc is None:
         return None
@@ -324,8 +344,12 @@ def _semantic_data(session: Session, uri: str, start: int | None = None, end: in
     if a is None:
         return None
     toks = semantic_tokens(a.parse, a.model, start, end)
-    multiline = bool(_client_cap(session, "textDocument", "semanticTokens", "multilineTokenSupport"))
-    return encode_semantic_tokens(doc.line_index, toks, session.position_encoding, multiline=multiline)
+    multiline = bool(
+        _client_cap(session, "textDocument", "semanticTokens", "multilineTokenSupport")
+    )
+    return encode_semantic_tokens(
+        doc.line_index, toks, session.position_encoding, multiline=multiline
+    )
 
 
 def _remember(session: Session, uri: str, data: list[int]) -> str:
@@ -389,13 +413,13 @@ def folding_range(session: Session, params: Any) -> list[dict[str, Any]] | None:
     doc = session.documents.get(uri) if uri else None
     if doc is None or uri is None:
         return None
-    a = _snapshot(session, uri).analysis(uri)
-    if a is None:
+    parsed = _snapshot(session, uri).parse(uri)  # syntax only: no bind
+    if parsed is None:
         return None
     limit = _client_cap(session, "textDocument", "foldingRange", "rangeLimit")
     cap = int(limit) if isinstance(limit, int) and limit > 0 else _MAX_FOLDS
     out: list[dict[str, Any]] = []
-    for f in folding_ranges(a.parse, doc.line_index)[:cap]:
+    for f in folding_ranges(parsed, doc.line_index)[:cap]:
         item: dict[str, Any] = {"startLine": f.start_line, "endLine": f.end_line}
         if f.kind:
             item["kind"] = f.kind
@@ -409,14 +433,14 @@ def selection_range(session: Session, params: Any) -> list[dict[str, Any]] | Non
     doc = session.documents.get(uri) if uri else None
     if doc is None or uri is None:
         return None
-    a = _snapshot(session, uri).analysis(uri)
-    if a is None:
+    parsed = _snapshot(session, uri).parse(uri)  # syntax only: no bind
+    if parsed is None:
         return None
     index = doc.line_index
     out: list[dict[str, Any]] = []
     for pos in params.get("positions") or []:
         offset = _offset(session, index, pos)
-        chain = selection_chain(a.parse, offset)
+        chain = selection_chain(parsed, offset)
         node: dict[str, Any] | None = None
         for s, e in reversed(chain):
             cur: dict[str, Any] = {"range": _range(session, index, s, e)}
@@ -449,7 +473,8 @@ def formatting(session: Session, params: Any) -> list[dict[str, Any]] | None:
     doc = session.documents.get(uri) if uri else None
     if doc is None:
         return None
-    edits = format_edits(doc.text, _format_options(session, params))
+    parsed = _snapshot(session, uri).parse(uri) if uri else None
+    edits = format_edits(doc.text, _format_options(session, params), parsed=parsed)
     return [] if edits is None else _edits_json(session, doc.line_index, edits)
 
 
@@ -460,7 +485,8 @@ def range_formatting(session: Session, params: Any) -> list[dict[str, Any]] | No
     if doc is None:
         return None
     s, e = _offsets(session, doc.line_index, params.get("range"))
-    edits = format_edits(doc.text, _format_options(session, params), start=s, end=e)
+    parsed = _snapshot(session, uri).parse(uri) if uri else None
+    edits = format_edits(doc.text, _format_options(session, params), start=s, end=e, parsed=parsed)
     return [] if edits is None else _edits_json(session, doc.line_index, edits)
 
 
@@ -497,7 +523,11 @@ def code_action(session: Session, params: Any) -> list[dict[str, Any]] | None:
             "kind": act.kind,
             "edit": {"changes": {uri: _edits_json(session, index, act.edits)}},
         }
-        matched = [client_diags[k] for d in act.diagnostics if (k := (d.start, d.end, d.code)) in client_diags]
+        matched = [
+            client_diags[k]
+            for d in act.diagnostics
+            if (k := (d.start, d.end, d.code)) in client_diags
+        ]
         if matched:
             item["diagnostics"] = matched
         if act.is_preferred:
@@ -525,7 +555,12 @@ def inlay_hint(session: Session, params: Any) -> list[dict[str, Any]] | None:
     index = doc.line_index
     s, e = _offsets(session, index, params.get("range"))
     return [
-        {"position": _pos(session, index, h.offset), "label": h.label, "kind": 2, "paddingRight": True}
+        {
+            "position": _pos(session, index, h.offset),
+            "label": h.label,
+            "kind": 2,
+            "paddingRight": True,
+        }
         for h in inlay_hints(_snapshot(session, uri), uri, s, e)
     ]
 
