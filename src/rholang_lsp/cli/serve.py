@@ -96,6 +96,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="WebSocket: largest inbound message; larger closes with 1009 (default %(default)s)",
     )
     parser.add_argument(
+        "--target",
+        choices=("f1r3fly", "rnode"),
+        default="f1r3fly",
+        help="dialect to check against: F1R3FLY's (default) or RNode's; "
+        "a client may choose per connection with initializationOptions.target",
+    )
+    parser.add_argument(
         "--diagnostics-debounce",
         type=float,
         default=0.08,
@@ -251,6 +258,7 @@ async def _serve(args: argparse.Namespace) -> int:
     wire_log = WireLog.open(args.wire_log) if args.wire_log else None
     options = ServerOptions(
         diagnostics_debounce=args.diagnostics_debounce,
+        diagnostics_target=args.target,
         test_handlers=args.test_handlers or os.environ.get(TEST_HANDLERS_ENV) == "1",
         watch_client_pid=stdio,
         wire_log=wire_log,

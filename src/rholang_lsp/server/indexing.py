@@ -262,7 +262,8 @@ class SessionIndexing:
             self.index(uri),
             cache=self.analysis_cache,
             loader=self.load,
-            target=self.backend.options.target,
+            # the session's dialect (its initializationOptions.target, else --target)
+            target=self.session.diagnostics.target,
         )
 
     def status(self) -> list[dict[str, Any]]:

@@ -249,8 +249,13 @@ class Session:
                     interval=self.server.options.pid_poll_interval,
                 )
             )
+        self.diagnostics.target = _target_option(
+            params.initializationOptions, self.diagnostics.target
+        )
         self.state = State.INITIALIZED
-        indexing.on_initialize(self)  # acquire the shared workspaces (indexing starts on `initialized`)
+        indexing.on_initialize(
+            self
+        )  # acquire the shared workspaces (indexing starts on `initialized`)
         client = params.clientInfo
         self.log.info(
             "%s: initialized (client %s, encoding %s, %d workspace folder(s))",
@@ -280,3 +285,17 @@ class Session:
     def _client_gone(self) -> None:
         self.log.warning("%s: client process exited; ending the session", self.peer)
         self.close()
+
+
+TARGETS: Final = ("f1r3fly", "rnode")
+
+
+def _target_option(options: Any, default: str) -> str:
+    """The dialect this client checks against: ``initializationOptions.target``
+    (or ``{"rholang": {"target": ...}}``), else the server's ``--target``."""
+    if isinstance(options, dict):
+        nested = options.get("rholang")
+        value = nested.get("target") if isinstance(nested, dict) else options.get("target")
+        if value in TARGETS:
+            return str(value)
+    return default

@@ -9,7 +9,7 @@ documented in ``TREE.md``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
@@ -594,10 +594,7 @@ class Parser:
                 if special is not None:
                     return special
         elif k is AT:
-            name = self.parse_name()
-            if self.kinds[self.pos] in SEND_OPS:
-                return self.parse_send_rest(name)
-            return self._name_as_process(name)
+            return self._quoted_name_proc()
         expr = self.parse_expr(4)
         if self.kinds[self.pos] in SEND_OPS and expr.kind is K.ERROR and expr.children:
             return self.parse_send_rest(Node(K.NAME, [expr]))  # e.g. a template placeholder
@@ -611,6 +608,13 @@ class Parser:
             )
             return self.parse_send_rest(Node(K.NAME, [Node(K.ERROR, [expr])]))
         return expr
+
+    def _quoted_name_proc(self) -> Node:
+        """`@…` where a process starts: a send on it, else an error (a name is no process)."""
+        name = self.parse_name()
+        if self.kinds[self.pos] in SEND_OPS:
+            return self.parse_send_rest(name)
+        return self._name_as_process(name)
 
     def _name_as_process(self, name: Node) -> Node:
         quote = name.children[0]
@@ -683,15 +687,8 @@ class Parser:
                     )
                 items.append(self.parse_name_decl())
             else:
-                tok = self.cur()
                 if k in K.__members__.values() and k.name.startswith("KW_") and k is not K.KW_IN:
-                    self.error(
-                        tok.start,
-                        tok.end,
-                        f"`{tok.text}` is a keyword and cannot be used as a name.",
-                        "keyword-as-name",
-                    )
-                    items.append(Node(K.ERROR, [self.bump()]))
+                    items.append(self._keyword_as_name())
                 else:
                     self.expected(
                         f"a name to declare after `{'new' if len(items) == 1 else ','}`",
@@ -830,17 +827,18 @@ class Parser:
                 items.append(self.bump())
                 continue
             if k is COMMA_RPAREN:
-                tok = self.cur()
-                self.rn_only(
-                    tok.start,
-                    tok.end,
+                self._trailing_comma(
                     "Remove the trailing comma before `)` (RNode "
-                    "reads `,)` as the end of a one-element tuple).",
-                    "trailing-comma",
+                    "reads `,)` as the end of a one-element tuple)."
                 )
             break
         self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
         return Node(K.ARGS, items)
+
+    def _trailing_comma(self, msg: str = "Remove the trailing comma before `)`.") -> None:
+        """Flag the `,)` at the current token (only RNode rejects it)."""
+        tok = self.cur()
+        self.rn_only(tok.start, tok.end, msg, "trailing-comma")
 
     # ---- names and patterns ---------------------------------------------------------------
     def parse_name(self) -> Node:
@@ -875,17 +873,21 @@ class Parser:
                 return Node(K.NAME, [Node(K.QUOTE, [at, operand])])
             finally:
                 self.depth -= 1
-        tok = self.cur()
         if k.name.startswith("KW_"):
-            self.error(
-                tok.start,
-                tok.end,
-                f"`{tok.text}` is a keyword and cannot be used as a name.",
-                "keyword-as-name",
-            )
-            return Node(K.NAME, [Node(K.ERROR, [self.bump()])])
+            return Node(K.NAME, [self._keyword_as_name()])
         self.expected("a name (an identifier, `_` or `@…`)", "expected-name")
         return Node(K.NAME, [self.missing_node()])
+
+    def _keyword_as_name(self) -> Node:
+        """Report the keyword at the current token used as a name; swallow it."""
+        tok = self.cur()
+        self.error(
+            tok.start,
+            tok.end,
+            f"`{tok.text}` is a keyword and cannot be used as a name.",
+            "keyword-as-name",
+        )
+        return Node(K.ERROR, [self.bump()])
 
     def parse_name_patterns(self) -> Node:
         """NAME_PATTERNS: [NAME {`,` NAME} [`,`]] [REMAINDER]"""
@@ -905,10 +907,7 @@ class Parser:
                 items.append(self.bump())
                 continue
             if k is COMMA_RPAREN:
-                tok = self.cur()
-                self.rn_only(
-                    tok.start, tok.end, "Remove the trailing comma before `)`.", "trailing-comma"
-                )
+                self._trailing_comma()
             break
         return Node(K.NAME_PATTERNS, items, pos0)
 
@@ -1418,21 +1417,25 @@ class Parser:
     def parse_unary(self) -> Node:
         k = self.kinds[self.pos]
         if k is K.MINUS or k is K.KW_NOT:
-            deep = self.too_deep()
-            if deep is not None:
-                return deep
-            self.depth += 1
-            try:
-                op = self.bump()
-                return Node(K.UNARY_EXPR, [op, self.parse_unary()])
-            finally:
-                self.depth -= 1
+            return self._prefixed(K.UNARY_EXPR, self.parse_unary)
         base = self.parse_l12()
         while self.kinds[self.pos] is DOT:
             if self.nth(1) is not IDENT:
                 break
             base = self._method_call(base)
         return base
+
+    def _prefixed(self, kind: SyntaxKind, operand: Callable[[], Node]) -> Node:
+        """``kind`` node of the prefix operator at the current token and its operand."""
+        deep = self.too_deep()
+        if deep is not None:
+            return deep
+        self.depth += 1
+        try:
+            op = self.bump()
+            return Node(kind, [op, operand()])
+        finally:
+            self.depth -= 1
 
     def _method_call(self, base: Node) -> Node:
         dot = self.bump()
@@ -1450,15 +1453,7 @@ class Parser:
     def parse_l12(self) -> Node:
         k = self.kinds[self.pos]
         if k is K.STAR:
-            deep = self.too_deep()
-            if deep is not None:
-                return deep
-            self.depth += 1
-            try:
-                star = self.bump()
-                return Node(K.EVAL, [star, self.parse_name()])
-            finally:
-                self.depth -= 1
+            return self._prefixed(K.EVAL, self.parse_name)
         if k is K.EQ or k is K.EQ_STAR:
             head = self.parse_var_ref()
         else:
@@ -1487,15 +1482,7 @@ class Parser:
 
     def parse_l15(self) -> Node:
         if self.kinds[self.pos] is K.TILDE:
-            deep = self.too_deep()
-            if deep is not None:
-                return deep
-            self.depth += 1
-            try:
-                op = self.bump()
-                return Node(K.UNARY_EXPR, [op, self.parse_l15()])
-            finally:
-                self.depth -= 1
+            return self._prefixed(K.UNARY_EXPR, self.parse_l15)
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
@@ -1541,10 +1528,7 @@ class Parser:
         if k in PROC_KEYWORDS:
             return self.parse_proc1()
         if k is AT:
-            name = self.parse_name()
-            if self.kinds[self.pos] in SEND_OPS:
-                return self.parse_send_rest(name)
-            return self._name_as_process(name)
+            return self._quoted_name_proc()
         if k is ERROR_TOKEN:
             # already reported by the lexer; swallow a template placeholder like $$x$$ / $x
             items: list[Node | Token] = []
@@ -1652,13 +1636,26 @@ class Parser:
                 items.append(self.bump())
                 continue
             if k is COMMA_RPAREN:
-                tok = self.cur()
-                self.rn_only(
-                    tok.start, tok.end, "Remove the trailing comma before `)`.", "trailing-comma"
-                )
+                self._trailing_comma()
             if k is ELLIPSIS and remainder:
                 items.append(self.parse_remainder())
             return
+
+    def _collection(
+        self,
+        kind: SyntaxKind,
+        open_idx: int,
+        items: list[Node | Token],
+        accept: frozenset[SyntaxKind],
+    ) -> Node:
+        """The elements and the closer of a list, set or pathmap opened at ``open_idx``."""
+        self.depth += 1
+        try:
+            self._elements(items, remainder=True)
+            self.close(open_idx, accept, items)
+            return Node(kind, items)
+        finally:
+            self.depth -= 1
 
     def parse_paren(self) -> Node:
         open_idx = self.pos
@@ -1699,14 +1696,7 @@ class Parser:
 
     def parse_list(self) -> Node:
         open_idx = self.pos
-        items: list[Node | Token] = [self.bump()]
-        self.depth += 1
-        try:
-            self._elements(items, remainder=True)
-            self.close(open_idx, CLOSE_BRACKET, items)
-            return Node(K.LIST, items)
-        finally:
-            self.depth -= 1
+        return self._collection(K.LIST, open_idx, [self.bump()], CLOSE_BRACKET)
 
     def parse_set(self) -> Node:
         items: list[Node | Token] = [self.bump()]
@@ -1715,13 +1705,7 @@ class Parser:
             return Node(K.SET, items)
         open_idx = self.pos
         items.append(self.bump())
-        self.depth += 1
-        try:
-            self._elements(items, remainder=True)
-            self.close(open_idx, CLOSE_PAREN_OR_COMMA, items)
-            return Node(K.SET, items)
-        finally:
-            self.depth -= 1
+        return self._collection(K.SET, open_idx, items, CLOSE_PAREN_OR_COMMA)
 
     def parse_pathmap(self) -> Node:
         open_idx = self.pos
@@ -1733,14 +1717,7 @@ class Parser:
             "extension; RNode does not accept them.",
             "dialect-pathmap",
         )
-        items: list[Node | Token] = [lb]
-        self.depth += 1
-        try:
-            self._elements(items, remainder=True)
-            self.close(open_idx, CLOSE_PATHMAP, items)
-            return Node(K.PATHMAP, items)
-        finally:
-            self.depth -= 1
+        return self._collection(K.PATHMAP, open_idx, [lb], CLOSE_PATHMAP)
 
     def parse_bigint(self) -> Node:
         open_idx = self.pos
