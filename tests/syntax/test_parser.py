@@ -270,3 +270,10 @@ def test_node_helpers() -> None:
         for c in n.children:
             assert c.parent is n
             assert n.start <= c.start and c.end <= n.end
+
+
+def test_binary_operators_match_the_parser() -> None:
+    from rholang_lsp.syntax.kinds import BINARY_OPERATORS
+    from rholang_lsp.syntax.parser import BINOP_BP
+
+    assert frozenset(BINOP_BP) | {K.CONJ, K.DISJ} == BINARY_OPERATORS

@@ -48,9 +48,11 @@ from rholang_lsp.semantics.scope_at import (
     new_declaration_at,
     token_before,
 )
+from rholang_lsp.semantics.summarize import global_contract
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS
 from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -87,7 +89,13 @@ _RAW: list[tuple[str, tuple[str, ...], str, str, bool]] = [
     ("keys", (), "The set of keys of a map.", "both", True),
     ("size", (), "Number of elements of a collection.", "both", True),
     ("length", (), "Length of a string, byte array or list.", "both", True),
-    ("slice", ("from", "until"), "Sub-sequence `[from, until)` of a string, byte array or list.", "both", True),
+    (
+        "slice",
+        ("from", "until"),
+        "Sub-sequence `[from, until)` of a string, byte array or list.",
+        "both",
+        True,
+    ),
     ("take", ("n",), "The first `n` elements of a list.", "both", True),
     ("toList", (), "Converts a set, map or tuple to a list.", "both", True),
     ("toSet", (), "Converts a list to a set.", "both", True),
@@ -105,7 +113,9 @@ _PATHMAP = (
     "reset ascendOne ascend toNextSibling toPrevSibling descendFirst descendIndexedBranch childCount"
 ).split()
 
-BUILTIN_METHODS: dict[str, BuiltinMethod] = {n: BuiltinMethod(n, p, d, nodes, c) for n, p, d, nodes, c in _RAW}
+BUILTIN_METHODS: dict[str, BuiltinMethod] = {
+    n: BuiltinMethod(n, p, d, nodes, c) for n, p, d, nodes, c in _RAW
+}
 for _name in _PATHMAP:
     BUILTIN_METHODS[_name] = BuiltinMethod(
         _name, (), "PathMap / zipper operation (F1R3FLY pathmaps).", "f1r3fly", False
@@ -169,35 +179,7 @@ _VALUE_END = frozenset(
         K.KW_BIGINT,
     }
 )
-_BINARY_OPS = frozenset(
-    {
-        K.KW_OR,
-        K.KW_AND,
-        K.KW_MATCHES,
-        K.EQ_EQ,
-        K.NOT_EQ,
-        K.LT,
-        K.LE,
-        K.GT,
-        K.GE,
-        K.PLUS,
-        K.MINUS,
-        K.STAR,
-        K.SLASH,
-        K.PERCENT,
-        K.PERCENT_PERCENT,
-        K.PLUS_PLUS,
-        K.MINUS_MINUS,
-        K.CONJ,
-        K.DISJ,
-        K.TILDE,
-        K.KW_NOT,
-        K.AMP_AMP,
-        K.PIPE_PIPE,
-        K.COLON,
-        K.KW_WHERE,
-    }
-)
+_BINARY_OPS = BINARY_OPERATORS | {K.TILDE, K.KW_NOT, K.COLON, K.KW_WHERE}
 
 # contexts
 PROCESS, EXPR, NAME, NAME_PATTERN, PROC_PATTERN, AFTER, METHOD = (
@@ -223,7 +205,11 @@ _PROCESS_KEYWORDS: list[tuple[str, str, str]] = [
     ("bundle+", "bundle+{${1}}", "bundle+ { P } (write only)"),
     ("bundle-", "bundle-{${1}}", "bundle- { P } (read only)"),
     ("bundle0", "bundle0{${1}}", "bundle0 { P } (neither)"),
-    ("select", "select {\n\t${1:x} <- ${2:ch} => ${3:Nil}\n}", "select (parsed, but no node compiles it)"),
+    (
+        "select",
+        "select {\n\t${1:x} <- ${2:ch} => ${3:Nil}\n}",
+        "select (parsed, but no node compiles it)",
+    ),
 ]
 _VALUE_KEYWORDS: list[tuple[str, str]] = [
     ("Nil", "the stopped process"),
@@ -263,7 +249,11 @@ def in_comment(root: Node, offset: int) -> bool:
     pos = nxt.full_start
     for kind, text in nxt._trivia:
         end = pos + len(text)
-        if kind != K.WHITESPACE and pos < offset and (offset < end or (offset == end and kind != K.BLOCK_COMMENT)):
+        if (
+            kind != K.WHITESPACE
+            and pos < offset
+            and (offset < end or (offset == end and kind != K.BLOCK_COMMENT))
+        ):
             if kind == K.BLOCK_COMMENT or (kind == K.DOC_COMMENT and text.startswith("/**")):
                 return offset < end or not text.endswith("*/")
             return True
@@ -306,7 +296,10 @@ def names_in_scope(model: SemanticModel, anchor: Token | None, offset: int) -> l
     scopes = [
         sc
         for sc in model.scopes
-        if sc.start <= a_start and a_end <= sc.end and not (closer and a_end == sc.end) and sc.symbols
+        if sc.start <= a_start
+        and a_end <= sc.end
+        and not (closer and a_end == sc.end)
+        and sc.symbols
     ]
     scopes.sort(key=lambda sc: (-sc.start, sc.end, -sc.id))
     seen: set[str] = set()
@@ -317,7 +310,10 @@ def names_in_scope(model: SemanticModel, anchor: Token | None, offset: int) -> l
             sym = symbols[sid]
             if sym.kind == SymbolKind.PATTERN or sym.end > offset or sym.name in seen:
                 continue
-            if sym.kind not in (SymbolKind.NEW, SymbolKind.NEW_URI) and sym.decl_start <= offset <= sym.decl_end:
+            if (
+                sym.kind not in (SymbolKind.NEW, SymbolKind.NEW_URI)
+                and sym.decl_start <= offset <= sym.decl_end
+            ):
                 continue  # inside its own pattern
             seen.add(sym.name)
             out.append(sym)
@@ -336,7 +332,9 @@ def snippet_escape(s: str) -> str:
 
 
 def send_snippet(channel: str, formals: list[str], remainder: str | None = None) -> str:
-    parts = [f"${{{i + 1}:{snippet_escape(_formal_placeholder(f))}}}" for i, f in enumerate(formals)]
+    parts = [
+        f"${{{i + 1}:{snippet_escape(_formal_placeholder(f))}}}" for i, f in enumerate(formals)
+    ]
     return f"{channel}!({', '.join(parts)})"
 
 
@@ -445,7 +443,9 @@ class _Collector:
     def __init__(self, prefix: str, snippets: bool) -> None:
         self.prefix = prefix
         self.snippets = snippets
-        self.items: list[tuple[int, int, int, CompletionItem]] = []  # (score-group, rank, -score, item)
+        self.items: list[
+            tuple[int, int, int, CompletionItem]
+        ] = []  # (score-group, rank, -score, item)
         self._labels: set[tuple[str, str | None]] = set()
 
     def add(self, item: CompletionItem, group: int, rank: int = 0) -> None:
@@ -564,7 +564,9 @@ def _add_for_context(
                 _add_contract_item(col, lc.info.name, lc.info, uri, 50, None)
         for label, snippet, detail in _PROCESS_KEYWORDS:
             col.add(
-                CompletionItem(label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets),
+                CompletionItem(
+                    label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets
+                ),
                 2,
                 0 if label != "select" else 9,
             )
@@ -582,7 +584,13 @@ def _add_for_context(
         for label, detail in _VALUE_KEYWORDS:
             col.add(CompletionItem(label, CK_KEYWORD, detail), 2, 0)
         for label, snippet, detail in _PROCESS_KEYWORDS[:5]:
-            col.add(CompletionItem(label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets), 4, 0)
+            col.add(
+                CompletionItem(
+                    label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets
+                ),
+                4,
+                0,
+            )
     elif ctx == NAME:
         for rank, sym in enumerate(scope):
             if sym.sort == Sort.NAME:
@@ -599,7 +607,9 @@ def _add_for_context(
         col.add(CompletionItem("_", CK_KEYWORD, "wildcard: matches anything, binds nothing"), 0, 0)
         if ctx == NAME_PATTERN:
             col.add(
-                CompletionItem("@x", CK_SNIPPET, "bind a process variable", "@${1:x}", True, filter_text="@"),
+                CompletionItem(
+                    "@x", CK_SNIPPET, "bind a process variable", "@${1:x}", True, filter_text="@"
+                ),
                 0,
                 1,
             )
@@ -610,7 +620,11 @@ def _add_for_context(
                 col.add(CompletionItem(label, CK_KEYWORD, detail), 1, 1)
             col.add(
                 CompletionItem(
-                    "[head ...tail]", CK_SNIPPET, "list pattern with remainder", "[${1:head} ...${2:tail}]", True,
+                    "[head ...tail]",
+                    CK_SNIPPET,
+                    "list pattern with remainder",
+                    "[${1:head} ...${2:tail}]",
+                    True,
                     filter_text="list",
                 ),
                 2,
@@ -665,7 +679,13 @@ def _sym_item(sym: VisibleName, label: str, uri: str) -> CompletionItem:
     detail = f"{sort} variable ({sym.kind.value})"
     if sym.uri is not None:
         detail = f"system channel `{sym.uri}`"
-    data: dict[str, Any] = {"k": "sym", "uri": uri, "start": sym.start, "name": sym.name, "sort": sort}
+    data: dict[str, Any] = {
+        "k": "sym",
+        "uri": uri,
+        "start": sym.start,
+        "name": sym.name,
+        "sort": sort,
+    }
     if sym.uri is not None:
         data["sys"] = sym.uri
     return CompletionItem(label, kind, detail, data=data)
@@ -691,26 +711,7 @@ def _add_contract_item(
 # ---------------------------------------------------------------------- global names
 def _local_globals(local: list[LocalContract]) -> list[GlobalContract]:
     """The current file's contracts on quoted ground names (from ``file_contracts``)."""
-    out: list[GlobalContract] = []
-    for lc in local:
-        c = lc.info
-        if c.global_key is None:
-            continue
-        out.append(
-            GlobalContract(
-                key=c.global_key,
-                name_start=c.name_start,
-                name_end=c.name_end,
-                start=c.start,
-                end=c.end,
-                arity=c.arity,
-                remainder=c.remainder is not None,
-                literals=tuple(f.literal for f in c.formals),
-                signature=c.signature,
-                doc_markdown=c.doc.to_markdown() if c.doc is not None else None,
-            )
-        )
-    return out
+    return [g for lc in local if (g := global_contract(lc.info)) is not None]
 
 
 def other_files_definitions(snap: Snapshot, uri: str, key: str) -> list[tuple[str, GlobalContract]]:
@@ -730,7 +731,11 @@ class _Globals:
     """Global (quoted) contract names: other files from the snapshot, this file syntactically."""
 
     def __init__(
-        self, snap: Snapshot, uri: str, parsed: ParseResult, local: list[LocalContract] | None = None
+        self,
+        snap: Snapshot,
+        uri: str,
+        parsed: ParseResult,
+        local: list[LocalContract] | None = None,
     ) -> None:
         self.snap = snap
         self.uri = uri
@@ -751,9 +756,7 @@ class _Globals:
         snap = self.snap
         open_uris = frozenset(snap.documents)
         # only contracts are offered: filter by kind before the (costly) scoring
-        hits = snap.index.search_symbols(
-            query, limit=limit, exclude=open_uris, kind=SK_FUNCTION
-        )
+        hits = snap.index.search_symbols(query, limit=limit, exclude=open_uris, kind=SK_FUNCTION)
         rows: list[tuple[str, str, SymbolEntry]] = []
         for u in snap.documents:
             if u == self.uri:
@@ -763,7 +766,9 @@ class _Globals:
                 rows.extend((e.name.lower(), u, e) for e in a.summary.symbols)
         text = self.parsed.text
         for c in self.local:
-            e = SymbolEntry(text[c.name_start : c.name_end], SK_FUNCTION, c.name_start, c.name_end, None)
+            e = SymbolEntry(
+                text[c.name_start : c.name_end], SK_FUNCTION, c.name_start, c.name_end, None
+            )
             rows.append((e.name.lower(), self.uri, e))
         hits.extend(search_symbol_rows(rows, query, limit=limit, kind=SK_FUNCTION))
         hits.sort(key=hit_order)
@@ -820,7 +825,7 @@ def _add_globals(
 def _complete_global(
     snap: Snapshot, uri: str, parsed: ParseResult, tok: Token, offset: int, limit: int
 ) -> CompletionResult:
-    typed = tok.text[1:offset - tok.start]
+    typed = tok.text[1 : offset - tok.start]
     col = _Collector(typed, False)
     g = _Globals(snap, uri, parsed)
     try:

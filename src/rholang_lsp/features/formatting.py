@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, parse
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS
 from rholang_lsp.syntax.lexer import lex
 
 K = SyntaxKind
@@ -74,80 +75,30 @@ _BODY_PARENTS = frozenset(
     {K.CONTRACT, K.FOR, K.BUNDLE, K.LET, K.NEW, K.IF, K.CASE, K.BRANCH, K.AGENT_DECL}
 )
 #: tokens after which a line break continues the same construct (extra indent)
-_DANGLING = frozenset(
-    {
-        K.LARROW,
-        K.LE,
-        K.PEEK_ARROW,
-        K.FAT_ARROW,
-        K.EQ,
-        K.EQ_EQ,
-        K.NOT_EQ,
-        K.LT,
-        K.GT,
-        K.GE,
-        K.PLUS,
-        K.MINUS,
-        K.STAR,
-        K.SLASH,
-        K.PERCENT,
-        K.PERCENT_PERCENT,
-        K.PLUS_PLUS,
-        K.MINUS_MINUS,
-        K.CONJ,
-        K.DISJ,
-        K.TILDE,
-        K.AT,
-        K.DOT,
-        K.COLON,
-        K.AMP_AMP,
-        K.PIPE_PIPE,
-        K.KW_IN,
-        K.KW_NEW,
-        K.KW_CONTRACT,
-        K.KW_MATCH,
-        K.KW_MATCHES,
-        K.KW_AND,
-        K.KW_OR,
-        K.KW_NOT,
-        K.KW_ELSE,
-        K.KW_LET,
-        K.KW_WHERE,
-        K.BANG,
-        K.BANG_BANG,
-        K.BANG_QUESTION,
-        K.EQ_STAR,
-    }
-)
+_DANGLING = BINARY_OPERATORS | {
+    K.LARROW,
+    K.PEEK_ARROW,
+    K.FAT_ARROW,
+    K.EQ,
+    K.EQ_STAR,
+    K.TILDE,
+    K.AT,
+    K.DOT,
+    K.COLON,
+    K.BANG,
+    K.BANG_BANG,
+    K.BANG_QUESTION,
+    K.KW_IN,
+    K.KW_NEW,
+    K.KW_CONTRACT,
+    K.KW_MATCH,
+    K.KW_NOT,
+    K.KW_ELSE,
+    K.KW_LET,
+    K.KW_WHERE,
+}
 #: tokens that, starting a line, continue the previous one
-_LEADING_CONT = frozenset(
-    {
-        K.DOT,
-        K.PLUS,
-        K.MINUS,
-        K.STAR,
-        K.SLASH,
-        K.PERCENT,
-        K.PERCENT_PERCENT,
-        K.PLUS_PLUS,
-        K.MINUS_MINUS,
-        K.EQ_EQ,
-        K.NOT_EQ,
-        K.LT,
-        K.GT,
-        K.GE,
-        K.LE,
-        K.KW_AND,
-        K.KW_OR,
-        K.KW_MATCHES,
-        K.AMP_AMP,
-        K.PIPE_PIPE,
-        K.LARROW,
-        K.FAT_ARROW,
-        K.CONJ,
-        K.DISJ,
-    }
-)
+_LEADING_CONT = BINARY_OPERATORS | {K.DOT, K.LARROW, K.FAT_ARROW}
 
 
 @lru_cache(maxsize=4096)

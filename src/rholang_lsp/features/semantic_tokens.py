@@ -12,6 +12,7 @@ from typing import Final, cast
 
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS
 
 K = SyntaxKind
 
@@ -52,42 +53,23 @@ _KEYWORDS = frozenset(k for k in K if 30 <= k <= 62) - {
     K.KW_BIGINT,
 }
 _TYPES = frozenset({K.KW_BOOL, K.KW_INT, K.KW_STRING, K.KW_URI, K.KW_BYTEARRAY, K.KW_BIGINT})
-_OPERATORS = frozenset(
-    {
-        K.BANG,
-        K.BANG_BANG,
-        K.BANG_QUESTION,
-        K.QUESTION_BANG,
-        K.LARROW,
-        K.LE,
-        K.PEEK_ARROW,
-        K.FAT_ARROW,
-        K.EQ,
-        K.EQ_EQ,
-        K.NOT_EQ,
-        K.LT,
-        K.GT,
-        K.GE,
-        K.PLUS,
-        K.MINUS,
-        K.STAR,
-        K.SLASH,
-        K.PERCENT,
-        K.PERCENT_PERCENT,
-        K.PLUS_PLUS,
-        K.MINUS_MINUS,
-        K.CONJ,
-        K.DISJ,
-        K.TILDE,
-        K.AT,
-        K.AMP,
-        K.PIPE,
-        K.ELLIPSIS,
-        K.EQ_STAR,
-        K.AMP_AMP,
-        K.PIPE_PIPE,
-    }
-)
+#: (`and`, `or` and `matches` are keywords, highlighted as such)
+_OPERATORS = (BINARY_OPERATORS - _KEYWORDS) | {
+    K.BANG,
+    K.BANG_BANG,
+    K.BANG_QUESTION,
+    K.QUESTION_BANG,
+    K.LARROW,
+    K.PEEK_ARROW,
+    K.FAT_ARROW,
+    K.EQ,
+    K.EQ_STAR,
+    K.TILDE,
+    K.AT,
+    K.AMP,
+    K.PIPE,
+    K.ELLIPSIS,
+}
 _NUMBERS = frozenset({K.INT, K.TYPED_NUMBER, K.FLOAT})
 _COMMENT_TRIVIA = frozenset({K.LINE_COMMENT, K.BLOCK_COMMENT, K.DOC_COMMENT})
 
@@ -143,7 +125,14 @@ def semantic_tokens(
             if pos < hi:
                 for kind, text in triv:
                     if kind in _COMMENT_TRIVIA and pos < hi and pos + len(text) > lo:
-                        append((pos, len(text), T_COMMENT, M_DOCUMENTATION if kind == K.DOC_COMMENT else 0))
+                        append(
+                            (
+                                pos,
+                                len(text),
+                                T_COMMENT,
+                                M_DOCUMENTATION if kind == K.DOC_COMMENT else 0,
+                            )
+                        )
                     pos += len(text)
         if tstart >= hi:
             break
@@ -188,5 +177,7 @@ def semantic_tokens(
         else:
             typ_mod = simple.get(k)
             if typ_mod is not None:
-                append((tstart, length if k != K.BIGINT_OPEN else length - 1, typ_mod[0], typ_mod[1]))
+                append(
+                    (tstart, length if k != K.BIGINT_OPEN else length - 1, typ_mod[0], typ_mod[1])
+                )
     return out

@@ -92,6 +92,31 @@ class PatState:
     decl_start: int = 0
     decl_end: int = 0
 
+    @classmethod
+    def nested(
+        cls,
+        outer: PatState | None,
+        base: Env,
+        scope: int,
+        kind: SymbolKind,
+        decl_start: int = 0,
+        decl_end: int = 0,
+        *,
+        receive: bool = False,
+        match_case: bool = False,
+    ) -> PatState:
+        """A pattern one level inside ``outer`` (depth 0 when not inside a pattern)."""
+        return cls(
+            base=base,
+            scope=scope,
+            kind=kind,
+            receive=receive,
+            match_case=match_case,
+            depth=outer.depth + 1 if outer is not None else 0,
+            decl_start=decl_start,
+            decl_end=decl_end,
+        )
+
 
 # work item: (node, env, pattern state or None, inside \/ or ~)
 _Item = tuple[Node, Env, PatState | None, bool]
@@ -192,23 +217,9 @@ def contract_formals(text: str, formals_node: Node | None) -> tuple[list[Formal]
             remainder = text[f.start : f.end]
         else:
             lit = None
-            inner = [c for c in f.children if isinstance(c, Node)]
-            if inner and inner[0].kind == K.QUOTE:
-                inner = [c for c in inner[0].children if isinstance(c, Node)]
-            if (
-                f.children
-                and isinstance(f.children[0], Token)
-                and f.children[0].kind == K.AT
-                and inner
-            ):
-                lit = literal_text(inner[0])
-            elif (
-                inner
-                and f.children
-                and isinstance(f.children[0], Node)
-                and f.children[0].kind == K.QUOTE
-            ):
-                lit = literal_text(inner[0])
+            quoted = name_process(f)
+            if quoted is not None and f.children and f.children[0].kind in (K.AT, K.QUOTE):
+                lit = literal_text(quoted)  # `@P` (a token `@` or a QUOTE node first)
             formals.append(Formal(text[f.start : f.end], lit))
     return formals, remainder
 
@@ -221,6 +232,53 @@ def contract_signature(
     return (
         sig + "(" + ", ".join([f.text for f in formals] + ([remainder] if remainder else [])) + ")"
     )
+
+
+def contract_info(
+    text: str,
+    node: Node,
+    name_node: Node | None,
+    formals_node: Node | None,
+    name: tuple[str, int, int],
+    *,
+    symbol: int | None,
+    global_key: str | None,
+    free: bool,
+    doc: DocComment | None,
+) -> ContractInfo:
+    """The ``ContractInfo`` of a CONTRACT node whose name is ``(display, start, end)``."""
+    formals, remainder = contract_formals(text, formals_node)
+    display, name_start, name_end = name
+    return ContractInfo(
+        name=display,
+        name_start=name_start,
+        name_end=name_end,
+        start=node.start,
+        end=node.end,
+        formals=tuple(formals),
+        remainder=remainder,
+        signature=contract_signature(text, name_node, formals, remainder),
+        symbol=symbol,
+        global_key=global_key,
+        free_name=free,
+        doc=doc,
+    )
+
+
+def name_process(name: Node) -> Node | None:
+    """The first node of a NAME, seen through its QUOTE (the ``P`` of ``@P``)."""
+    inner = [c for c in name.children if isinstance(c, Node)]
+    if inner and inner[0].kind == K.QUOTE:
+        inner = [c for c in inner[0].children if isinstance(c, Node)]
+    return inner[0] if inner else None
+
+
+def ground_name_range(process: Node) -> tuple[int, int]:
+    """The range naming a quoted ground process: a string's text without its quotes."""
+    tokens = list(process.tokens())
+    if len(tokens) == 1 and tokens[0].kind == K.STRING and len(tokens[0].text) >= 2:
+        return tokens[0].start + 1, tokens[0].end - 1
+    return process.start, process.end
 
 
 class Binder:
@@ -490,14 +548,7 @@ class Binder:
     def _sub_pattern(
         self, outer: PatState | None, env: Env, scope: Scope, kind: SymbolKind, node: Node
     ) -> PatState:
-        return PatState(
-            base=env,
-            scope=scope.id,
-            kind=kind,
-            depth=(outer.depth + 1) if outer is not None else 0,
-            decl_start=node.start,
-            decl_end=node.end,
-        )
+        return PatState.nested(outer, env, scope.id, kind, node.start, node.end)
 
     def _bind_env(self, env: Env, pat: PatState, scope: Scope) -> Env:
         return self._new_env(dict(pat.names), env, scope)
@@ -606,11 +657,7 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
 
 def _record_global(b: Binder, inner: Node, key_text: str, *, is_def: bool) -> tuple[str, int, int]:
     key = "@" + key_text
-    tokens = list(inner.tokens())
-    if len(tokens) == 1 and tokens[0].kind == K.STRING and len(tokens[0].text) >= 2:
-        s, e = tokens[0].start + 1, tokens[0].end - 1
-    else:
-        s, e = inner.start, inner.end
+    s, e = ground_name_range(inner)
     b.m.global_refs.append((key, s, e, is_def))
     return key, s, e
 
@@ -755,42 +802,35 @@ def _h_contract(
                 symbol = sid
                 free = sid is None
         else:
-            quote_inner = [c for c in name_node.children if isinstance(c, Node)]
-            if quote_inner and quote_inner[0].kind == K.QUOTE:
-                quote_inner = [c for c in quote_inner[0].children if isinstance(c, Node)]
-            g = ground_text(quote_inner[0]) if quote_inner else None
-            if g is not None:
-                global_key, ns, ne = _record_global(b, quote_inner[0], g, is_def=True)
+            quoted = name_process(name_node)
+            g = ground_text(quoted) if quoted is not None else None
+            if quoted is not None and g is not None:
+                global_key, ns, ne = _record_global(b, quoted, g, is_def=True)
                 display = global_key
             else:
                 b._walk(name_node, env, pat, neg)
     sc = b._scope(ScopeKind.CONTRACT, node, env, display or "contract")
     sc.sel_start, sc.sel_end = ns, ne
-    p = PatState(
-        base=env,
-        scope=sc.id,
-        kind=SymbolKind.CONTRACT_FORMAL,
+    p = PatState.nested(
+        pat,
+        env,
+        sc.id,
+        SymbolKind.CONTRACT_FORMAL,
+        formals_node.start if formals_node else node.start,
+        formals_node.end if formals_node else node.start,
         receive=True,
-        depth=(pat.depth + 1) if pat is not None else 0,
-        decl_start=formals_node.start if formals_node else node.start,
-        decl_end=formals_node.end if formals_node else node.start,
     )
-    formals, remainder = contract_formals(b.text, formals_node)
     if formals_node is not None:
         b._pattern([formals_node], env, p, name_pattern=True)
-    sig = contract_signature(b.text, name_node, formals, remainder)
-    info = ContractInfo(
-        name=display,
-        name_start=ns,
-        name_end=ne,
-        start=node.start,
-        end=node.end,
-        formals=tuple(formals),
-        remainder=remainder,
-        signature=sig,
+    info = contract_info(
+        b.text,
+        node,
+        name_node,
+        formals_node,
+        (display, ns, ne),
         symbol=symbol,
         global_key=global_key,
-        free_name=free,
+        free=free,
         doc=b._doc_for(node),
     )
     b.m.contracts.append(info)
@@ -806,11 +846,9 @@ def _channel_key(b: Binder, name_node: Node, env: Env) -> tuple[str, int | str] 
     if tok is not None:
         sid = env.lookup(tok.text)
         return ("sym", sid) if sid is not None else ("free", tok.text)
-    inner = [c for c in name_node.children if isinstance(c, Node)]
-    if inner and inner[0].kind == K.QUOTE:
-        inner = [c for c in inner[0].children if isinstance(c, Node)]
-    if inner:
-        g = ground_text(inner[0])
+    quoted = name_process(name_node)
+    if quoted is not None:
+        g = ground_text(quoted)
         if g is not None:
             return ("global", g)
     return None
@@ -880,15 +918,7 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         kw = node.children[0]
         sc.sel_start, sc.sel_end = kw.start, kw.end
         sc.start, sc.end = node.start, node.end
-        p = PatState(
-            base=cur,
-            scope=sc.id,
-            kind=SymbolKind.RECEIVE,
-            receive=True,
-            depth=(pat.depth + 1) if pat is not None else 0,
-            decl_start=r.start,
-            decl_end=r.end,
-        )
+        p = PatState.nested(pat, cur, sc.id, SymbolKind.RECEIVE, r.start, r.end, receive=True)
         binds = _binds_of(r)
         if not binds:  # tolerate receipts without BIND wrappers
             binds = [r]
@@ -904,15 +934,7 @@ def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, 
     # the "select is not compiled" diagnostic comes from the parser (target-dependent)
     for br in (c for c in _nodes(node) if c.kind == K.BRANCH):
         sc = b._scope(ScopeKind.SELECT, br, env, "select")
-        p = PatState(
-            base=env,
-            scope=sc.id,
-            kind=SymbolKind.SELECT,
-            receive=True,
-            depth=(pat.depth + 1) if pat is not None else 0,
-            decl_start=br.start,
-            decl_end=br.start,
-        )
+        p = PatState.nested(pat, env, sc.id, SymbolKind.SELECT, br.start, br.start, receive=True)
         binds = _binds_of(br)
         _do_binds(b, binds, env, pat, neg, p, check_join=len(binds) > 1)
         benv = b._bind_env(env, p, sc)
@@ -942,14 +964,14 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
                 else:
                     rest.append(el)
         sc = b._scope(ScopeKind.MATCH_CASE, c, env, "case")
-        p = PatState(
-            base=env,
-            scope=sc.id,
-            kind=SymbolKind.MATCH_CASE,
+        p = PatState.nested(
+            pat,
+            env,
+            sc.id,
+            SymbolKind.MATCH_CASE,
+            pattern.start if pattern else c.start,
+            pattern.end if pattern else c.start,
             match_case=True,
-            depth=(pat.depth + 1) if pat is not None else 0,
-            decl_start=pattern.start if pattern else c.start,
-            decl_end=pattern.end if pattern else c.start,
         )
         if pattern is not None:
             b._pattern([pattern], env, p, name_pattern=False)
@@ -967,10 +989,7 @@ def _h_matches(
     push((nodes[0], env, pat, neg))
     if len(nodes) > 1:
         sc = b._scope(ScopeKind.PATTERN, nodes[1], env, None)
-        p = PatState(
-            base=env, scope=sc.id, kind=SymbolKind.PATTERN, depth=(pat.depth + 1) if pat else 0
-        )
-        p.match_case = True
+        p = PatState.nested(pat, env, sc.id, SymbolKind.PATTERN, match_case=True)
         b._pattern(nodes[1:], env, p, name_pattern=False)
 
 
@@ -982,14 +1001,7 @@ def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
     sc = b._scope(ScopeKind.LET, node, env, "let")
     sc.sel_start, sc.sel_end = kw.start, kw.end
     cur = env
-    shared = PatState(
-        base=env,
-        scope=sc.id,
-        kind=SymbolKind.LET,
-        depth=(pat.depth + 1) if pat else 0,
-        decl_start=node.start,
-        decl_end=node.start,
-    )
+    shared = PatState.nested(pat, env, sc.id, SymbolKind.LET, node.start, node.start)
     for d in decls:
         p = (
             shared
@@ -1111,15 +1123,7 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             b._walk(c, env, pat, neg)
         elif c.kind == K.AGENT_DECL:
             sc = b._scope(ScopeKind.AGENT, c, env, "agent")
-            p = PatState(
-                base=env,
-                scope=sc.id,
-                kind=SymbolKind.AGENT,
-                receive=True,
-                depth=(pat.depth + 1) if pat else 0,
-                decl_start=c.start,
-                decl_end=c.start,
-            )
+            p = PatState.nested(pat, env, sc.id, SymbolKind.AGENT, c.start, c.start, receive=True)
             names: dict[str, int] = {}
             is_ctor = any(isinstance(t, Token) and t.kind == K.KW_CONSTRUCTOR for t in c.children)
             implicits = ("this", "private") if is_ctor else ("this", "private", "return")

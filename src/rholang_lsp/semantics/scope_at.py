@@ -38,10 +38,11 @@ from rholang_lsp.semantics.binder import (
     Binder,
     PatState,
     _ident_token,
-    contract_formals,
-    contract_signature,
+    contract_info,
     doc_for,
+    ground_name_range,
     ground_text,
+    name_process,
 )
 from rholang_lsp.semantics.model import ContractInfo, Scope, ScopeKind, Sort, Symbol, SymbolKind
 from rholang_lsp.syntax.kinds import SyntaxKind as K
@@ -513,35 +514,25 @@ def _contract(
                 channel = found[0] if found else None
                 free = channel is None
         else:
-            inner = [c for c in name_node.children if isinstance(c, Node)]
-            if inner and inner[0].kind == K.QUOTE:
-                inner = [c for c in inner[0].children if isinstance(c, Node)]
-            g = ground_text(inner[0]) if inner else None
-            if g is not None:
+            quoted = name_process(name_node)
+            g = ground_text(quoted) if quoted is not None else None
+            if quoted is not None and g is not None:
                 global_key = "@" + g
                 display = global_key
-                toks = list(inner[0].tokens())
-                if len(toks) == 1 and toks[0].kind == K.STRING and len(toks[0].text) >= 2:
-                    ns, ne = toks[0].start + 1, toks[0].end - 1
-                else:
-                    ns, ne = inner[0].start, inner[0].end
+                ns, ne = ground_name_range(quoted)
             if only is not None and display != only and global_key != only:
                 return None
     elif only is not None:
         return None
-    formals, remainder = contract_formals(text, formals_node)
-    info = ContractInfo(
-        name=display,
-        name_start=ns,
-        name_end=ne,
-        start=node.start,
-        end=node.end,
-        formals=tuple(formals),
-        remainder=remainder,
-        signature=contract_signature(text, name_node, formals, remainder),
+    info = contract_info(
+        text,
+        node,
+        name_node,
+        formals_node,
+        (display, ns, ne),
         symbol=None,
         global_key=global_key,
-        free_name=free,
+        free=free,
         doc=doc_for(node) if docs else None,
     )
     return LocalContract(info, channel)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rholang_lsp.semantics.model import ScopeKind, SemanticModel, SymbolKind
+from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, SymbolKind
 from rholang_lsp.semantics.summary import (
     SK_FUNCTION,
     SK_VARIABLE,
@@ -19,6 +19,24 @@ from rholang_lsp.semantics.summary import (
 _OUTER_SCOPES = {ScopeKind.FILE, ScopeKind.NEW}
 
 
+def global_contract(c: ContractInfo) -> GlobalContract | None:
+    """The summary entry of a contract on a quoted ground name (None: not on one)."""
+    if c.global_key is None:
+        return None
+    return GlobalContract(
+        key=c.global_key,
+        name_start=c.name_start,
+        name_end=c.name_end,
+        start=c.start,
+        end=c.end,
+        arity=c.arity,
+        remainder=c.remainder is not None,
+        literals=tuple(f.literal for f in c.formals),
+        signature=c.signature,
+        doc_markdown=c.doc.to_markdown() if c.doc is not None else None,
+    )
+
+
 def build_summary(
     uri: str, text: str, model: SemanticModel, *, version: int | None = None
 ) -> FileSummary:
@@ -26,21 +44,9 @@ def build_summary(
     plain: list[PlainContract] = []
     symbols: list[SymbolEntry] = []
     for c in model.contracts:
-        if c.global_key is not None:
-            contracts.append(
-                GlobalContract(
-                    key=c.global_key,
-                    name_start=c.name_start,
-                    name_end=c.name_end,
-                    start=c.start,
-                    end=c.end,
-                    arity=c.arity,
-                    remainder=c.remainder is not None,
-                    literals=tuple(f.literal for f in c.formals),
-                    signature=c.signature,
-                    doc_markdown=c.doc.to_markdown() if c.doc is not None else None,
-                )
-            )
+        g = global_contract(c)
+        if g is not None:
+            contracts.append(g)
         elif c.free_name:
             plain.append(PlainContract(c.name, c.name_start, c.name_end, c.arity))
         display = text[c.name_start : c.name_end] if c.global_key is not None else c.name

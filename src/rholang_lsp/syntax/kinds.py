@@ -181,6 +181,34 @@ TRIVIA_KINDS = frozenset(
     }
 )
 
+#: Infix operators of expressions and patterns (the keys of the parser's ``BINOP_BP``,
+#: plus the pattern connectives `/\` and `\/`).
+BINARY_OPERATORS = frozenset(
+    {
+        SyntaxKind.KW_OR,
+        SyntaxKind.PIPE_PIPE,
+        SyntaxKind.KW_AND,
+        SyntaxKind.AMP_AMP,
+        SyntaxKind.EQ_EQ,
+        SyntaxKind.NOT_EQ,
+        SyntaxKind.KW_MATCHES,
+        SyntaxKind.LT,
+        SyntaxKind.LE,
+        SyntaxKind.GT,
+        SyntaxKind.GE,
+        SyntaxKind.PLUS,
+        SyntaxKind.MINUS,
+        SyntaxKind.PLUS_PLUS,
+        SyntaxKind.MINUS_MINUS,
+        SyntaxKind.STAR,
+        SyntaxKind.SLASH,
+        SyntaxKind.PERCENT,
+        SyntaxKind.PERCENT_PERCENT,
+        SyntaxKind.CONJ,
+        SyntaxKind.DISJ,
+    }
+)
+
 #: Reserved words (union of both dialects) -> token kind.
 KEYWORDS: dict[str, SyntaxKind] = {
     "new": SyntaxKind.KW_NEW,

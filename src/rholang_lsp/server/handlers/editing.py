@@ -33,8 +33,10 @@ from rholang_lsp.features.semantic_tokens import (
 from rholang_lsp.features.signature_help import signature_help
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
+from rholang_lsp.syntax import ParseResult
 from rholang_lsp.syntax.line_index import UTF16, LineIndex
 from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
 
 _DATA_KEY: Final = "editing"
@@ -94,6 +96,18 @@ def _offsets(session: Session, index: LineIndex, rng: Any) -> tuple[int, int]:
     s = _offset(session, index, rng.get("start"))
     e = _offset(session, index, rng.get("end"))
     return (s, e) if s <= e else (e, s)
+
+
+def _open_parse(session: Session, params: Any) -> tuple[TextDocument, ParseResult] | None:
+    """The open document of ``params`` and its parse (syntax only: no bind)."""
+    uri = _uri(params)
+    doc = session.documents.get(uri) if uri else None
+    if doc is None or uri is None:
+        return None
+    parsed = _snapshot(session, uri).parse(uri)
+    if parsed is None:
+        return None
+    return doc, parsed
 
 
 def _client_cap(session: Session, *path: str) -> Any:
@@ -409,13 +423,10 @@ def semantic_tokens_range(session: Session, params: Any) -> dict[str, Any] | Non
 # ---------------------------------------------------------------------- folding / selection
 @request("textDocument/foldingRange", capabilities={"foldingRangeProvider": True})
 def folding_range(session: Session, params: Any) -> list[dict[str, Any]] | None:
-    uri = _uri(params)
-    doc = session.documents.get(uri) if uri else None
-    if doc is None or uri is None:
+    opened = _open_parse(session, params)
+    if opened is None:
         return None
-    parsed = _snapshot(session, uri).parse(uri)  # syntax only: no bind
-    if parsed is None:
-        return None
+    doc, parsed = opened
     limit = _client_cap(session, "textDocument", "foldingRange", "rangeLimit")
     cap = int(limit) if isinstance(limit, int) and limit > 0 else _MAX_FOLDS
     out: list[dict[str, Any]] = []
@@ -429,13 +440,10 @@ def folding_range(session: Session, params: Any) -> list[dict[str, Any]] | None:
 
 @request("textDocument/selectionRange", capabilities={"selectionRangeProvider": True})
 def selection_range(session: Session, params: Any) -> list[dict[str, Any]] | None:
-    uri = _uri(params)
-    doc = session.documents.get(uri) if uri else None
-    if doc is None or uri is None:
+    opened = _open_parse(session, params)
+    if opened is None:
         return None
-    parsed = _snapshot(session, uri).parse(uri)  # syntax only: no bind
-    if parsed is None:
-        return None
+    doc, parsed = opened
     index = doc.line_index
     out: list[dict[str, Any]] = []
     for pos in params.get("positions") or []:

@@ -9,6 +9,7 @@ Thin: decode params, convert the position to an offset with the document's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import msgspec
@@ -25,6 +26,7 @@ from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
+from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
@@ -68,6 +70,18 @@ def _offset(session: Session, uri: str, pos: Position) -> int | None:
     return doc.line_index.offset(pos.line, pos.character, session.position_encoding)
 
 
+def _open_position(
+    session: Session, params: TextDocumentPositionParams
+) -> tuple[str, TextDocument, int] | None:
+    """The uri, open document and offset of a position request (None: not open)."""
+    uri = params.textDocument.uri
+    off = _offset(session, uri, params.position)
+    doc = session.documents.get(uri)
+    if off is None or doc is None:
+        return None
+    return uri, doc, off
+
+
 def _positions(session: Session, snap: Snapshot, uri: str) -> _Positions | None:
     doc = session.documents.get(uri)
     if doc is not None:
@@ -97,6 +111,20 @@ def _locations(session: Session, snap: Snapshot, locs: list[Location]) -> list[d
     return out
 
 
+def _goto(
+    session: Session,
+    params: TextDocumentPositionParams,
+    find: Callable[[Snapshot, str, int], list[Location]],
+) -> list[dict[str, Any]] | None:
+    """Definition/declaration: the locations ``find`` gives for the position (None: none)."""
+    uri = params.textDocument.uri
+    off = _offset(session, uri, params.position)
+    if off is None:
+        return None
+    snap = snapshot(session, uri)
+    return _locations(session, snap, find(snap, uri, off)) or None
+
+
 @request(
     "textDocument/definition",
     params=TextDocumentPositionParams,
@@ -105,12 +133,7 @@ def _locations(session: Session, snap: Snapshot, locs: list[Location]) -> list[d
 def on_definition(
     session: Session, params: TextDocumentPositionParams
 ) -> list[dict[str, Any]] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    if off is None:
-        return None
-    snap = snapshot(session, uri)
-    return _locations(session, snap, definition(snap, uri, off)) or None
+    return _goto(session, params, definition)
 
 
 @request(
@@ -121,12 +144,7 @@ def on_definition(
 def on_declaration(
     session: Session, params: TextDocumentPositionParams
 ) -> list[dict[str, Any]] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    if off is None:
-        return None
-    snap = snapshot(session, uri)
-    return _locations(session, snap, declaration(snap, uri, off)) or None
+    return _goto(session, params, declaration)
 
 
 @request(
@@ -150,11 +168,10 @@ def on_references(session: Session, params: ReferenceParams) -> list[dict[str, A
 def on_highlight(
     session: Session, params: TextDocumentPositionParams
 ) -> list[dict[str, Any]] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    doc = session.documents.get(uri)
-    if off is None or doc is None:
+    at = _open_position(session, params)
+    if at is None:
         return None
+    uri, doc, off = at
     enc = session.position_encoding
     return [
         {"range": _range(doc.line_index, h.start, h.end, enc), "kind": h.kind}
@@ -166,11 +183,10 @@ def on_highlight(
     "textDocument/hover", params=TextDocumentPositionParams, capabilities={"hoverProvider": True}
 )
 def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, Any] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    doc = session.documents.get(uri)
-    if off is None or doc is None:
+    at = _open_position(session, params)
+    if at is None:
         return None
+    uri, doc, off = at
     h = hover(snapshot(session, uri), uri, off)
     if h is None:
         return None
@@ -188,11 +204,10 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
 def on_prepare_rename(
     session: Session, params: TextDocumentPositionParams
 ) -> dict[str, Any] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    doc = session.documents.get(uri)
-    if off is None or doc is None:
+    at = _open_position(session, params)
+    if at is None:
         return None
+    uri, doc, off = at
     p = prepare_rename(snapshot(session, uri), uri, off)
     if p is None:
         return None
