@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import ClientServerConfig
 
 URI = "file:///tmp/e2e-target/a.rho"
 TRAILING_COMMA = "new f in { f!(1,) }"  # RNode rejects `,)` here; F1R3FLY accepts it
