@@ -91,3 +91,34 @@ async def test_definition_references_rename_into_closed_file(ws_client: Language
     assert "Looks things up." in hov.contents.value and "declared in lib.rho" in hov.contents.value
     syms = await ws_client.workspace_symbol_async(t.WorkspaceSymbolParams(query="lookup"))
     assert syms is not None and {s.location.uri for s in syms} == {lib}  # type: ignore[union-attr]
+
+
+async def test_definition_and_references_asked_from_a_closed_file(
+    ws_client: LanguageClient,
+) -> None:
+    # A client may ask from a file it has not opened (e.g. a peek view): the server
+    # reads it from disk, inside the workspace folder.
+    root: Path = ws_client.root  # type: ignore[attr-defined]
+    lib = (root / "lib" / "lib.rho").as_uri()
+    app = (root / "app.rho").as_uri()
+    ident = t.TextDocumentIdentifier(uri=lib)
+    name = t.Position(line=3, character=11)  # `lookup` in `contract @"lookup"(@key, ret)`
+    defs = await ws_client.text_document_definition_async(
+        t.DefinitionParams(text_document=ident, position=name)
+    )
+    assert isinstance(defs, list) and [(d.uri, d.range.start.line) for d in defs] == [(lib, 3)]
+    refs = await ws_client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=ident,
+            position=name,
+            context=t.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None and {(r.uri, r.range.start.line) for r in refs} >= {(app, 1), (app, 2)}
+    outside = t.TextDocumentIdentifier(uri=(root.parent / "elsewhere.rho").as_uri())
+    assert (
+        await ws_client.text_document_definition_async(
+            t.DefinitionParams(text_document=outside, position=name)
+        )
+        is None
+    )

@@ -26,6 +26,7 @@ from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
+from rholang_lsp.syntax.line_index import LineIndex
 from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -63,11 +64,16 @@ def snapshot(session: Session, uri: str | None = None) -> Snapshot:
     return session_snapshot(session, uri)
 
 
-def _offset(session: Session, uri: str, pos: Position) -> int | None:
+def _offset(session: Session, uri: str, pos: Position, snap: Snapshot | None = None) -> int | None:
+    """The offset of ``pos`` in ``uri``: an open document, else (with ``snap``) the file
+    as the snapshot's loader reads it (only under the session's workspace folders)."""
     doc = session.documents.get(uri)
-    if doc is None:
+    if doc is not None:
+        return doc.line_index.offset(pos.line, pos.character, session.position_encoding)
+    analysis = snap.analysis(uri) if snap is not None else None
+    if analysis is None:
         return None
-    return doc.line_index.offset(pos.line, pos.character, session.position_encoding)
+    return LineIndex(analysis.text).offset(pos.line, pos.character, session.position_encoding)
 
 
 def _open_position(
@@ -118,10 +124,10 @@ def _goto(
 ) -> list[dict[str, Any]] | None:
     """Definition/declaration: the locations ``find`` gives for the position (None: none)."""
     uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
+    snap = snapshot(session, uri)
+    off = _offset(session, uri, params.position, snap)
     if off is None:
         return None
-    snap = snapshot(session, uri)
     return _locations(session, snap, find(snap, uri, off)) or None
 
 
@@ -152,10 +158,10 @@ def on_declaration(
 )
 def on_references(session: Session, params: ReferenceParams) -> list[dict[str, Any]] | None:
     uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
+    snap = snapshot(session, uri)
+    off = _offset(session, uri, params.position, snap)
     if off is None:
         return None
-    snap = snapshot(session, uri)
     locs = references(snap, uri, off, include_declaration=params.context.includeDeclaration)
     return _locations(session, snap, locs)
 
