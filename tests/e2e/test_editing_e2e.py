@@ -36,10 +36,15 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         t.InitializeParams(
             capabilities=t.ClientCapabilities(
-                general=t.GeneralClientCapabilities(position_encodings=[t.PositionEncodingKind.Utf16]),
+                general=t.GeneralClientCapabilities(
+                    position_encodings=[t.PositionEncodingKind.Utf16]
+                ),
                 text_document=t.TextDocumentClientCapabilities(
                     completion=t.CompletionClientCapabilities(
-                        completion_item=t.ClientCompletionItemOptions(snippet_support=True)
+                        completion_item=t.ClientCompletionItemOptions(
+                            snippet_support=True,
+                            documentation_format=[t.MarkupKind.Markdown, t.MarkupKind.PlainText],
+                        )
                     )
                 ),
             ),
@@ -50,7 +55,9 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     for uri, text in ((A, A_TEXT), (UGLY, UGLY_TEXT), (BROKEN, BROKEN_TEXT), (SORT, SORT_TEXT)):
         lsp_client.text_document_did_open(
             t.DidOpenTextDocumentParams(
-                text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=1, text=text)
+                text_document=t.TextDocumentItem(
+                    uri=uri, language_id="rholang", version=1, text=text
+                )
             )
         )
     yield
@@ -94,9 +101,12 @@ async def test_completion_snippet_utf16_and_resolve(client: LanguageClient) -> N
     assert x.insert_text_format == t.InsertTextFormat.Snippet
     assert isinstance(x.text_edit, t.TextEdit) and x.text_edit.new_text == "x!(${1:who})"
     resolved = await client.completion_item_resolve_async(x)
-    assert resolved.documentation is not None
+    assert isinstance(resolved.documentation, t.MarkupContent)
+    assert resolved.documentation.kind == t.MarkupKind.Markdown  # the client listed it
     assert "Says hi." in (
-        resolved.documentation.value if isinstance(resolved.documentation, t.MarkupContent) else resolved.documentation
+        resolved.documentation.value
+        if isinstance(resolved.documentation, t.MarkupContent)
+        else resolved.documentation
     )
 
 
@@ -115,20 +125,26 @@ async def test_signature_help_with_param_docs(client: LanguageClient) -> None:
 
 
 async def test_semantic_tokens_delta_and_range(client: LanguageClient) -> None:
-    full = await client.text_document_semantic_tokens_full_async(t.SemanticTokensParams(text_document=doc(A)))
+    full = await client.text_document_semantic_tokens_full_async(
+        t.SemanticTokensParams(text_document=doc(A))
+    )
     assert full is not None and full.result_id
     delta = await client.text_document_semantic_tokens_full_delta_async(
         t.SemanticTokensDeltaParams(text_document=doc(A), previous_result_id=full.result_id)
     )
     assert isinstance(delta, t.SemanticTokensDelta) and not delta.edits
     rng = await client.text_document_semantic_tokens_range_async(
-        t.SemanticTokensRangeParams(text_document=doc(A), range=t.Range(start=pos(3, 0), end=pos(4, 0)))
+        t.SemanticTokensRangeParams(
+            text_document=doc(A), range=t.Range(start=pos(3, 0), end=pos(4, 0))
+        )
     )
     assert rng is not None and 0 < len(rng.data) < len(full.data)
 
 
 async def test_folding_and_selection(client: LanguageClient) -> None:
-    folds = await client.text_document_folding_range_async(t.FoldingRangeParams(text_document=doc(A)))
+    folds = await client.text_document_folding_range_async(
+        t.FoldingRangeParams(text_document=doc(A))
+    )
     assert folds and any(f.start_line == 0 and f.end_line == 4 for f in folds)
     sel = await client.text_document_selection_range_async(
         t.SelectionRangeParams(text_document=doc(A), positions=[pos(3, 30)])
@@ -138,12 +154,16 @@ async def test_folding_and_selection(client: LanguageClient) -> None:
 
 async def test_formatting_document_and_range(client: LanguageClient) -> None:
     edits = await client.text_document_formatting_async(
-        t.DocumentFormattingParams(text_document=doc(UGLY), options=t.FormattingOptions(tab_size=4, insert_spaces=True))
+        t.DocumentFormattingParams(
+            text_document=doc(UGLY), options=t.FormattingOptions(tab_size=4, insert_spaces=True)
+        )
     )
     assert edits
     assert any(e.new_text == "\n    " for e in edits)
     none = await client.text_document_formatting_async(
-        t.DocumentFormattingParams(text_document=doc(BROKEN), options=t.FormattingOptions(tab_size=2, insert_spaces=True))
+        t.DocumentFormattingParams(
+            text_document=doc(BROKEN), options=t.FormattingOptions(tab_size=2, insert_spaces=True)
+        )
     )
     assert none is not None and len(none) == 0
     partial = await client.text_document_range_formatting_async(
@@ -195,14 +215,18 @@ async def test_inlay_hints_enabled_by_init_options(client: LanguageClient) -> No
     assert hints is not None
     assert [h.label for h in hints] == ["who:"]
     line0 = A_TEXT.split("\n")[0]
-    assert hints[0].position == pos(0, len(line0[: line0.index("x!(1)") + 3].encode("utf-16-le")) // 2)
+    assert hints[0].position == pos(
+        0, len(line0[: line0.index("x!(1)") + 3].encode("utf-16-le")) // 2
+    )
 
 
 TYPING = ROOT + "/typing.rho"
 TYPING_TEXT = "new x in {\n  contract x(@a, @b) = { Nil } |\n  Nil\n}\n"
 
 
-def _type(client: LanguageClient, version: int, start: t.Position, end: t.Position, text: str) -> None:
+def _type(
+    client: LanguageClient, version: int, start: t.Position, end: t.Position, text: str
+) -> None:
     """One incremental didChange on TYPING (the next request follows it at once)."""
     client.text_document_did_change(
         t.DidChangeTextDocumentParams(

@@ -31,6 +31,7 @@ from rholang_lsp.features.semantic_tokens import (
     semantic_tokens,
 )
 from rholang_lsp.features.signature_help import signature_help
+from rholang_lsp.server.markup import COMPLETION_DOC, SIGNATURE_DOC, markup
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.syntax import ParseResult
@@ -219,7 +220,7 @@ def completion(session: Session, params: Any) -> dict[str, Any] | None:
                 ld["description"] = it.label_description
             item["labelDetails"] = ld
         if it.documentation:
-            item["documentation"] = {"kind": "markdown", "value": it.documentation}
+            item["documentation"] = markup(session, it.documentation, COMPLETION_DOC)
         if it.data is not None:
             item["data"] = it.data
         items.append(item)
@@ -235,7 +236,7 @@ def completion_resolve(session: Session, params: Any) -> Any:
     snap = _snapshot(session, uri) if isinstance(uri, str) else Snapshot({})
     md = completion_feature.resolve(snap, data if isinstance(data, dict) else None)
     if md:
-        params["documentation"] = {"kind": "markdown", "value": md}
+        params["documentation"] = markup(session, md, COMPLETION_DOC)
     return params
 
 
@@ -267,11 +268,11 @@ def signature_help_handler(session: Session, params: Any) -> dict[str, Any] | No
             b = a + _units(s.label[p.start : p.end], enc)
             pj: dict[str, Any] = {"label": [a, b]}
             if p.documentation:
-                pj["documentation"] = {"kind": "markdown", "value": p.documentation}
+                pj["documentation"] = markup(session, p.documentation, SIGNATURE_DOC)
             params_json.append(pj)
         sj: dict[str, Any] = {"label": s.label, "parameters": params_json}
         if s.documentation:
-            sj["documentation"] = {"kind": "markdown", "value": s.documentation}
+            sj["documentation"] = markup(session, s.documentation, SIGNATURE_DOC)
         sigs.append(sj)
     active_param = res.active_parameter
     if res.signatures:

@@ -24,6 +24,7 @@ from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_
 from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier, TextDocumentPositionParams
 from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
 from rholang_lsp.server.indexing import session_snapshot
+from rholang_lsp.server.markup import HOVER, markup
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
 from rholang_lsp.syntax.line_index import LineIndex
@@ -197,7 +198,7 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
     if h is None:
         return None
     return {
-        "contents": {"kind": "markdown", "value": h.markdown},
+        "contents": markup(session, h.markdown, HOVER),
         "range": _range(doc.line_index, h.start, h.end, session.position_encoding),
     }
 
