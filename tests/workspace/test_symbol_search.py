@@ -13,7 +13,7 @@ ALPHABET = "abcsvXYZ_019"
 names = st.text(ALPHABET, min_size=1, max_size=10)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(names, min_size=1, max_size=120),
     st.text(ALPHABET, min_size=1, max_size=5),

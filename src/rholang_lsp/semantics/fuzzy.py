@@ -50,6 +50,13 @@ def fuzzy_score(query: str, name: str, lowered: str | None = None) -> int | None
     return score
 
 
+def max_substring_score(query: str) -> int:
+    """An upper bound of ``fuzzy_score`` for a name that contains ``query`` but does not
+    start with it (case-insensitively): the substring bonus at position 1 plus every
+    run and boundary bonus (the length penalty is ignored)."""
+    return 499 + max_subsequence_score(query)
+
+
 def max_subsequence_score(query: str) -> int:
     """An upper bound of ``fuzzy_score`` for a name that does NOT contain ``query``
     as a substring: no exact, prefix or substring bonus, at most the run and

@@ -16,7 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from rholang_lsp.semantics.fuzzy import fuzzy_score, max_subsequence_score
+from rholang_lsp.semantics.fuzzy import (
+    fuzzy_score,
+    max_subsequence_score,
+    max_substring_score,
+)
 from rholang_lsp.semantics.summary import (
     FileSummary,
     GlobalContract,
@@ -251,26 +255,30 @@ def search_symbol_rows(
             if uri not in exclude:
                 hits.append(SymbolHit(0, uri, e))
     else:
-        # Two passes. Names containing the query as a substring are found by a
-        # C-level `in` test; only if fewer than `limit` of them outscore every
-        # possible subsequence-only match (see `fuzzy.max_subsequence_score`)
-        # are the remaining names aligned one by one, which is ~10 us each.
+        # Three tiers, cheapest test first: names that start with the query,
+        # names that contain it elsewhere, names that hold it only as a
+        # subsequence. A tier is scored (fuzzy_score, ~5-10 us a name) only when
+        # fewer than `limit` hits so far beat the best score any name of that
+        # tier could reach (`fuzzy.max_substring_score` / `max_subsequence_score`),
+        # so the result is exactly that of scoring every name.
         lq = q.lower()
-        rest: list[tuple[str, str, SymbolEntry]] = []
+        tiers: tuple[list[tuple[str, str, SymbolEntry]], ...] = ([], [], [])
         for row in rows:
-            low, uri, e = row
-            if uri in exclude:
+            low = row[0]
+            if row[1] in exclude:
                 continue
-            if lq in low:
-                sc = fuzzy_score(q, e.name, low)
-                if sc is not None:
-                    hits.append(SymbolHit(sc, uri, e))
+            if low.startswith(lq):
+                tiers[0].append(row)
+            elif lq in low:
+                tiers[1].append(row)
             else:
-                rest.append(row)
-        bound = max_subsequence_score(q)
-        if sum(1 for h in hits if h.score > bound) < limit:
-            first = lq[0]
-            for low, uri, e in rest:
+                tiers[2].append(row)
+        bounds = (None, max_substring_score(q), max_subsequence_score(q))
+        first = lq[0]
+        for tier, bound in zip(tiers, bounds, strict=True):
+            if bound is not None and sum(1 for h in hits if h.score > bound) >= limit:
+                break
+            for low, uri, e in tier:
                 if first not in low:
                     continue
                 sc = fuzzy_score(q, e.name, low)
