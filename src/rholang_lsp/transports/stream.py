@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Final, Protocol
 
+from rholang_lsp.protocol.auth import AuthenticatingTransport
 from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY, encode_frame, read_frame
 from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
 
@@ -240,3 +241,24 @@ async def connect_unix(path: str, *, peer: str | None = None) -> StreamTransport
     """Client side: a transport to a Unix-socket server."""
     reader, writer = await asyncio.open_unix_connection(path, limit=READ_LIMIT)
     return StreamTransport(reader, writer, peer=peer or f"unix:{path}")
+
+
+async def serve_connection(
+    server: SessionServer,
+    transport: MessageTransport,
+    *,
+    auth_token: str | None,
+    sessions: set[asyncio.Task[None]],
+) -> None:
+    """Run one socket client's session: behind the ``$/authenticate`` check when a
+    token is set, and tracked in ``sessions`` so that the listener can cancel it."""
+    if auth_token:
+        transport = AuthenticatingTransport(transport, auth_token)
+    task = asyncio.current_task()
+    if task is not None:
+        sessions.add(task)
+    try:
+        await server.serve(transport)
+    finally:
+        if task is not None:
+            sessions.discard(task)

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from rholang_lsp.protocol.auth import AuthenticatingTransport
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.transports.stream import (
     DEFAULT_MAX_OUTBOUND,
@@ -14,6 +13,7 @@ from rholang_lsp.transports.stream import (
     SessionServer,
     StreamTransport,
     call_after_each_chunk,
+    serve_connection,
     set_socket_options,
 )
 
@@ -44,16 +44,7 @@ async def serve_tcp(
         transport: MessageTransport = StreamTransport(
             reader, writer, peer=peer, max_outbound=max_outbound
         )
-        if auth_token:
-            transport = AuthenticatingTransport(transport, auth_token)
-        task = asyncio.current_task()
-        if task is not None:
-            sessions.add(task)
-        try:
-            await server.serve(transport)
-        finally:
-            if task is not None:
-                sessions.discard(task)
+        await serve_connection(server, transport, auth_token=auth_token, sessions=sessions)
 
     listener = await asyncio.start_server(on_connect, host, port, limit=READ_LIMIT)
     sock_host, sock_port = listener.sockets[0].getsockname()[:2]

@@ -9,13 +9,13 @@ import socket
 import stat
 from collections.abc import Callable
 
-from rholang_lsp.protocol.auth import AuthenticatingTransport
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.transports.stream import (
     DEFAULT_MAX_OUTBOUND,
     READ_LIMIT,
     SessionServer,
     StreamTransport,
+    serve_connection,
 )
 
 _log = logging.getLogger(__name__)
@@ -65,16 +65,7 @@ async def serve_unix(
         transport: MessageTransport = StreamTransport(
             reader, writer, peer=f"unix:{path}", max_outbound=max_outbound
         )
-        if auth_token:
-            transport = AuthenticatingTransport(transport, auth_token)
-        task = asyncio.current_task()
-        if task is not None:
-            sessions.add(task)
-        try:
-            await server.serve(transport)
-        finally:
-            if task is not None:
-                sessions.discard(task)
+        await serve_connection(server, transport, auth_token=auth_token, sessions=sessions)
 
     listener = await asyncio.start_unix_server(on_connect, path, limit=READ_LIMIT)
     inode = os.stat(path).st_ino

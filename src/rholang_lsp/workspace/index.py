@@ -39,7 +39,29 @@ class SymbolHit:
     symbol: SymbolEntry
 
 
-class WorkspaceIndex:
+class SymbolSearch:
+    """``search_symbols`` over ``iter_symbols()``, shared by the index and its views."""
+
+    __slots__ = ()
+
+    def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
+        raise NotImplementedError
+
+    def search_symbols(
+        self,
+        query: str,
+        *,
+        limit: int = 256,
+        exclude: frozenset[str] = frozenset(),
+        kind: int | None = None,
+    ) -> list[SymbolHit]:
+        """Fuzzy workspace symbol search, best first (ties: shorter name, then uri)."""
+        return search_symbol_rows(
+            self.iter_symbols(), query, limit=limit, exclude=exclude, kind=kind
+        )
+
+
+class WorkspaceIndex(SymbolSearch):
     """FileSummary per uri plus fast lookup tables (dicts keyed by global name)."""
 
     def __init__(self) -> None:
@@ -144,19 +166,6 @@ class WorkspaceIndex:
             groups = list(self._symbol_rows.values())
         return itertools.chain.from_iterable(groups)
 
-    def search_symbols(
-        self,
-        query: str,
-        *,
-        limit: int = 256,
-        exclude: frozenset[str] = frozenset(),
-        kind: int | None = None,
-    ) -> list[SymbolHit]:
-        """Fuzzy workspace symbol search, best first (ties: shorter name, then uri)."""
-        return search_symbol_rows(
-            self.iter_symbols(), query, limit=limit, exclude=exclude, kind=kind
-        )
-
 
 class IndexView(Protocol):
     """The read side of a ``WorkspaceIndex`` (what snapshots and features query)."""
@@ -180,7 +189,7 @@ class IndexView(Protocol):
     ) -> list[SymbolHit]: ...
 
 
-class CompositeIndex:
+class CompositeIndex(SymbolSearch):
     """A read-only view over several indexes (one session's workspace roots), queried as one.
 
     The roots of one session are disjoint (a folder inside another is covered by the
@@ -223,18 +232,6 @@ class CompositeIndex:
 
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
         return itertools.chain.from_iterable(p.iter_symbols() for p in self.parts)
-
-    def search_symbols(
-        self,
-        query: str,
-        *,
-        limit: int = 256,
-        exclude: frozenset[str] = frozenset(),
-        kind: int | None = None,
-    ) -> list[SymbolHit]:
-        return search_symbol_rows(
-            self.iter_symbols(), query, limit=limit, exclude=exclude, kind=kind
-        )
 
 
 def search_symbol_rows(
