@@ -339,3 +339,146 @@ def test_anchor_d9_programs_are_clean(target: str) -> None:
     ]
     for p in programs:
         assert [d for d in diags(p, target) if d.severity <= Severity.WARNING] == [], p
+
+
+# ---------------------------------------------------------------------- bundles in patterns (4.5)
+def _errs(text: str, code: str, target: str = "f1r3fly") -> list[str]:
+    plain = text
+    return [plain[d.start : d.end] for d in diags(plain, target) if d.code == code]
+
+
+def test_bundle_in_pattern_with_free_variables_or_wildcards_is_an_error() -> None:
+    text = (
+        "new c in { for (@x <- c) { match x {"
+        " {bundle+ { y | _ }} => Nil"
+        " {bundle{[*d, =x, ...rest]}} => Nil"
+        " {bundle0 { for (z <- e) { z!(1) } }} => Nil"
+        " } } }"
+    )
+    found = [d for d in diags(text) if d.code == "bundle-free-variable"]
+    assert [text[d.start : d.end] for d in found] == ["y", "_", "d", "rest", "e"]
+    assert all(d.severity == Severity.ERROR for d in found)
+    assert found[0].message.startswith("Bundle's content must not have free variables or wildcards")
+    assert found[0].related and text[found[0].related[0].start : found[0].related[0].end] == (
+        "bundle+"
+    )
+    # `=x` and the binders of a form nested in the bundle (`z`) are not free
+    assert "bundle-in-pattern" not in codes(text)  # the error is enough
+
+
+def test_bundle_in_receive_pattern_and_remainder_wildcard() -> None:
+    text = "new c in { for (@{bundle+ {[1 ..._]}} <- c) { Nil } }"
+    assert _errs(text, "bundle-free-variable") == ["_"]
+
+
+def test_ground_bundle_in_pattern_is_a_dialect_warning() -> None:
+    text = 'new c in { for (@x <- c) { match x { {bundle0{"a"}} => Nil  _ => Nil } } }'
+    found = [d for d in diags(text) if d.code == "bundle-in-pattern"]
+    assert [(text[d.start : d.end], d.severity) for d in found] == [("bundle0", Severity.WARNING)]
+    assert "BundleInsidePattern" in found[0].message
+    assert _errs(text, "bundle-in-pattern", target="rnode") == []  # the nodes accept it
+    assert _errs(text, "bundle-free-variable") == []
+
+
+def test_bundle_outside_patterns_is_unaffected() -> None:
+    text = "new c, r in { for (x <- c) { r!(bundle+{*x}) } }"
+    assert [c for c in codes(text) if c.startswith("bundle")] == []
+
+
+# ---------------------------------------------------------------------- agent blocks (2.7)
+_AGENT_OK = (
+    "new A in { agent A { constructor(@i) { this!(i) } | method get() { return!(1) }"
+    " | private method p() { Nil } | private default(...@a) { Nil }"
+    " | default(...@args) { Nil } } }"
+)
+
+
+def _agent_codes(text: str) -> list[tuple[str, str]]:
+    return [(d.code, text[d.start : d.end]) for d in diags(text) if d.code.startswith("agent-")]
+
+
+def test_valid_agent_has_no_agent_errors() -> None:
+    assert _agent_codes(_AGENT_OK) == []
+
+
+def test_agent_missing_constructor_and_default() -> None:
+    assert _agent_codes("new A in { agent A { default(...@a) { Nil } } }") == [
+        ("agent-missing-constructor", "A")
+    ]
+    assert _agent_codes("new A in { agent A { constructor() { Nil } } }") == [
+        ("agent-missing-default", "A")
+    ]
+    # a private default does not count as the public one
+    text = "new A in { agent A { constructor() { Nil } | private default(x) { Nil } } }"
+    assert _agent_codes(text) == [("agent-missing-default", "A")]
+
+
+def test_agent_private_method_needs_private_default() -> None:
+    text = (
+        "new A in { agent A { constructor() { Nil } | private method m() { Nil }"
+        " | default(...@a) { Nil } } }"
+    )
+    found = [d for d in diags(text) if d.code == "agent-missing-private-default"]
+    assert len(found) == 1 and text[found[0].start : found[0].end] == "A"
+    assert found[0].severity == Severity.ERROR
+    assert [text[r.start : r.end] for r in found[0].related] == ["m"]
+
+
+def test_agent_duplicate_declarations() -> None:
+    text = (
+        "new A in { agent A { constructor() { Nil } | constructor(x) { Nil }"
+        " | method m() { Nil } | method m(y) { Nil } | private method m() { Nil }"
+        " | private default(z) { Nil } | private default(w) { Nil }"
+        " | default(...@a) { Nil } | default(...@b) { Nil } } }"
+    )
+    dups = [text[d.start : d.end] for d in diags(text) if d.code == "agent-duplicate-declaration"]
+    # a public and a private method may share a name (two dispatchers)
+    assert dups == ["constructor", "method m", "private default", "default"]
+
+
+def test_agent_private_constructor_is_an_error() -> None:
+    text = "new A in { agent A { private constructor() { Nil } | default(x) { Nil } } }"
+    assert _agent_codes(text) == [("agent-private-constructor", "private")]
+
+
+# ---------------------------------------------------------------------- where guards (4.3)
+def test_receipt_guard_sees_own_and_earlier_receipts_only() -> None:
+    # own receipt (all `&` binds) and earlier receipts: bound
+    resolves(
+        "new c, d in { for (@«x:x» <- c & @«w:w» <- d where «xu:x» == «wu:w»; @y <- d"
+        " where «xu2:x» < y) { Nil } }",
+        "wu",
+        "w",
+    )
+    resolves("new c, d in { for (@«x:x» <- c; @y <- d where «xu:x» < y) { Nil } }", "xu", "x")
+    # a later receipt's binder is not visible in an earlier guard
+    text = "new c, d in { for (@x <- c where y == 1; @y <- d) { d!(x, y) } }"
+    found = [d for d in diags(text) if d.code == "unbound-variable"]
+    assert [(text[d.start : d.end], d.start) for d in found] == [("y", text.index("y =="))]
+    resolves(
+        "new c, d in { for (@x <- c where «yu:y» == 1; @«y:y» <- d) { d!(x, «yb:y») } }",
+        "yb",
+        "y",
+    )
+    # ... and resolves to an outer binding of that spelling instead
+    resolves(
+        "new c, d in { match 1 { «o:y» => for (@x <- c where «yu:y» == 1; @y <- d) { Nil } } }",
+        "yu",
+        "o",
+    )
+
+
+def test_guard_completion_scope_includes_own_receipt() -> None:
+    from rholang_lsp.features.completion import names_in_scope
+    from rholang_lsp.semantics.scope_at import names_in_scope_at, token_before
+
+    text = "new c, d in { for (@x <- c & @w <- d where x == 1; @y <- d where y) { Nil } }"
+    r = parse(text)
+    m = bind(r)
+    for marker, want in (("x == 1", {"x", "w"}), ("y) {", {"x", "w", "y"})):
+        off = text.index(marker) + 1
+        anchor = token_before(r.tree, off)
+        got = {v.name for v in names_in_scope_at(r, off, anchor=anchor)}
+        assert want <= got and got == {s.name for s in names_in_scope(m, anchor, off)}
+    off = text.index("x == 1") + 1
+    assert "y" not in {v.name for v in names_in_scope_at(r, off)}

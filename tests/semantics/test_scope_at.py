@@ -55,6 +55,7 @@ SNIPPETS = [
     "for (x <- a; @y <- x; z, _ <- y) { x!(y, z) }",
     "for (x <- a & y <- x; w <- y) { w!(x) }",
     "for (@x <- a where x > 1; y <- b) { y!(x) }",
+    "for (@x <- a & @w <- b where x == w; @y <- c where x < y; z <- d) { z!(x) }",
     "for (x <<- a & y <= b) { Nil }",
     "for (@{for (q <- r) { q!(s) }} <- ch) { r!(s) }",
     "for (@[h ...t] <- ch; @{x /\\ y} <- t) { Nil }",

@@ -91,6 +91,9 @@ class PatState:
     depth: int = 0
     decl_start: int = 0
     decl_end: int = 0
+    # free variables and wildcards of this pattern, logged only while a `bundle` inside
+    # the pattern needs them (sec. 4.5): (start, end, text)
+    free_log: list[tuple[int, int, str]] | None = None
 
     @classmethod
     def nested(
@@ -293,6 +296,7 @@ class Binder:
         self._recv_arities: dict[int, set[int | None]] = {}
         self._env_scope: dict[int, int] = {}
         self._envs: list[Env] = [self.root_env]
+        self._bundles_in_patterns: list[tuple[Node, PatState]] = []
 
     # ------------------------------------------------------------------ helpers
     def _diag(
@@ -502,6 +506,8 @@ class Binder:
             tok.start, tok.end, name, sort, kind or pat.kind, scope, (pat.decl_start, pat.decl_end)
         )
         sym.in_pattern_depth = pat.depth
+        if pat.free_log is not None:
+            pat.free_log.append((tok.start, tok.end, name))
         if prev is not None:
             p = self.m.symbols[prev]
             self._diag(
@@ -553,8 +559,46 @@ class Binder:
     def _bind_env(self, env: Env, pat: PatState, scope: Scope) -> Env:
         return self._new_env(dict(pat.names), env, scope)
 
+    # ------------------------------------------------------------------ bundles
+    def _check_bundles_in_patterns(self) -> None:
+        """Sec. 4.5: a bundle's content may not contain free variables or wildcards of the
+        pattern it sits in (RNode: `Bundle's content must not have free variables or
+        wildcards.`). A ground bundle is accepted by the nodes; only rholang-rs's static
+        checker rejects every bundle inside a pattern (`BundleInsidePattern`), so that is a
+        warning under the "f1r3fly" target and silent under "rnode"."""
+        for node, pat in self._bundles_in_patterns:
+            kw = node.children[0]
+            lo, hi = kw.end, node.end
+            frees = [f for f in pat.free_log or () if lo <= f[0] and f[1] <= hi]
+            related = (Related(kw.start, kw.end, "the bundle"),)
+            if frees:
+                for s, e, text in frees:
+                    what = (
+                        "a wildcard"
+                        if text == "_"
+                        else f"a free variable of the pattern (`{text}`)"
+                    )
+                    self._diag(
+                        s,
+                        e,
+                        Severity.ERROR,
+                        f"Bundle's content must not have free variables or wildcards: this is {what}.",
+                        "bundle-free-variable",
+                        related,
+                    )
+            elif self.target != "rnode":
+                self._diag(
+                    kw.start,
+                    kw.end,
+                    Severity.WARNING,
+                    "rholang-rs's checker rejects a bundle inside a pattern (BundleInsidePattern); "
+                    "the nodes accept a ground one.",
+                    "bundle-in-pattern",
+                )
+
     # ------------------------------------------------------------------ finish
     def _finish(self) -> None:
+        self._check_bundles_in_patterns()
         # unused `new` names
         for sym in self.m.symbols:
             if (
@@ -645,6 +689,8 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
                 "`_` can only be used in patterns.",
                 "wildcard-outside-pattern",
             )
+        elif pat.free_log is not None:
+            pat.free_log.append((node.start, node.end, "_"))
         return
     tok = _ident_token(node)
     if tok is not None:
@@ -673,6 +719,8 @@ def _h_wildcard(
             "`_` can only be used in patterns.",
             "wildcard-outside-pattern",
         )
+    elif pat.free_log is not None:
+        pat.free_log.append((node.start, node.end, "_"))
 
 
 def _h_var_ref(
@@ -714,6 +762,9 @@ def _h_remainder(
 ) -> None:
     tok = _ident_token(node)
     if tok is None:
+        wild = node.first_child(K.WILDCARD)
+        if wild is not None and pat is not None and pat.free_log is not None:
+            pat.free_log.append((wild.start, wild.end, "_"))  # `..._`
         return
     if pat is not None and env.lookup(tok.text, stop=pat.base) is None:
         b._pattern_binder(tok, pat, Sort.PROC, neg, SymbolKind.REMAINDER)
@@ -918,12 +969,17 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         kw = node.children[0]
         sc.sel_start, sc.sel_end = kw.start, kw.end
         sc.start, sc.end = node.start, node.end
-        p = PatState.nested(pat, cur, sc.id, SymbolKind.RECEIVE, r.start, r.end, receive=True)
         binds = _binds_of(r)
         if not binds:  # tolerate receipts without BIND wrappers
             binds = [r]
+        # the declaring construct is the receipt's binds (not its guard, which sees them)
+        p = PatState.nested(
+            pat, cur, sc.id, SymbolKind.RECEIVE, r.start, binds[-1].end, receive=True
+        )
         _do_binds(b, binds, cur, pat, neg, p, check_join=len(binds) > 1)
         cur = b._bind_env(cur, p, sc)
+        # sec. 4.3: a guard sees its own receipt (all `&` binds) and the earlier receipts,
+        # never a later one: it is walked now, before the next receipt is bound
         for g in (c for c in _nodes(r) if c.kind == K.GUARD):
             b._walk(g, cur, pat, neg)
     for c in reversed(body):
@@ -1116,7 +1172,100 @@ def _quote_depth(node: Node) -> int:
     return depth
 
 
+_AGENT_DECL_KINDS = {
+    K.KW_CONSTRUCTOR: "constructor",
+    K.KW_METHOD: "method",
+    K.KW_DEFAULT: "default",
+}
+
+
+def _check_agent(b: Binder, node: Node) -> None:
+    """Sec. 2.7 (rules of the rholang-rs parser): exactly one constructor, exactly one public
+    `default`, a `private default` whenever a `private method` exists; no duplicates."""
+    name_node = node.first_child(K.NAME)
+    label = b.text[name_node.start : name_node.end] if name_node is not None else "?"
+    at = name_node if name_node is not None else node.children[0]
+    first: dict[tuple[str, bool, str], tuple[int, int]] = {}
+    private_methods: list[tuple[int, int]] = []
+    complete = True
+    for d in _nodes(node):
+        if d.kind != K.AGENT_DECL:
+            continue
+        toks = [t for t in d.children if isinstance(t, Token)]
+        private = any(t.kind == K.KW_PRIVATE for t in toks)
+        kw = next((t for t in toks if t.kind in _AGENT_DECL_KINDS), None)
+        if kw is None:
+            complete = False
+            continue
+        what = _AGENT_DECL_KINDS[kw.kind]
+        meth = ""
+        end = kw.end
+        if kw.kind == K.KW_METHOD:
+            mt = next((t for t in toks if t.kind == K.IDENT), None)
+            if mt is None:
+                complete = False
+                continue
+            meth, end = mt.text, mt.end
+            if private:
+                private_methods.append((mt.start, mt.end))
+        if kw.kind == K.KW_CONSTRUCTOR and private:
+            pt = toks[0]
+            b._diag(
+                pt.start,
+                pt.end,
+                Severity.ERROR,
+                "A `constructor` cannot be `private`.",
+                "agent-private-constructor",
+            )
+            private = False
+        s, e = d.start, end
+        key = (what, private and what != "constructor", meth)
+        prev = first.get(key)
+        if prev is not None:
+            shown = ("private " if key[1] else "") + what + (f" {meth}" if meth else "")
+            b._diag(
+                s,
+                e,
+                Severity.ERROR,
+                f"Duplicate `{shown}` in agent `{label}`: each declaration may appear only once.",
+                "agent-duplicate-declaration",
+                (Related(prev[0], prev[1], "first declaration"),),
+            )
+        else:
+            first[key] = (s, e)
+    if not complete or node.first_child(K.ERROR) is not None:
+        return  # incomplete while typing: no "missing" errors
+    if ("constructor", False, "") not in first:
+        b._diag(
+            at.start,
+            at.end,
+            Severity.ERROR,
+            f"Agent `{label}` has no `constructor`; an agent block needs exactly one.",
+            "agent-missing-constructor",
+        )
+    if ("default", False, "") not in first:
+        b._diag(
+            at.start,
+            at.end,
+            Severity.ERROR,
+            f"Agent `{label}` has no public `default`; an agent block needs exactly one "
+            f"(e.g. `default(...@args) {{ Nil }}`).",
+            "agent-missing-default",
+        )
+    if private_methods and ("default", True, "") not in first:
+        b._diag(
+            at.start,
+            at.end,
+            Severity.ERROR,
+            f"Agent `{label}` has a `private method` but no `private default`; add one "
+            f"(e.g. `private default(...@args) {{ Nil }}`).",
+            "agent-missing-private-default",
+            tuple(Related(s, e, "private method") for s, e in private_methods[:5]),
+        )
+
+
 def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    _check_agent(b, node)
     nodes = _nodes(node)
     for c in nodes:
         if c.kind == K.NAME:
@@ -1156,6 +1305,16 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             push((c, env, pat, neg))
 
 
+def _h_bundle(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    if pat is not None and node.children and isinstance(node.children[0], Token):
+        if pat.free_log is None:
+            pat.free_log = []
+        b._bundles_in_patterns.append((node, pat))
+    for c in reversed(node.children):
+        if isinstance(c, Node):
+            push((c, env, pat, neg))
+
+
 def _h_unary(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     if any(isinstance(t, Token) and t.kind == K.TILDE for t in node.children):
         _h_connective(b, node, env, pat, neg, push)
@@ -1192,6 +1351,7 @@ _HANDLERS = {
     K.UNARY_EXPR: _h_unary,
     K.BINARY_EXPR: _h_binary,
     K.AGENT: _h_agent,
+    K.BUNDLE: _h_bundle,
 }
 
 

@@ -254,8 +254,9 @@ class _Query:
         for r in _nodes(node):
             if r.kind != K.RECEIPT:
                 continue
-            p = self.col.state(SymbolKind.RECEIVE, (r.start, r.end), receive=True)
             binds = [c for c in _nodes(r) if c.kind == K.BIND] or [r]
+            # the guard (after the binds) sees the receipt's own binders
+            p = self.col.state(SymbolKind.RECEIVE, (r.start, binds[-1].end), receive=True)
             self._binds(binds, p)
             out.append([_visible(s) for s in self.col.symbols(p)])
         out.reverse()  # a later receipt is an inner scope
@@ -381,7 +382,13 @@ def _may_see(node: Node, offset: int) -> bool:
     part = _FIRST_BINDING_PART.get(node.kind)
     if part is not None:
         first = node.first_child(part)
-        return first is not None and offset > first.end
+        if first is None:
+            return False
+        if isinstance(first, Node) and first.kind == K.RECEIPT:
+            binds = first.children_of(K.BIND)
+            if binds:  # the declaring part ends with the binds: the guard sees them
+                return offset > binds[-1].end
+        return offset > first.end
     if node.kind == K.CASE:
         first_node = next((c for c in node.children if isinstance(c, Node)), None)
         return first_node is not None and (first_node.kind == K.GUARD or offset > first_node.end)
