@@ -23,8 +23,10 @@ Results are offsets into the input ``str``; the server converts them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, parse
 from rholang_lsp.syntax.kinds import BINARY_OPERATORS
@@ -99,6 +101,26 @@ _DANGLING = BINARY_OPERATORS | {
 }
 #: tokens that, starting a line, continue the previous one
 _LEADING_CONT = BINARY_OPERATORS | {K.DOT, K.LARROW, K.FAT_ARROW}
+_CASES = frozenset({K.CASE, K.BRANCH})
+
+# spacing tables (``space_between``)
+_GLUE_BEFORE = frozenset(
+    {K.RPAREN, K.RBRACKET, K.COMMA, K.COMMA_RPAREN, K.SEMI, K.PIPE_RBRACE, K.COLON}
+)
+_SEMI_GLUE_PARENTS = frozenset({K.SYNC_CONT, K.FOR, K.RECEIPT, K.LET, K.BRANCH})
+_GLUE_AFTER_OPEN = frozenset({K.LPAREN, K.LBRACKET, K.LBRACE_PIPE, K.BIGINT_OPEN})
+_LPAREN_GLUE_PARENTS = frozenset({K.ARGS, K.CONTRACT, K.NAME_DECL, K.SET, K.AGENT_DECL})
+_LPAREN_SPACE_PARENTS = frozenset({K.FOR, K.IF})
+_GLUE_AFTER = frozenset({K.AT, K.TILDE, K.ELLIPSIS, K.EQ_STAR})
+_STAR_MINUS = frozenset({K.STAR, K.MINUS})
+_EVAL_UNARY = frozenset({K.EVAL, K.UNARY_EXPR})
+_EVAL_VAR_REF = frozenset({K.EVAL, K.VAR_REF})
+_TIGHT_BLOCK_PARENTS = frozenset({K.BUNDLE, K.QUOTE})
+#: the kinds a break rule of two tokens looks at (``forced_break``), besides cases
+_BREAK_CUR = frozenset({K.PIPE, K.COMMA, K.LBRACE, K.KW_ELSE, K.RBRACE})
+_BREAK_PREV = frozenset({K.LBRACE, K.PIPE})
+# results of the kind-only part of the glue decision
+_SPACE, _GLUE, _GLUE_IF_TIGHT_CUR, _GLUE_IF_TIGHT_PREV = 0, 1, 2, 3
 
 
 @lru_cache(maxsize=4096)
@@ -114,6 +136,49 @@ def _glue_safe(a: str, b: str) -> bool:
         and not first.leading_trivia
         and not second.leading_trivia
     )
+
+
+def _glue_kinds(
+    pk: SyntaxKind, ck: SyntaxKind, ppar: SyntaxKind | None, cpar: SyntaxKind | None
+) -> int:
+    """The glue rule of ``space_between`` on the kinds of the two tokens and their parents:
+    ``_SPACE``, ``_GLUE`` or glue if the block of the current / previous token is tight."""
+    if ck in _GLUE_BEFORE:
+        return _GLUE if ck != K.SEMI or cpar in _SEMI_GLUE_PARENTS else _SPACE
+    if ck == K.RBRACE:
+        return _GLUE if cpar == K.MAP or pk == K.LBRACE else _GLUE_IF_TIGHT_CUR
+    if pk in _GLUE_AFTER_OPEN:
+        return _GLUE
+    if pk == K.LBRACE:
+        return _GLUE if ppar == K.MAP else _GLUE_IF_TIGHT_PREV
+    if ck == K.LBRACE and pk in _BUNDLES:
+        return _GLUE
+    if ck == K.LPAREN:
+        if cpar in _LPAREN_GLUE_PARENTS:
+            return _GLUE
+        if cpar in _LPAREN_SPACE_PARENTS:
+            return _SPACE
+        return (
+            _GLUE
+            if pk in (K.AT, K.TILDE) or (pk in _STAR_MINUS and ppar in _EVAL_UNARY)
+            else _SPACE
+        )
+    if pk in _SEND_OPS or ck in _SEND_OPS or ck == K.QUESTION_BANG:
+        return _GLUE
+    if ck == K.DOT or pk == K.DOT:
+        return _GLUE
+    if pk in _GLUE_AFTER:
+        return _GLUE
+    if pk == K.STAR and ppar in _EVAL_VAR_REF:
+        return _GLUE
+    if pk == K.MINUS and ppar == K.UNARY_EXPR:
+        return _GLUE
+    if pk == K.EQ and ppar == K.VAR_REF:
+        return _GLUE
+    return _SPACE
+
+
+_GLUE_KINDS: dict[tuple[int, int, int | None, int | None], int] = {}
 
 
 class _Piece:
@@ -143,26 +208,52 @@ def _count_newlines(s: str) -> int:
     return n if n else s.count("\r")
 
 
-def _pieces(root: Node) -> list[_Piece]:
-    """Tokens and comments in order, each with the input whitespace before it."""
+def _pieces(root: Node, case_starts: set[int] | None = None) -> list[_Piece]:
+    """Tokens and comments in order, each with the input whitespace before it.
+
+    ``case_starts`` (if given) receives the start of every CASE / BRANCH node."""
     out: list[_Piece] = []
-    for tok in root.tokens():
-        pos = tok.full_start
-        ws_start = pos
-        ws_text = ""
-        for kind, text in tok._trivia:
-            if kind == K.WHITESPACE:
-                ws_text += text
-            else:
-                out.append(_Piece(kind, text, pos, None, ws_start, pos, _count_newlines(ws_text)))
-                ws_start = pos + len(text)
-                ws_text = ""
-            pos += len(text)
-        out.append(
-            _Piece(
-                tok.kind, tok.text, tok.start, tok, ws_start, tok.start, _count_newlines(ws_text)
+    append = out.append
+    ws = K.WHITESPACE
+    node_type = Node
+    cases = _CASES
+    # depth-first over the children lists: the tokens come in document order
+    # (``Any``: a child is a ``Node`` or a ``Token``, told apart by ``type``)
+    stack: list[Iterator[Any]] = [iter(root.children)]
+    push = stack.append
+    pop = stack.pop
+    if case_starts is not None and root.kind in cases:
+        case_starts.add(root.start)
+    while stack:
+        for tok in stack[-1]:
+            if type(tok) is node_type:
+                if case_starts is not None and tok.kind in cases:
+                    case_starts.add(tok.start)
+                push(iter(tok.children))
+                break
+            triv = tok._trivia
+            tstart = tok.start
+            if not triv:
+                append(_Piece(tok.kind, tok.text, tstart, tok, tstart, tstart, 0))
+                continue
+            pos = tstart
+            for _, text in triv:
+                pos -= len(text)
+            ws_start = pos
+            ws_text = ""
+            for kind, text in triv:
+                if kind == ws:
+                    ws_text += text
+                else:
+                    append(_Piece(kind, text, pos, None, ws_start, pos, _count_newlines(ws_text)))
+                    ws_start = pos + len(text)
+                    ws_text = ""
+                pos += len(text)
+            append(
+                _Piece(tok.kind, tok.text, tstart, tok, ws_start, tstart, _count_newlines(ws_text))
             )
-        )
+        else:
+            pop()
     return out
 
 
@@ -177,58 +268,39 @@ class _Formatter:
         self.unit = options.unit
         self.eol = "\r\n" if "\r\n" in text else "\n"
         self._multi: dict[int, bool] = {}
+        self._case_starts: set[int] = set()
 
     def multiline(self, node: Node) -> bool:
         key = id(node)
         v = self._multi.get(key)
         if v is None:
-            seg = self.text[node.start : node.end]
-            v = "\n" in seg or "\r" in seg
+            find = self.text.find
+            s, e = node.start, node.end
+            v = find("\n", s, e) >= 0 or find("\r", s, e) >= 0
             self._multi[key] = v
         return v
 
     # ------------------------------------------------------------------ spacing
     def space_between(self, p: _Piece, c: _Piece) -> str:
-        if p.token is None or c.token is None:
-            return " "
         pt, ct = p.token, c.token
+        if pt is None or ct is None:
+            return " "
         pk, ck = pt.kind, ct.kind
-        ppar, cpar = _parent_kind(pt), _parent_kind(ct)
-        glue = False
-        if ck in (K.RPAREN, K.RBRACKET, K.COMMA, K.COMMA_RPAREN, K.SEMI, K.PIPE_RBRACE, K.COLON):
-            glue = ck != K.SEMI or cpar in (K.SYNC_CONT, K.FOR, K.RECEIPT, K.LET, K.BRANCH)
-        elif ck == K.RBRACE:
-            glue = cpar == K.MAP or pk == K.LBRACE or _tight_block(ct.parent)
-        elif pk in (K.LPAREN, K.LBRACKET, K.LBRACE_PIPE, K.BIGINT_OPEN):
-            glue = True
-        elif pk == K.LBRACE:
-            glue = ppar == K.MAP or _tight_block(pt.parent)
-        elif ck == K.LBRACE and pk in _BUNDLES:
-            glue = True
-        elif ck == K.LPAREN:
-            if cpar in (K.ARGS, K.CONTRACT, K.NAME_DECL, K.SET, K.AGENT_DECL):
-                glue = True
-            elif cpar in (K.FOR, K.IF):
-                glue = False
-            else:
-                glue = pk in (K.AT, K.TILDE) or (
-                    pk in (K.STAR, K.MINUS) and ppar in (K.EVAL, K.UNARY_EXPR)
-                )
-        elif pk in _SEND_OPS or ck in _SEND_OPS or ck == K.QUESTION_BANG:
-            glue = True
-        elif ck == K.DOT or pk == K.DOT:
-            glue = True
-        elif pk in (K.AT, K.TILDE, K.ELLIPSIS, K.EQ_STAR):
-            glue = True
-        elif pk == K.STAR and ppar in (K.EVAL, K.VAR_REF):
-            glue = True
-        elif pk == K.MINUS and ppar == K.UNARY_EXPR:
-            glue = True
-        elif pk == K.EQ and ppar == K.VAR_REF:
-            glue = True
-        if glue and not _glue_safe(pt.text, ct.text):
-            glue = False
-        return "" if glue else " "
+        ppn, cpn = pt.parent, ct.parent
+        ppar = ppn.kind if ppn is not None else None
+        cpar = cpn.kind if cpn is not None else None
+        key = (pk, ck, ppar, cpar)
+        rule = _GLUE_KINDS.get(key)
+        if rule is None:
+            rule = _GLUE_KINDS[key] = _glue_kinds(pk, ck, ppar, cpar)
+        if rule == _SPACE:
+            return " "
+        if rule == _GLUE_IF_TIGHT_CUR:
+            if not _tight_block(cpn):
+                return " "
+        elif rule == _GLUE_IF_TIGHT_PREV and not _tight_block(ppn):
+            return " "
+        return "" if _glue_safe(pt.text, ct.text) else " "
 
     # ------------------------------------------------------------------ breaks
     def forced_break(self, p: _Piece, c: _Piece) -> bool | None:
@@ -236,6 +308,12 @@ class _Formatter:
         pt, ct = p.token, c.token
         if pt is not None and ct is not None:
             ck, pk = ct.kind, pt.kind
+            if ck not in _BREAK_CUR and pk not in _BREAK_PREV:
+                if ct.start in self._case_starts and ct.parent is not None:
+                    case = _starts_case(ct)
+                    if case is not None and case.parent is not None and self.multiline(case.parent):
+                        return True
+                return None
             cpar = ct.parent
             ppar = pt.parent
             if ck == K.PIPE and cpar is not None and cpar.kind == K.PAR:
@@ -270,7 +348,7 @@ class _Formatter:
             if pk == K.PIPE and ppar is not None and ppar.kind == K.PAR and self.multiline(ppar):
                 return True
             # each case / branch of a multi-line match / select on its own line
-            if cpar is not None:
+            if cpar is not None and ct.start in self._case_starts:
                 case = _starts_case(ct)
                 if case is not None and case.parent is not None and self.multiline(case.parent):
                     return True
@@ -306,66 +384,71 @@ class _Formatter:
         return None
 
     def run(self) -> tuple[list[_Piece], list[str]]:
-        pieces = _pieces(self.root)
+        pieces = _pieces(self.root, self._case_starts)
         gaps: list[str] = []
+        add_gap = gaps.append
         stack: list[int] = []  # indent level of the line that opened each bracket
         line_indent = 0  # indent of the current line, without a continuation level
-        prev: _Piece | None = None
         prev_tok: Token | None = None
         carry = False  # a break removed before `,` moves after it
         unit = self.unit
         eol = self.eol
-        for c in pieces:
-            is_eof = c.kind == K.EOF
-            if prev is None:
-                gaps.append("")
-                if is_eof:
-                    break
-                prev = c
-                if c.token is not None:
-                    prev_tok = c.token
-                    if c.kind in _OPENERS:
-                        stack.append(line_indent)
-                continue
-            if is_eof:
-                gaps.append(eol)
+        forced_break = self.forced_break
+        space_between = self.space_between
+        openers, closers = _OPENERS, _CLOSERS
+        eof, comma = K.EOF, K.COMMA
+        line_comment, doc_comment = K.LINE_COMMENT, K.DOC_COMMENT
+        if not pieces:
+            return pieces, gaps
+        prev = pieces[0]
+        add_gap("")
+        if prev.kind == eof:
+            return pieces, gaps
+        if prev.token is not None:
+            prev_tok = prev.token
+            if prev.kind in openers:
+                stack.append(line_indent)
+        for i in range(1, len(pieces)):
+            c = pieces[i]
+            ck = c.kind
+            if ck == eof:
+                add_gap(eol)
                 break
-            if prev.kind == K.LINE_COMMENT or (
-                prev.kind == K.DOC_COMMENT and prev.text.startswith("///")
-            ):
+            ctok = c.token
+            newlines = c.newlines
+            pk = prev.kind
+            if pk == line_comment or (pk == doc_comment and prev.text.startswith("///")):
                 brk = True
             else:
-                forced = self.forced_break(prev, c)
-                brk = forced if forced is not None else (c.newlines > 0 or carry)
+                forced = forced_break(prev, c)
+                brk = forced if forced is not None else (newlines > 0 or carry)
                 carry = False
-                if c.kind == K.COMMA and c.newlines > 0 and not brk:
+                if ck == comma and newlines > 0 and not brk:
                     carry = True
+            closer = ctok is not None and ck in closers
             if brk:
-                blank = c.newlines >= 2
-                if blank and (
-                    (prev.token is not None and prev.kind in _OPENERS)
-                    or (c.token is not None and c.kind in _CLOSERS)
-                ):
+                blank = newlines >= 2
+                if blank and ((prev.token is not None and pk in openers) or closer):
                     blank = False
-                if c.token is not None and c.kind in _CLOSERS and stack:
+                if closer and stack:
                     indent = stack[-1]
                 else:
                     indent = (stack[-1] + 1) if stack else 0
                 line_indent = indent
-                if not (c.token is not None and c.kind in _CLOSERS) and _continues(prev_tok, c):
+                if not closer and _continues(prev_tok, c):
                     indent += 1
-                gaps.append(eol * (2 if blank else 1) + unit * indent)
+                add_gap(eol * (2 if blank else 1) + unit * indent)
             else:
-                gaps.append(self.space_between(prev, c))
-            if c.token is not None:
-                if c.kind in _CLOSERS:
+                add_gap(space_between(prev, c))
+            if ctok is not None:
+                if closer:
                     if stack:
                         # `y <- b) {`: a bracket opened after this closer belongs to the
                         # line that opened the closed one
                         line_indent = min(line_indent, stack.pop())
-                elif c.kind in _OPENERS:
+                elif ck in openers:
                     stack.append(line_indent)
-                prev_tok = c.token
+                prev_tok = ctok
             prev = c
         return pieces, gaps
 
@@ -376,7 +459,7 @@ def _tight_block(node: Node | None) -> bool:
         node is not None
         and node.kind == K.BLOCK
         and node.parent is not None
-        and node.parent.kind in (K.BUNDLE, K.QUOTE)
+        and node.parent.kind in _TIGHT_BLOCK_PARENTS
     )
 
 
@@ -450,9 +533,11 @@ def format_edits(
         return None
     pieces, gaps = laid
     edits: list[TextEdit] = []
+    starts_with = text.startswith
     for piece, gap in zip(pieces, gaps, strict=False):
         ws, we = piece.ws_start, piece.ws_end
-        if text[ws:we] == gap:
+        # ``text[ws:we] == gap`` without the slice
+        if we - ws == len(gap) and starts_with(gap, ws):
             continue
         if start is not None and end is not None and (we < start or ws > end):
             continue

@@ -8,10 +8,11 @@ client does not support them).
 
 from __future__ import annotations
 
-from typing import Final, cast
+from collections.abc import Iterator
+from typing import Any, Final
 
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
 from rholang_lsp.syntax.kinds import BINARY_OPERATORS
 
 K = SyntaxKind
@@ -87,6 +88,15 @@ _SIMPLE: dict[SyntaxKind, tuple[int, int]] = {
 _METHOD_PARENTS = frozenset({K.METHOD_CALL, K.SYNC_SEND, K.SOURCE})
 
 
+#: token kind -> (type, modifiers, length adjustment) for tokens classified by kind alone
+_SIMPLE3: dict[SyntaxKind, tuple[int, int, int]] = {
+    k: (t, m, -1 if k == K.BIGINT_OPEN else 0) for k, (t, m) in _SIMPLE.items()
+}
+_IDENT: Final = K.IDENT
+_EOF: Final = K.EOF
+_DOC: Final = K.DOC_COMMENT
+
+
 def semantic_tokens(
     parse: ParseResult,
     model: SemanticModel,
@@ -102,82 +112,89 @@ def semantic_tokens(
     contract_names = {c.name_start for c in model.contracts}
     out: list[SemToken] = []
     append = out.append
-    simple = _SIMPLE
+    simple = _SIMPLE3
+    comment_trivia = _COMMENT_TRIVIA
     ws = K.WHITESPACE
+    ident, eof, doc = _IDENT, _EOF, _DOC
     method_parents = _METHOD_PARENTS
-    stack: list[Node | Token] = [parse.tree]
+    write = Role.WRITE
+    proc = Sort.PROC
+    formal = SymbolKind.CONTRACT_FORMAL
+    node_type = Node
+    root = parse.tree
+    # skip subtrees entirely outside the range (never the one holding EOF)
+    if lo > 0 and root.children and root.end < lo and root.children[-1].kind != eof:
+        return out
+    # depth-first over the children lists: the tokens come in document order
+    # (``Any``: a child is a ``Node`` or a ``Token``, told apart by ``type``)
+    stack: list[Iterator[Any]] = [iter(root.children)]
+    push = stack.append
     pop = stack.pop
-    push_all = stack.extend
     while stack:
-        el = pop()
-        if type(el) is Node:
-            children = el.children
-            # skip subtrees entirely outside the range
-            if children and (el.end < lo and children[-1].kind != K.EOF):
+        for el in stack[-1]:
+            if type(el) is node_type:
+                children = el.children
+                if lo > 0 and children and el.end < lo and children[-1].kind != eof:
+                    continue
+                push(iter(children))
+                break
+            tstart = el.start
+            triv = el._trivia
+            # (most tokens have whitespace alone before them)
+            if triv and (len(triv) > 1 or triv[0][0] != ws) and tstart > lo:
+                pos = tstart
+                for _, ttext in triv:
+                    pos -= len(ttext)
+                if pos < hi:
+                    for kind, ttext in triv:
+                        n = len(ttext)
+                        if kind in comment_trivia and pos < hi and pos + n > lo:
+                            append((pos, n, T_COMMENT, M_DOCUMENTATION if kind == doc else 0))
+                        pos += n
+            if tstart >= hi:
+                return out
+            length = len(el.text)
+            if not length or tstart + length <= lo:
                 continue
-            push_all(reversed(children))
-            continue
-        tok = cast(Token, el)
-        tstart = tok.start
-        triv = tok._trivia
-        if triv and tstart > lo and (len(triv) > 1 or triv[0][0] != ws):
-            pos = tstart - sum(len(t) for _, t in triv)
-            if pos < hi:
-                for kind, text in triv:
-                    if kind in _COMMENT_TRIVIA and pos < hi and pos + len(text) > lo:
-                        append(
-                            (
-                                pos,
-                                len(text),
-                                T_COMMENT,
-                                M_DOCUMENTATION if kind == K.DOC_COMMENT else 0,
-                            )
-                        )
-                    pos += len(text)
-        if tstart >= hi:
-            break
-        length = len(tok.text)
-        if tstart + length <= lo or not length:
-            continue
-        k = tok.kind
-        if k == K.IDENT:
-            parent = tok.parent
-            if parent is not None and parent.kind in method_parents:
-                append((tstart, length, T_METHOD, M_DEFAULT_LIBRARY))
-                continue
-            ref = refs.get(tstart)
-            if ref is None:
-                if tstart in contract_names:
-                    append((tstart, length, T_FUNCTION, M_DECLARATION))
+            k = el.kind
+            if k == ident:
+                parent = el.parent
+                if parent is not None and parent.kind in method_parents:
+                    append((tstart, length, T_METHOD, M_DEFAULT_LIBRARY))
+                    continue
+                ref = refs.get(tstart)
+                if ref is None:
+                    if tstart in contract_names:
+                        append((tstart, length, T_FUNCTION, M_DECLARATION))
+                    else:
+                        append((tstart, length, T_VARIABLE, 0))
+                    continue
+                mods = M_DECLARATION if ref.role is write else 0
+                sid = ref.symbol
+                if sid is None:
+                    if tstart in contract_names:
+                        append((tstart, length, T_FUNCTION, mods | M_DECLARATION))
+                    else:
+                        append((tstart, length, T_VARIABLE, mods))
+                    continue
+                sym = symbols[sid]
+                if sym.uri is not None:
+                    mods |= M_READONLY | M_DEFAULT_LIBRARY
+                if sym.sort == proc:
+                    mods |= M_PROCESS
+                if sid in contract_syms:
+                    typ = T_FUNCTION
+                    if tstart in contract_names:
+                        mods |= M_DECLARATION
+                elif sym.kind == formal:
+                    typ = T_PARAMETER
                 else:
-                    append((tstart, length, T_VARIABLE, 0))
-                continue
-            mods = M_DECLARATION if ref.role is Role.WRITE else 0
-            sid = ref.symbol
-            if sid is None:
-                typ = T_FUNCTION if tstart in contract_names else T_VARIABLE
-                if tstart in contract_names:
-                    mods |= M_DECLARATION
+                    typ = T_VARIABLE
                 append((tstart, length, typ, mods))
-                continue
-            sym = symbols[sid]
-            if sym.uri is not None:
-                mods |= M_READONLY | M_DEFAULT_LIBRARY
-            if sym.sort == Sort.PROC:
-                mods |= M_PROCESS
-            if sid in contract_syms:
-                typ = T_FUNCTION
-                if tstart in contract_names:
-                    mods |= M_DECLARATION
-            elif sym.kind == SymbolKind.CONTRACT_FORMAL:
-                typ = T_PARAMETER
             else:
-                typ = T_VARIABLE
-            append((tstart, length, typ, mods))
+                tm = simple.get(k)
+                if tm is not None:
+                    append((tstart, length + tm[2], tm[0], tm[1]))
         else:
-            typ_mod = simple.get(k)
-            if typ_mod is not None:
-                append(
-                    (tstart, length if k != K.BIGINT_OPEN else length - 1, typ_mod[0], typ_mod[1])
-                )
+            pop()
     return out

@@ -304,19 +304,25 @@ def encode_semantic_tokens(
     text = index.text
     data: list[int] = []
     extend = data.extend
-    prev_line = prev_char = 0
+    find = text.find
     n_lines = index.line_count
+    eof_next = len(text) + 1
+    prev_line = prev_char = 0
     line = 0
     line_start = 0
-    next_start = index.line_start(1) if n_lines > 1 else len(text) + 1
-    ascii_doc = text.isascii()
+    line_end = index.line_end(0)
+    next_start = index.line_start(1) if n_lines > 1 else eof_next
+    # offsets are code units when the encoding is UTF-32 or the text is ASCII; else
+    # only the non-ASCII lines need encoding, and there the units up to ``cur_off``
+    # (``cur_units``) carry over to the next token instead of re-encoding the prefix
+    plain = encoding == "utf-32" or text.isascii()
+    line_plain = plain or text[:line_end].isascii()
+    cur_off = cur_units = 0
+    #: token types split at line breaks (unless the client takes multi-line tokens)
+    split_types = () if multiline else (T_COMMENT, T_STRING)
     for start, length, typ, mods in tokens:
         end = start + length
-        if (
-            (typ == T_COMMENT or typ == T_STRING)
-            and not multiline
-            and ("\n" in text[start:end] or "\r" in text[start:end])
-        ):
+        if typ in split_types and (find("\n", start, end) >= 0 or find("\r", start, end) >= 0):
             segs: list[tuple[int, int]] = []
             ln = index.line_of(start)
             s = start
@@ -328,19 +334,33 @@ def encode_semantic_tokens(
                 if ln >= n_lines:
                     break
                 s = index.line_start(ln)
+        elif line_start <= start < next_start and line_plain and (plain or end <= line_end):
+            # the common case: one segment on the current (ASCII) line
+            ch = start - line_start
+            if line == prev_line:
+                extend((0, ch - prev_char, length, typ, mods))
+            else:
+                extend((line - prev_line, ch, length, typ, mods))
+            prev_line, prev_char = line, ch
+            continue
         else:
             segs = [(start, end)]
         for s, e in segs:
             if s >= next_start or s < line_start:
                 line = index.line_of(s)
                 line_start = index.line_start(line)
-                next_start = index.line_start(line + 1) if line + 1 < n_lines else len(text) + 1
-            if ascii_doc:
+                line_end = index.line_end(line)
+                next_start = index.line_start(line + 1) if line + 1 < n_lines else eof_next
+                line_plain = plain or text[line_start:line_end].isascii()
+                cur_off, cur_units = line_start, 0
+            if line_plain:
                 ch = s - line_start
-                n = e - s
             else:
-                ch = _units(text[line_start:s], encoding)
-                n = _units(text[s:e], encoding)
+                if s < cur_off:
+                    cur_off, cur_units = line_start, 0
+                ch = cur_units + _units(text[cur_off:s], encoding)
+                cur_off, cur_units = s, ch
+            n = e - s if plain or (line_plain and e <= line_end) else _units(text[s:e], encoding)
             if line == prev_line:
                 extend((0, ch - prev_char, n, typ, mods))
             else:
