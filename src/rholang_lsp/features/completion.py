@@ -742,6 +742,7 @@ class _Globals:
         self.parsed = parsed
         self._contracts = local
         self._local: list[GlobalContract] | None = None
+        self._open: dict[str, list[tuple[str, GlobalContract]]] | None = None
 
     @property
     def local(self) -> list[GlobalContract]:
@@ -774,8 +775,26 @@ class _Globals:
         hits.sort(key=hit_order)
         return hits[:limit]
 
+    def _open_definitions(self) -> dict[str, list[tuple[str, GlobalContract]]]:
+        """Global contracts of the other open documents by key, gathered once per
+        completion (asking every open document for every candidate key was
+        O(keys x open documents))."""
+        if self._open is None:
+            self._open = {}
+            for u in self.snap.documents:
+                if u == self.uri:
+                    continue
+                a = self.snap.analysis(u)
+                if a is not None:
+                    for c in a.summary.contracts:
+                        self._open.setdefault(c.key, []).append((u, c))
+        return self._open
+
     def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
-        res = other_files_definitions(self.snap, self.uri, key)
+        """Like ``other_files_definitions``, plus this file's own contracts on ``key``."""
+        snap = self.snap
+        res = [(u, c) for u, c in snap.index.definitions(key) if u not in snap.documents]
+        res.extend(self._open_definitions().get(key, ()))
         res.extend((self.uri, c) for c in self.local if c.key == key)
         return res
 
