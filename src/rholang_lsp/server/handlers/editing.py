@@ -31,12 +31,12 @@ from rholang_lsp.features.semantic_tokens import (
     semantic_tokens,
 )
 from rholang_lsp.features.signature_help import signature_help
+from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import COMPLETION_DOC, SIGNATURE_DOC, markup
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.syntax import ParseResult
 from rholang_lsp.syntax.line_index import UTF16, LineIndex
-from rholang_lsp.workspace.analysis import AnalysisCache
 from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -49,7 +49,7 @@ _result_ids = itertools.count(1)
 def _state(session: Session) -> dict[str, Any]:
     st = session.data.get(_DATA_KEY)
     if st is None:
-        st = {"semtok": {}, "config": {}, "cache": AnalysisCache(capacity=16)}
+        st = {"semtok": {}, "config": {}}
         session.data[_DATA_KEY] = st
         params = session.initialize_params
         if params is not None and isinstance(params.initializationOptions, dict):
@@ -58,12 +58,8 @@ def _state(session: Session) -> dict[str, Any]:
 
 
 def _snapshot(session: Session, uri: str) -> Snapshot:
-    try:
-        from rholang_lsp.server.indexing import session_snapshot
-
-        return session_snapshot(session, uri)
-    except Exception:  # noqa: BLE001 - fall back to the open documents alone
-        return Snapshot(session.documents, cache=_state(session)["cache"])
+    """The session's snapshot: the same analysis cache as every other feature."""
+    return session_snapshot(session, uri)
 
 
 def _uri(params: Any) -> str | None:
