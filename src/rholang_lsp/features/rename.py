@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 from rholang_lsp.features.navigation import FreeTarget, GlobalTarget, LocalTarget, target_at
 from rholang_lsp.features.references import free_references, global_references
+from rholang_lsp.features.rename_safety import (
+    Replacement,
+    UnsafeRename,
+    check_global_rename,
+    check_local_rename,
+)
 from rholang_lsp.syntax.kinds import KEYWORDS
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -22,6 +28,17 @@ _CONTEXTUAL = frozenset({"agent", "constructor", "method", "default", "private"}
 
 class RenameError(Exception):
     """The rename cannot be done (message for the user)."""
+
+
+def _checked(
+    snap: Snapshot, t: LocalTarget | FreeTarget, old: str, new: str, edits: list[TextEdit]
+) -> None:
+    try:
+        check_local_rename(
+            snap, t.analysis, [Replacement(e.start, e.end, e.new_text) for e in edits], old, new
+        )
+    except UnsafeRename as e:
+        raise RenameError(str(e)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +100,25 @@ def rename(
         edits = sorted(
             {TextEdit(r.start, r.end, new_name) for r in t.analysis.model.occurrences(t.symbol.id)}
         )
+        _checked(snap, t, t.symbol.name, new_name, edits)
         return {uri: edits}
     if isinstance(t, GlobalTarget):
         if not _is_string_key(t.key):
             raise RenameError('Only quoted string names (`@"..."`) can be renamed.')
         validate_string_content(new_name)
+        try:
+            check_global_rename(snap, t.key, new_name)
+        except UnsafeRename as e:
+            raise RenameError(str(e)) from None
         out: dict[str, list[TextEdit]] = {}
         for loc in global_references(snap, t.key):
             out.setdefault(loc.uri, []).append(TextEdit(loc.start, loc.end, new_name))
         return {u: sorted(set(es)) for u, es in out.items()}
     assert isinstance(t, FreeTarget)
     validate_identifier(new_name)
-    return {uri: sorted({TextEdit(loc.start, loc.end, new_name) for loc in free_references(t)})}
+    edits = sorted({TextEdit(loc.start, loc.end, new_name) for loc in free_references(t)})
+    _checked(snap, t, t.name, new_name, edits)
+    return {uri: edits}
 
 
 def _is_string_key(key: str) -> bool:
