@@ -383,7 +383,9 @@ def _context(tok: Token | None, text: str, word_start: int) -> str:
         return PROC_PATTERN if in_pattern(tok) else EXPR
     if k in (K.KW_NEW,) or (k == K.COMMA and par == K.NEW):
         return NEW_DECL
-    if k == K.COMMA:
+    if k == K.COMMA or (k == K.COMMA_RPAREN and word_start < tok.end):
+        # ``,)`` is one token (RNode's lexing): a cursor between its two characters is
+        # right after a comma (the editor auto-closed the parenthesis)
         if par == K.NAME_PATTERNS:
             return NAME_PATTERN
         return PROC_PATTERN if in_pattern(tok) else EXPR

@@ -204,7 +204,9 @@ def enclosing_args(root: Node, offset: int) -> Node | None:
             rp = next(
                 (c for c in reversed(node.children) if c.kind in (K.RPAREN, K.COMMA_RPAREN)), None
             )
-            if lp is not None and lp.start < offset and (rp is None or offset <= rp.start):
+            # the `)` of a `,)` token (an auto-closed paren after a comma) is its last character
+            close_at = rp.end - 1 if rp is not None else None
+            if lp is not None and lp.start < offset and (close_at is None or offset <= close_at):
                 return node
         node = node.parent
     return None
@@ -246,7 +248,7 @@ def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult
     sigs = signatures_for_args(snap, uri, parsed, args)
     if not sigs:
         return None
-    commas = [c for c in args.children if c.kind == K.COMMA]
+    commas = [c for c in args.children if c.kind in (K.COMMA, K.COMMA_RPAREN)]
     active = sum(1 for c in commas if c.start < offset)
     n_args = sum(1 for c in args.children if isinstance(c, Node) and c.end > c.start)
     closed = any(c.kind in (K.RPAREN, K.COMMA_RPAREN) for c in args.children)
