@@ -1,5 +1,7 @@
-"""``python -m benchmarks [--quick]``: run every suite against the real server, write BENCHMARKS.md.
+"""``python -m benchmarks [--quick] [--write]``: run every suite against the real server.
 
+A full run writes BENCHMARKS.md; ``--quick`` writes it only with ``--write`` (else the report
+goes to ``benchmarks-quick.md`` in the working directory, and the committed figures stay).
 Not part of the test run. ``--only lifecycle,websocket`` runs some suites (the
 report then marks the others' rows "not measured"); ``--json PATH`` also writes
 the raw samples.
@@ -20,7 +22,14 @@ from benchmarks.harness import ROOT, machine_info
 from benchmarks.report import render, to_json, write
 from benchmarks.suite_common import SEED, Context, Row
 
-SUITES: tuple[str, ...] = ("components", "lifecycle", "connections", "websocket", "requests", "editing")
+SUITES: tuple[str, ...] = (
+    "components",
+    "lifecycle",
+    "connections",
+    "websocket",
+    "requests",
+    "editing",
+)
 
 
 async def run_suites(ctx: Context, names: list[str]) -> tuple[list[Row], dict[str, str]]:
@@ -39,14 +48,29 @@ async def run_suites(ctx: Context, names: list[str]) -> tuple[list[Row], dict[st
     return rows, failures
 
 
+def report_path(out: Path | None, *, quick: bool, write: bool) -> Path:
+    """Where the report goes: a quick run leaves the committed BENCHMARKS.md alone unless told."""
+    if out is not None:
+        return out
+    return Path("benchmarks-quick.md") if quick and not write else ROOT / "BENCHMARKS.md"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 min on 2 cores)")
     ap.add_argument("--only", help=f"comma-separated suites among {', '.join(SUITES)}")
-    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="report path")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        help="report path (default: BENCHMARKS.md; with --quick, benchmarks-quick.md unless --write)",
+    )
+    ap.add_argument(
+        "--write", action="store_true", help="with --quick: overwrite BENCHMARKS.md all the same"
+    )
     ap.add_argument("--json", type=Path, help="also write the raw samples as JSON here")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
+    args.out = report_path(args.out, quick=args.quick, write=args.write)
     names = list(SUITES)
     if args.only:
         names = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -89,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )
-    log(f"wrote {args.out} in {seconds:.0f}s" + (f" ({len(failures)} suite failure(s))" if failures else ""))
+    log(
+        f"wrote {args.out} in {seconds:.0f}s"
+        + (f" ({len(failures)} suite failure(s))" if failures else "")
+    )
     return 1 if any(not v.startswith("not run") for v in failures.values()) else 0
 
 

@@ -284,3 +284,13 @@ def test_generated_files_lex_cleanly_for_rnode(ws: WorkspaceInfo) -> None:
         diags = list(getattr(result, "diagnostics", []))
         assert not diags, [getattr(d, "message", d) for d in diags[:3]]
         assert len(getattr(result, "tokens", [])) > 50
+
+
+def test_quick_run_keeps_the_committed_report() -> None:
+    from benchmarks.__main__ import ROOT, report_path
+
+    committed = ROOT / "BENCHMARKS.md"
+    assert report_path(None, quick=True, write=False) == Path("benchmarks-quick.md")
+    assert report_path(None, quick=True, write=True) == committed
+    assert report_path(None, quick=False, write=False) == committed
+    assert report_path(Path("x.md"), quick=True, write=True) == Path("x.md")

@@ -302,7 +302,7 @@ def test_prometheus_http_endpoint_two_servers() -> None:
         s2.close()
 
 
-def test_overhead_microbenchmark(capsys: pytest.CaptureFixture[str]) -> None:
+def test_overhead_microbenchmark() -> None:
     m = Metrics()
     f = m.request_finished
     n = 200_000
@@ -315,6 +315,6 @@ def test_overhead_microbenchmark(capsys: pytest.CaptureFixture[str]) -> None:
         pass
     empty = time.perf_counter() - t0
     ns = (dt - empty) / n * 1e9
-    with capsys.disabled():
-        print(f"\n[metrics] request_finished: {ns:.0f} ns/call (n={n})")
     assert m.snapshot()["requests"]["total"] == n
+    # About 1 µs on the development machine; the bound leaves room for a loaded CI runner.
+    assert ns < 50_000, f"request_finished: {ns:.0f} ns/call"

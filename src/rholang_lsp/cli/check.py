@@ -1,16 +1,19 @@
-"""``rholang-lsp check PATH... [--format text|json] [--target rnode|f1r3fly]``.
+"""``rholang-lsp check PATH... [--format text|json|github|sarif] [--target rnode|f1r3fly]``.
 
-Exit status: 0 without error-severity diagnostics, 1 with errors, 2 on usage errors
-or unreadable/nonexistent paths.
+``-`` reads the program from standard input (``--stdin-filename`` names it in messages), for
+editor plug-ins such as ALE, conform.nvim, none-ls or efm-langserver.
+
+Exit status: 0 without error-severity diagnostics, 1 with errors, 2 on usage errors,
+missing or unreadable paths, devices, and folders without any ``.rho`` file.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from rholang_lsp.cli import inputs, reports
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.line_index import LineIndex
@@ -18,13 +21,22 @@ from rholang_lsp.workspace.analysis import AnalysisCache
 from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
 
+STDIN_URI = "untitled:stdin"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files or folders (all *.rho inside, recursively)"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders (all *.rho inside, recursively); - reads standard input",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=reports.FORMATS,
+        default="text",
+        help="text (path:line:col: severity: message), json (0-based UTF-16 ranges), github "
+        "(workflow annotations) or sarif (SARIF 2.1.0 for code scanning); default: text",
     )
     parser.add_argument(
         "--target",
@@ -32,114 +44,112 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="f1r3fly",
         help="dialect to check against (default: f1r3fly)",
     )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the name of the file read from - (shown in messages; other files see it there)",
+    )
 
 
-def _collect(paths: list[str]) -> tuple[list[Path], list[str]]:
-    files: list[Path] = []
-    problems: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*.rho") if x.is_file()))
-        elif p.is_file():
-            files.append(p)
-        else:
-            problems.append(f"{raw}: no such file or directory")
-    return files, problems
+def _one(start: int, message: str, code: str) -> Diagnostic:
+    return Diagnostic(start, start + 1, Severity.WARNING, message, code, "rholang-lsp")
+
+
+def _decode(data: bytes) -> tuple[str, list[Diagnostic]]:
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        pos = len(data[: exc.start].decode("utf-8", errors="replace"))
+        return text, [_one(pos, "file is not valid UTF-8", "invalid-utf8")]
 
 
 def run(args: argparse.Namespace) -> int:
-    files, problems = _collect(list(args.paths))
-    records: list[dict[str, object]] = []
-    lines_out: list[str] = []
-    has_error = False
-    # Pass 1: read and analyse every file, and index them together, so that
-    # cross-file checks (arity of global contracts, hints towards a contract
-    # in another file) see the whole set, as the server sees a workspace.
-    texts: dict[str, tuple[Path, str, list[Diagnostic]]] = {}
-    for path in files:
+    found = inputs.collect(list(args.paths))
+    problems = list(found.problems)
+    if found.empty and not problems:
+        problems.append("no .rho files to check")
+    # name shown, text, diagnostics found while reading; keyed by URI so that stdin
+    # named after a file on disk stands for that file.
+    texts: dict[str, tuple[str, str, list[Diagnostic]]] = {}
+    binary: list[str] = []
+    sources: list[tuple[str, str, bytes]] = []
+    for path in found.files:
         try:
-            data = path.read_bytes()
+            sources.append((path.resolve().as_uri(), str(path), path.read_bytes()))
         except OSError as exc:
             problems.append(f"{path}: cannot read ({exc.strerror or exc})")
+    if found.stdin:
+        name = inputs.display_name(args.stdin_filename)
+        uri = Path(args.stdin_filename).resolve().as_uri() if args.stdin_filename else STDIN_URI
+        sources.append((uri, name, inputs.read_stdin()))
+    for uri, name, data in sources:
+        if inputs.is_binary(data):
+            binary.append(name)
+            texts.pop(uri, None)
             continue
-        try:
-            text = data.decode("utf-8")
-            extra: list[Diagnostic] = []
-        except UnicodeDecodeError as exc:
-            text = data.decode("utf-8", errors="replace")
-            pos = len(data[: exc.start].decode("utf-8", errors="replace"))
-            extra = [
-                Diagnostic(
-                    pos,
-                    pos + 1,
-                    Severity.WARNING,
-                    "file is not valid UTF-8",
-                    "invalid-utf8",
-                    "rholang-lsp",
-                )
-            ]
-        texts[path.resolve().as_uri()] = (path, text, extra)
+        text, extra = _decode(data)
+        texts[uri] = (name, text, extra)
+    # Pass 1: analyse every file and index them together, so that cross-file checks
+    # (arity of global contracts, hints towards a contract in another file) see the
+    # whole set, as the server sees a workspace.
     documents = {uri: SimpleDocument(uri, text) for uri, (_, text, _) in texts.items()}
     index = WorkspaceIndex()
     snapshot = Snapshot(
-        documents,
-        index,
-        cache=AnalysisCache(capacity=len(documents) + 1),
-        target=args.target,
+        documents, index, cache=AnalysisCache(capacity=len(documents) + 1), target=args.target
     )
     for uri in documents:
         analysis = snapshot.analysis(uri)
         if analysis is not None:
             index.update(uri, analysis.summary)
-    counts = {severity: 0 for severity in Severity}
     # Pass 2: diagnostics, in path order.
-    for uri, (path, text, extra) in texts.items():
+    records: list[reports.Record] = []
+    for name in binary:
+        records.append(
+            reports.Record(name, 0, 0, 0, 0, 1, "error", "binary-file", "rholang-lsp",
+                           "binary file (contains NUL bytes), not checked")
+        )  # fmt: skip
+    for uri, (name, text, extra) in texts.items():
         diags = extra + document_diagnostics(text, target=args.target, uri=uri, snapshot=snapshot)
         lines = LineIndex(text)
         for d in diags:
-            counts[d.severity] += 1
             sl, sc16 = lines.position(d.start)
             el, ec16 = lines.position(d.end)
-            if d.severity == Severity.ERROR:
-                has_error = True
-            if args.format == "text":
-                _, scol = lines.position(d.start, "utf-32")
-                lines_out.append(f"{path}:{sl + 1}:{scol + 1}: {d.severity.label}: {d.message}")
-            else:
-                records.append(
-                    {
-                        "path": str(path),
-                        "range": {
-                            "start": {"line": sl, "character": sc16},
-                            "end": {"line": el, "character": ec16},
-                        },
-                        "severity": d.severity.label,
-                        "code": d.code,
-                        "source": d.source,
-                        "message": d.message,
-                    }
+            _, scol = lines.position(d.start, "utf-32")
+            records.append(
+                reports.Record(
+                    name,
+                    sl,
+                    sc16,
+                    el,
+                    ec16,
+                    scol + 1,
+                    d.severity.label,
+                    d.code,
+                    d.source,
+                    d.message,
                 )
-    if args.format == "json":
-        sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
-    elif lines_out:
-        sys.stdout.write("\n".join(lines_out) + "\n")
+            )
+    sys.stdout.write(reports.RENDER[args.format](records))
     for msg in problems:
         sys.stderr.write(f"rholang-lsp check: {msg}\n")
-    if args.format == "text":
+    if args.format != "json" and args.format != "sarif":
+        counts = {s.label: 0 for s in Severity}
+        for r in records:
+            counts[r.severity] += 1
         sys.stderr.write(
-            f"rholang-lsp check: {len(texts)} file(s), {counts[Severity.ERROR]} error(s), "
-            f"{counts[Severity.WARNING]} warning(s), {counts[Severity.INFORMATION]} info, "
-            f"{counts[Severity.HINT]} hint(s)\n"
+            f"rholang-lsp check: {len(texts) + len(binary)} file(s), {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['information']} info, "
+            f"{counts['hint']} hint(s)\n"
         )
     if problems:
         return 2
-    return 1 if has_error else 0
+    return 1 if any(r.severity == "error" for r in records) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="rholang-lsp check", description="Check Rholang files for syntax errors."
+        prog="rholang-lsp check", description="Check Rholang files and print diagnostics."
     )
     add_arguments(parser)
     try:

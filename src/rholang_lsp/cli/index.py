@@ -25,7 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the persistent index cache"
     )
-    parser.add_argument("--cache-dir", metavar="DIR", help="index cache directory")
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="index cache directory (default $XDG_CACHE_HOME/rholang-language-server)",
+    )
     parser.add_argument(
         "--jobs",
         "-j",
@@ -37,8 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    if not Path(args.path).is_dir():
-        parser.error(f"{args.path}: not a directory")
+    path = Path(args.path)
+    if not path.exists():
+        parser.error(f"{args.path}: does not exist")
+    if not path.is_dir():
+        parser.error(f"{args.path}: not a directory (index takes a folder)")
     if args.jobs is not None and args.jobs < 0:
         parser.error("--jobs must be >= 0")
 

@@ -58,10 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ImportError as e:
             parser.error(f"command {name!r} is not available yet ({e})")
         module.add_arguments(this_parser)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command is None or module is None or cmd_parser is None:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         parser.print_help(sys.stderr)
         return 2
+    if extra:  # with the command's usage, not the top-level one
+        cmd_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     validate = getattr(module, "validate", None)
     if validate is not None:
         validate(cmd_parser, args)

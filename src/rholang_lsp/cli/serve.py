@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import signal
+import stat
 import sys
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Final
@@ -114,12 +115,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--index-workers", type=int, metavar="N", help="background indexing worker processes"
     )
     # Accepted for compatibility with the Rust server's clients; noted in the log.
-    parser.add_argument("--no-rnode", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--validator-backend", metavar="rust|grpc:HOST:PORT", help=argparse.SUPPRESS
+    compat = parser.add_argument_group(
+        "accepted for compatibility with existing clients (noted in the log)"
     )
-    parser.add_argument("--rnode-address", help=argparse.SUPPRESS)
-    parser.add_argument("--rnode-port", type=int, help=argparse.SUPPRESS)
+    compat.add_argument("--no-rnode", action="store_true", help="no RNode is needed")
+    compat.add_argument(
+        "--validator-backend",
+        metavar="rust|grpc:HOST:PORT",
+        help="rust (built in) or a node's grpc:HOST:PORT",
+    )
+    compat.add_argument("--rnode-address", metavar="HOST", help="a node's host")
+    compat.add_argument("--rnode-port", type=int, metavar="PORT", help="a node's port")
     parser.add_argument("--test-handlers", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--idle-timeout",
@@ -215,6 +221,32 @@ def configure_logging(level: str, *, color: bool) -> None:
     root.setLevel(LOG_LEVELS[level])
 
 
+STDIN_HINT: Final = (
+    "rholang-language-server: waiting for an LSP client on stdin (JSON-RPC with Content-Length"
+    " headers).\nEditors start the server themselves; see README.md for editor set-up,"
+    " --help for the flags,\nand `rholang-lsp check FILE` to check files from a shell."
+    " Ctrl-C quits.\n"
+)
+
+
+def stdin_problem() -> str | None:
+    """Why stdin cannot carry an LSP session, or None: a pipe, socket or terminal can."""
+    try:
+        st = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return "stdin is closed: start the server from an LSP client (see --help)"
+    mode = st.st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or sys.stdin.isatty():
+        return None
+    what = "a regular file" if stat.S_ISREG(mode) else "a device"
+    if stat.S_ISCHR(mode) and st.st_rdev == os.stat(os.devnull).st_rdev:
+        what = "/dev/null"
+    return (
+        f"stdin is {what}, not a connection from an LSP client: exiting. An editor starts the"
+        " server with pipes (--stdio), or use --socket/--pipe/--websocket (see --help)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the server as configured by ``args`` (already validated); return the exit code."""
     configure_logging(args.log_level, color=not args.no_color and "NO_COLOR" not in os.environ)
@@ -226,6 +258,14 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value:
             _log.info("%s accepted and ignored: validation is built in (no RNode needed)", flag)
+    if not (args.socket or args.pipe or args.websocket):
+        problem = stdin_problem()
+        if problem is not None:
+            _log.error("%s", problem)
+            return 1
+        if sys.stdin.isatty():
+            sys.stderr.write(STDIN_HINT)
+            sys.stderr.flush()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
     try:
