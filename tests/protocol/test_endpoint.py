@@ -215,3 +215,72 @@ async def test_random_input_never_crashes(memory_pair: Callable[[], Any], body: 
         replies.append(json.loads(item))
     assert {"jsonrpc": "2.0", "id": "probe", "result": 1} in replies
     await ep._shutdown()
+
+
+# ---------------------------------------------------------------- every request answered once
+async def test_body_nested_thousands_deep_gets_parse_error_then_service_goes_on(
+    h: Harness,
+) -> None:
+    deep = b"[" * 5000 + b"]" * 5000
+    h.send(b'{"jsonrpc": "2.0", "id": 1, "method": "echo", "params": ' + deep + b"}")
+    reply = await h.recv()
+    assert reply["id"] is None and reply["error"]["code"] == -32700
+    assert "nested too deeply" in reply["error"]["message"]
+    h.send(b"[" + deep + b"]")  # a batch whose item is too deep
+    reply = await h.recv()
+    assert (
+        reply[0]["error"]["code"] == -32700
+        if isinstance(reply, list)
+        else (reply["error"]["code"] == -32700)
+    )
+    h.send({"jsonrpc": "2.0", "id": 2, "method": "echo", "params": [1]})
+    assert await h.recv() == {"jsonrpc": "2.0", "id": 2, "result": [1]}
+
+
+async def test_result_too_deep_to_encode_is_answered_with_internal_error(h: Harness) -> None:
+    nested: list[Any] = []
+    for _ in range(5000):
+        nested = [nested]
+    h.send({"jsonrpc": "2.0", "id": 7, "method": "echo", "params": 0})
+    assert (await h.recv())["result"] == 0
+    original = h.dispatcher.dispatch_request
+
+    def deep(method: str, params: Raw, request_id: Any) -> Any:
+        return nested if method == "deep" else original(method, params, request_id)
+
+    h.dispatcher.dispatch_request = deep  # type: ignore[method-assign]
+    h.send({"jsonrpc": "2.0", "id": 8, "method": "deep"})
+    reply = await h.recv()
+    assert reply["id"] == 8 and reply["error"]["code"] == -32603
+    assert "RecursionError" in reply["error"]["message"]
+
+
+async def test_memory_error_while_encoding_is_answered_with_internal_error(h: Harness) -> None:
+    real = h.endpoint._encoder
+
+    class Exhausted:
+        calls = 0
+
+        def encode(self, obj: Any) -> bytes:
+            Exhausted.calls += 1
+            if Exhausted.calls == 1:
+                raise MemoryError("out of memory")
+            return real.encode(obj)
+
+    h.endpoint._encoder = Exhausted()  # type: ignore[assignment]
+    h.send({"jsonrpc": "2.0", "id": 3, "method": "echo", "params": [1, 2]})
+    reply = await h.recv()
+    assert reply["id"] == 3 and reply["error"]["code"] == -32603
+    assert "MemoryError" in reply["error"]["message"]
+    h.send({"jsonrpc": "2.0", "id": 4, "method": "echo", "params": [1]})
+    assert await h.recv() == {"jsonrpc": "2.0", "id": 4, "result": [1]}
+
+
+async def test_oversized_batch_is_refused_whole(h: Harness) -> None:
+    from rholang_lsp.protocol.endpoint import MAX_BATCH
+
+    batch = [{"jsonrpc": "2.0", "method": "note"}] * (MAX_BATCH + 1)
+    h.send(batch)
+    reply = await h.recv()
+    assert reply["error"]["code"] == -32600 and str(MAX_BATCH) in reply["error"]["message"]
+    assert h.dispatcher.notes == []

@@ -28,7 +28,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Final, Literal, Protocol, TypeVar, cast
 
 import msgspec
 from msgspec import UNSET, Raw
@@ -56,6 +56,9 @@ from rholang_lsp.protocol.wirelog import RECV, SEND, WireLog
 T = TypeVar("T")
 
 CANCEL_METHOD = "$/cancelRequest"
+#: Messages in one batch array (each is answered; a longer batch is refused whole).
+MAX_BATCH: Final = 1000
+TOO_DEEP: Final = "Parse error: message nested too deeply"
 
 _Response = OutResult | OutError
 RequestOutcome = Literal["ok", "error", "cancelled"]
@@ -163,7 +166,9 @@ class Endpoint:
                     body.decode("utf-8")
                 except UnicodeDecodeError as e:
                     self._log.warning("%s: body is not UTF-8: %s", self.peer, e)
-                    self._send_response(self._error(None, PARSE_ERROR, f"Parse error: not UTF-8: {e}"))
+                    self._send_response(
+                        self._error(None, PARSE_ERROR, f"Parse error: not UTF-8: {e}")
+                    )
                     return
             if body.lstrip()[:1] == b"[":
                 self._handle_batch(body)
@@ -176,6 +181,12 @@ class Endpoint:
             except msgspec.DecodeError as e:
                 self._log.warning("%s: malformed JSON: %s", self.peer, e)
                 self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
+                return
+            except RecursionError:
+                # msgspec stops at the interpreter's recursion limit (~1,000 levels), in
+                # microseconds: the body is refused before any object is built.
+                self._log.warning("%s: message nested too deeply", self.peer)
+                self._send_response(self._error(None, PARSE_ERROR, TOO_DEEP))
                 return
             out = self._handle_message(msg)
             if out is None:
@@ -197,8 +208,16 @@ class Endpoint:
         except msgspec.DecodeError as e:
             self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
             return
+        except RecursionError:
+            self._send_response(self._error(None, PARSE_ERROR, TOO_DEEP))
+            return
         if not items:
             self._send_response(self._error(None, INVALID_REQUEST, "empty batch"))
+            return
+        if len(items) > MAX_BATCH:
+            self._send_response(
+                self._error(None, INVALID_REQUEST, f"batch of {len(items)} > {MAX_BATCH} messages")
+            )
             return
         outs: list[_Response | _Pending] = []
         for raw in items:
@@ -206,6 +225,9 @@ class Endpoint:
                 msg = msgspec.json.decode(raw, type=Message)
             except msgspec.DecodeError as e:
                 outs.append(self._error(_recover_id(bytes(raw)), INVALID_REQUEST, str(e)))
+                continue
+            except RecursionError:
+                outs.append(self._error(None, PARSE_ERROR, TOO_DEEP))
                 continue
             out = self._handle_message(msg)
             if out is not None:
@@ -284,9 +306,7 @@ class Endpoint:
             result = self.dispatcher.dispatch_request(method, params, rid)
         except ResponseError as e:
             if observe:
-                self._observed.append(
-                    (method, time.perf_counter() - t0, _outcome_of_code(e.code))
-                )
+                self._observed.append((method, time.perf_counter() - t0, _outcome_of_code(e.code)))
             return self._error(rid, e.code, e.message, e.data)
         except Exception as e:
             self._log.exception("%s: request handler %s failed", self.peer, method)
@@ -368,13 +388,20 @@ class Endpoint:
         return OutError("2.0", rid, ErrorObject(code, message, data))
 
     def _encode_response(self, out: _Response) -> bytes:
+        """Every request gets exactly one answer: a result that cannot be encoded
+        (too deep, too big, not serialisable: any exception) becomes a -32603 error."""
         try:
             return self._encoder.encode(out)
-        except (TypeError, ValueError, msgspec.EncodeError) as e:
-            self._log.error("%s: cannot encode the response to %r: %s", self.peer, out.id, e)
-            return self._encoder.encode(
-                self._error(out.id, INTERNAL_ERROR, f"result not serialisable: {e}")
+        except Exception as e:  # RecursionError, MemoryError, TypeError, EncodeError, ...
+            self._log.error(
+                "%s: cannot encode the response to %r: %s: %s",
+                self.peer,
+                out.id,
+                type(e).__name__,
+                e,
             )
+            message = f"result could not be encoded ({type(e).__name__}: {e})"[:500]
+            return self._encoder.encode(self._error(out.id, INTERNAL_ERROR, message))
 
     def _send_response(self, out: _Response) -> None:
         self._send_bytes(self._encode_response(out), flush=True)
@@ -469,7 +496,7 @@ def _observe_task(
 def _recover_id(body: bytes) -> Any:
     try:
         return msgspec.json.decode(body, type=IdOnly).id
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
 
 
