@@ -14,7 +14,9 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Final
 
 from rholang_lsp import __version__
+from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
+from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS as DEFAULT_MAX_DOCUMENT
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
@@ -90,11 +92,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="WebSocket: do not negotiate permessage-deflate",
     )
     parser.add_argument(
+        "--max-message-bytes",
         "--ws-max-message-size",
+        dest="max_message_bytes",
         type=int,
-        default=64 * 1024 * 1024,
+        default=DEFAULT_MAX_BODY,
         metavar="BYTES",
-        help="WebSocket: largest inbound message; larger closes with 1009 (default %(default)s)",
+        help="largest inbound message on every transport: stdio/TCP/Unix skip it and answer"
+        " an error, WebSocket closes with 1009 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-document-bytes",
+        type=int,
+        default=DEFAULT_MAX_DOCUMENT,
+        metavar="N",
+        help="open documents longer than N characters are kept but not analysed"
+        " (one diagnostic says so; default %(default)s)",
     )
     parser.add_argument(
         "--target",
@@ -184,8 +197,10 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--metrics-port needs metrics (drop --no-metrics)")
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error(f"--port {args.port}: not a valid port")
-    if args.ws_max_message_size <= 0:
-        parser.error("--ws-max-message-size must be a positive number of bytes")
+    if args.max_message_bytes <= 0:
+        parser.error("--max-message-bytes must be a positive number of bytes")
+    if args.max_document_bytes <= 0:
+        parser.error("--max-document-bytes must be a positive number")
     if args.validator_backend and not (
         args.validator_backend == "rust" or args.validator_backend.startswith("grpc:")
     ):
@@ -304,6 +319,7 @@ async def _serve(args: argparse.Namespace) -> int:
         wire_log=wire_log,
         metrics=not args.no_metrics,
         max_outbound_bytes=args.max_outbound_bytes,
+        max_document_chars=args.max_document_bytes,
         extra={
             "validator_backend": args.validator_backend,
             "rnode_address": args.rnode_address,
@@ -351,7 +367,9 @@ async def _serve(args: argparse.Namespace) -> int:
             from rholang_lsp.transports.stdio import open_stdio_transport
 
             session = await server.run_session(
-                await open_stdio_transport(max_outbound=args.max_outbound_bytes)
+                await open_stdio_transport(
+                    max_outbound=args.max_outbound_bytes, max_message=args.max_message_bytes
+                )
             )
             return 0 if session.shutdown_received else 1
         if args.socket:
@@ -363,6 +381,7 @@ async def _serve(args: argparse.Namespace) -> int:
                 args.port,
                 auth_token=args.auth_token,
                 max_outbound=args.max_outbound_bytes,
+                max_message=args.max_message_bytes,
             )
         elif args.pipe:
             from rholang_lsp.transports.unix import SocketInUse, remove_stale_socket, serve_unix
@@ -373,7 +392,11 @@ async def _serve(args: argparse.Namespace) -> int:
                 _log.error("%s", e)
                 return 1
             listener = serve_unix(
-                server, args.pipe, auth_token=args.auth_token, max_outbound=args.max_outbound_bytes
+                server,
+                args.pipe,
+                auth_token=args.auth_token,
+                max_outbound=args.max_outbound_bytes,
+                max_message=args.max_message_bytes,
             )
         else:
             try:
@@ -388,7 +411,7 @@ async def _serve(args: argparse.Namespace) -> int:
                 auth_token=args.auth_token,
                 allowed_origins=tuple(args.allow_origin),
                 compression=not args.no_ws_compression,
-                max_message_size=args.ws_max_message_size,
+                max_message_size=args.max_message_bytes,
             )
             metrics = getattr(server, "metrics", None)
             listener = serve_websocket(server, ws_options, metrics=metrics)

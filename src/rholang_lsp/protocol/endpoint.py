@@ -26,6 +26,7 @@ import asyncio
 import functools
 import inspect
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, Literal, Protocol, TypeVar, cast
@@ -50,7 +51,7 @@ from rholang_lsp.protocol.messages import (
     RequestId,
     ResponseError,
 )
-from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
+from rholang_lsp.protocol.transport import MessageTooLarge, MessageTransport, TransportClosed
 from rholang_lsp.protocol.wirelog import RECV, SEND, WireLog
 
 T = TypeVar("T")
@@ -111,7 +112,11 @@ class Endpoint:
         """Serve until the transport ends or ``stop()`` is called; then close the transport."""
         try:
             while not self._stopping:
-                body = await self.transport.read_message()
+                try:
+                    body = await self.transport.read_message()
+                except MessageTooLarge as e:
+                    self._refuse_too_large(e)
+                    continue
                 if body is None:
                     break
                 self.handle_body(body)
@@ -201,6 +206,15 @@ class Endpoint:
         finally:
             if self._observed:
                 self._report_observed()
+
+    def _refuse_too_large(self, e: MessageTooLarge) -> None:
+        """Answer a message the transport skipped for its size (the id only if its
+        first bytes show it: the body was never buffered)."""
+        rid = _id_from_head(e.head)
+        self._log.warning("%s: %s (id %r)", self.peer, e, rid)
+        self._send_response(
+            self._error(rid, INVALID_REQUEST, f"{e} (the server's --max-message-bytes)")
+        )
 
     def _handle_batch(self, body: bytes) -> None:
         try:
@@ -491,6 +505,21 @@ def _observe_task(
         done(method, seconds, outcome)
     except Exception:  # pragma: no cover - an observer must never break a connection
         logging.getLogger(__name__).exception("request observer failed")
+
+
+_HEAD_ID = re.compile(
+    rb'^\s*\{\s*(?:"(?:jsonrpc|method)"\s*:\s*"[^"\\]*"\s*,\s*)*"id"\s*:\s*(-?\d{1,18}|"[^"\\]{0,200}")'
+)
+
+
+def _id_from_head(head: bytes) -> RequestId | None:
+    """The id of a message from its first bytes, when it comes before any params
+    (as clients write it); None otherwise."""
+    m = _HEAD_ID.match(head)
+    if m is None:
+        return None
+    value = m.group(1)
+    return value[1:-1].decode("utf-8", "replace") if value[:1] == b'"' else int(value)
 
 
 def _recover_id(body: bytes) -> Any:

@@ -4,8 +4,9 @@ Reader rules: headers end at ``\\r\\n\\r\\n``; ``Content-Length`` is matched
 case-insensitively anywhere in the header block (so garbage before a header is
 skipped and the stream resynchronises); other headers (``Content-Type``) are
 ignored. A block without a usable length is logged and skipped. An oversized
-length, a header longer than the read limit at EOF, or a peer that hangs up
-mid-message ends the stream (``None``).
+length is skipped in chunks (never buffered whole) and reported with
+``MessageTooLarge``; a header longer than the read limit at EOF, or a peer that
+hangs up mid-message ends the stream (``None``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import asyncio
 import logging
 from typing import Final
 
+from rholang_lsp.protocol.transport import MessageTooLarge
+
 HEADER_END: Final = b"\r\n\r\n"
 CONTENT_LENGTH: Final = b"content-length:"
-DEFAULT_MAX_BODY: Final = 256 * 1024 * 1024
+#: The documented maximum message size (``--max-message-bytes``) on every transport.
+DEFAULT_MAX_BODY: Final = 16 * 1024 * 1024
 MAX_HEADER_BLOCK: Final = 64 * 1024
+_SKIP_CHUNK: Final = 64 * 1024
+_HEAD: Final = 4096
 
 _log = logging.getLogger(__name__)
 
@@ -43,10 +49,15 @@ async def read_frame(
     reader: asyncio.StreamReader,
     *,
     max_body: int = DEFAULT_MAX_BODY,
+    skip_oversized: bool = True,
     peer: str = "peer",
     log: logging.Logger = _log,
 ) -> bytes | None:
-    """Read the next message body; ``None`` at end of stream or on an unrecoverable error."""
+    """Read the next message body; ``None`` at end of stream or on an unrecoverable error.
+
+    A body over ``max_body`` is skipped and reported (``MessageTooLarge``), or ends the
+    stream without being read when ``skip_oversized`` is false (unauthenticated peers).
+    """
     carry = b""  # tail of skipped data: a header may straddle the skip
     while True:
         try:
@@ -71,9 +82,26 @@ async def read_frame(
         if length is None:
             log.warning("%s: header without a valid Content-Length skipped: %r", peer, block[:200])
             continue
-        if length > max_body:
-            log.error("%s: Content-Length %d exceeds the limit %d; closing", peer, length, max_body)
+        if length > max_body and not skip_oversized:
+            log.warning("%s: message of %d bytes > %d; closing", peer, length, max_body)
             return None
+        if length > max_body:
+            log.warning(
+                "%s: message of %d bytes exceeds the limit %d; skipped", peer, length, max_body
+            )
+            head = b""
+            left = length
+            try:
+                while left > 0:
+                    chunk = await reader.read(min(left, _SKIP_CHUNK))
+                    if not chunk:
+                        return None
+                    if len(head) < _HEAD:
+                        head += chunk[: _HEAD - len(head)]
+                    left -= len(chunk)
+            except (ConnectionError, OSError):
+                return None
+            raise MessageTooLarge(length, max_body, head)
         try:
             return await reader.readexactly(length)
         except asyncio.IncompleteReadError as e:

@@ -15,6 +15,19 @@ class TransportClosed(Exception):
     """Raised by ``send`` after the transport was closed or dropped."""
 
 
+class MessageTooLarge(Exception):
+    """Raised by ``read_message`` for a message over the size limit, after the
+    transport skipped it (without buffering it): the stream is still in sync and the
+    endpoint answers a JSON-RPC error (with the request id when ``head`` shows it).
+    """
+
+    def __init__(self, size: int, limit: int, head: bytes = b"") -> None:
+        super().__init__(f"message of {size} bytes exceeds the limit of {limit} bytes")
+        self.size = size
+        self.limit = limit
+        self.head = head  # the first bytes of the body (best-effort id recovery)
+
+
 class MessageTransport(Protocol):
     """One client connection, seen as a stream of JSON-RPC message bodies."""
 
@@ -28,6 +41,8 @@ class MessageTransport(Protocol):
 
         ``None`` at end of stream. Framing errors that the transport can skip
         are logged and skipped; unrecoverable ones end the stream (``None``).
+        A message over the transport's size limit raises ``MessageTooLarge``
+        (the next call reads the message after it).
         """
         ...
 

@@ -73,6 +73,10 @@ class DiagnosticsPublisher:
             return
         version = doc.version
         text = doc.text
+        limit = session.server.options.max_document_chars
+        if len(text) > limit:
+            self._publish_too_large(uri, version, len(text), limit)
+            return
         started = time.perf_counter()
         try:
             snap = session_snapshot(session, uri)
@@ -90,6 +94,25 @@ class DiagnosticsPublisher:
         self.last_run_seconds = time.perf_counter() - started
         session.notify(
             PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version)
+        )
+        self.published[uri] = version
+
+    def _publish_too_large(self, uri: str, version: int, size: int, limit: int) -> None:
+        """A document over the limit is not analysed; say so once per version."""
+        message = (
+            f"Document too large to analyse: {size} characters > {limit}"
+            " (the server's --max-document-bytes); no diagnostics, navigation or formatting."
+        )
+        self._session.log.warning("%s: %s: %s", self._session.peer, uri, message)
+        diag = {
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "severity": 2,
+            "source": "rholang",
+            "code": "document-too-large",
+            "message": message,
+        }
+        self._session.notify(
+            PUBLISH_METHOD, {"uri": uri, "diagnostics": [diag], "version": version}
         )
         self.published[uri] = version
 

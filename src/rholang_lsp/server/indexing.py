@@ -264,6 +264,7 @@ class SessionIndexing:
             loader=self.load,
             # the session's dialect (its initializationOptions.target, else --target)
             target=self.session.diagnostics.target,
+            max_chars=self.session.server.options.max_document_chars,
         )
 
     def status(self) -> list[dict[str, Any]]:

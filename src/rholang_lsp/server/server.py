@@ -17,6 +17,7 @@ from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
+from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class ServerOptions:
     metrics: bool = True  # record metrics (``--no-metrics`` only to measure their cost)
     # unsent bytes queued for one stream (stdio/TCP/Unix) client past which it is dropped
     max_outbound_bytes: int = DEFAULT_MAX_OUTBOUND
+    # open documents longer than this (characters) are not analysed (one diagnostic says so)
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
     extra: dict[str, Any] = field(default_factory=dict)  # accepted CLI options not used yet
 
 
@@ -137,7 +140,7 @@ class Server:
 
 
 def transport_kind(peer: str) -> str:
-    """"stdio", "tcp", "unix", "ws" or "other", from a transport's ``peer`` string."""
+    """ "stdio", "tcp", "unix", "ws" or "other", from a transport's ``peer`` string."""
     for kind in ("stdio", "tcp", "unix", "ws"):
         if peer.startswith(kind):
             return kind

@@ -15,6 +15,7 @@ import sys
 import threading
 from typing import BinaryIO
 
+from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND, READ_LIMIT, StreamTransport
 
 _log = logging.getLogger(__name__)
@@ -69,7 +70,12 @@ def protocol_stdout() -> BinaryIO:
 
 
 async def open_stdio(
-    stdin: BinaryIO, stdout: BinaryIO, *, peer: str = "stdio", max_outbound: int = DEFAULT_MAX_OUTBOUND
+    stdin: BinaryIO,
+    stdout: BinaryIO,
+    *,
+    peer: str = "stdio",
+    max_outbound: int = DEFAULT_MAX_OUTBOUND,
+    max_message: int = DEFAULT_MAX_BODY,
 ) -> StreamTransport:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=READ_LIMIT)
@@ -86,9 +92,15 @@ async def open_stdio(
         )
     except (ValueError, OSError):
         writer = _BlockingWriter(stdout)
-    return StreamTransport(reader, writer, peer=peer, max_outbound=max_outbound)
+    return StreamTransport(
+        reader, writer, peer=peer, max_outbound=max_outbound, max_body=max_message
+    )
 
 
-async def open_stdio_transport(max_outbound: int = DEFAULT_MAX_OUTBOUND) -> StreamTransport:
+async def open_stdio_transport(
+    max_outbound: int = DEFAULT_MAX_OUTBOUND, max_message: int = DEFAULT_MAX_BODY
+) -> StreamTransport:
     """The protocol transport on this process's stdin/stdout (see ``protocol_stdout``)."""
-    return await open_stdio(sys.stdin.buffer, protocol_stdout(), max_outbound=max_outbound)
+    return await open_stdio(
+        sys.stdin.buffer, protocol_stdout(), max_outbound=max_outbound, max_message=max_message
+    )

@@ -62,7 +62,10 @@ class StreamTransport:
         self._reader = reader
         self._writer = writer
         self._peer = peer
-        self._max_body = max_body
+        #: largest message body read; a larger one is skipped (``MessageTooLarge``)
+        self.max_message = max_body
+        # a lowered limit (before authentication) closes instead of skipping the body
+        self._skip_limit = max_body
         self._max_outbound = max_outbound
         self._after_read = after_read
         self._log = logger or _log
@@ -85,7 +88,11 @@ class StreamTransport:
             return None
         try:
             body = await read_frame(
-                self._reader, max_body=self._max_body, peer=self._peer, log=self._log
+                self._reader,
+                max_body=self.max_message,
+                skip_oversized=self.max_message >= self._skip_limit,
+                peer=self._peer,
+                log=self._log,
             )
         except (ConnectionError, OSError) as e:
             self._log.info("%s: read failed: %s", self._peer, e)

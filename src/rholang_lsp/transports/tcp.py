@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.transports.stream import (
     DEFAULT_MAX_OUTBOUND,
@@ -28,10 +29,12 @@ async def serve_tcp(
     auth_token: str | None = None,
     ready: Callable[[str, int], None] | None = None,
     max_outbound: int = DEFAULT_MAX_OUTBOUND,
+    max_message: int = DEFAULT_MAX_BODY,
 ) -> None:
     """Listen on ``host:port`` (0 = any free port) until cancelled.
 
-    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading).
+    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading);
+    a message over ``max_message`` bytes is skipped and answered with an error.
     """
     sessions: set[asyncio.Task[None]] = set()
 
@@ -42,7 +45,7 @@ async def serve_tcp(
         if rearm is not None:
             call_after_each_chunk(reader, rearm)  # TCP_QUICKACK on every read, not per message
         transport: MessageTransport = StreamTransport(
-            reader, writer, peer=peer, max_outbound=max_outbound
+            reader, writer, peer=peer, max_outbound=max_outbound, max_body=max_message
         )
         await serve_connection(server, transport, auth_token=auth_token, sessions=sessions)
 

@@ -9,6 +9,7 @@ import socket
 import stat
 from collections.abc import Callable
 
+from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.transports.stream import (
     DEFAULT_MAX_OUTBOUND,
@@ -53,21 +54,29 @@ async def serve_unix(
     auth_token: str | None = None,
     ready: Callable[[str], None] | None = None,
     max_outbound: int = DEFAULT_MAX_OUTBOUND,
+    max_message: int = DEFAULT_MAX_BODY,
 ) -> None:
     """Listen on the Unix socket ``path`` until cancelled; remove it afterwards.
 
-    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading).
+    A client whose unsent output passes ``max_outbound`` bytes is dropped (it stopped reading);
+    a message over ``max_message`` bytes is skipped and answered with an error.
     """
     remove_stale_socket(path)
     sessions: set[asyncio.Task[None]] = set()
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         transport: MessageTransport = StreamTransport(
-            reader, writer, peer=f"unix:{path}", max_outbound=max_outbound
+            reader, writer, peer=f"unix:{path}", max_outbound=max_outbound, max_body=max_message
         )
         await serve_connection(server, transport, auth_token=auth_token, sessions=sessions)
 
-    listener = await asyncio.start_unix_server(on_connect, path, limit=READ_LIMIT)
+    # Only the user may connect, whatever the umask: bind under a strict umask, then chmod.
+    old_umask = os.umask(0o177)
+    try:
+        listener = await asyncio.start_unix_server(on_connect, path, limit=READ_LIMIT)
+    finally:
+        os.umask(old_umask)
+    os.chmod(path, 0o600)
     inode = os.stat(path).st_ino
     _log.info("listening on unix:%s", path)
     if ready is not None:

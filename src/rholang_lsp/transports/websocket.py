@@ -59,6 +59,7 @@ from websockets.protocol import Event
 from websockets.typing import Subprotocol
 
 from rholang_lsp.metrics import Metrics
+from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
 from rholang_lsp.transports.stream import set_socket_options
 from rholang_lsp.transports.ws_deflate import ThresholdDeflateFactory, ThresholdPerMessageDeflate
@@ -138,7 +139,7 @@ class WebSocketOptions:
     compression_threshold: int = 1 * KiB
     """With compression negotiated, messages smaller than this many bytes are
     sent uncompressed (RSV1 clear; RFC 7692 allows it). 0 compresses all."""
-    max_message_size: int = 64 * MiB
+    max_message_size: int = DEFAULT_MAX_BODY
     """Largest inbound message (JSON mode: WebSocket message; stream mode:
     ``Content-Length``). Larger -> close 1009 with the sizes in the reason."""
     outbound_high_water: int = 8 * MiB

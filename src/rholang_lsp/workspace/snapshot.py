@@ -10,7 +10,7 @@ pure functions of the snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from rholang_lsp.semantics.summary import (
     CompactLineMap,
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
 
 Loader = Callable[[str], str | None]
+
+#: Open documents longer than this (characters) are kept but not analysed: parse and
+#: bind take about 2 s per million characters (``--max-document-bytes``).
+DEFAULT_MAX_DOCUMENT_CHARS: Final = 2 * 1024 * 1024
 
 
 class OpenDocument(Protocol):
@@ -68,8 +72,11 @@ class Snapshot:
         cache: AnalysisCache | None = None,
         loader: Loader | None = None,
         target: str = "f1r3fly",
+        max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
     ) -> None:
         self.documents = documents
+        #: open documents longer than this have no analysis and no parse (None)
+        self.max_chars = max_chars
         self.index: IndexView = index if index is not None else WorkspaceIndex()
         self.cache = cache if cache is not None else AnalysisCache()
         self.loader = loader
@@ -92,6 +99,8 @@ class Snapshot:
         doc = self.documents.get(uri)
         if doc is not None:
             text = doc.text
+            if len(text) > self.max_chars:
+                return None
             memo = self._analyses.get(uri)
             if memo is not None and memo.text is text and memo.version == doc.version:
                 return memo
@@ -118,6 +127,8 @@ class Snapshot:
             a = self.analysis(uri)
             return a.parse if a is not None else None
         text = doc.text
+        if len(text) > self.max_chars:
+            return None
         version = doc.version
         memo = self._analyses.get(uri)
         if memo is not None and memo.text is text and memo.version == version:
