@@ -168,6 +168,22 @@ _RAW: list[tuple[str, int | None, str, str]] = [
     ("rho:chroma:collection:entries:new", 3, "Upserts entries.", "f1r3fly"),
     ("rho:chroma:collection:entries:query", 3, "Queries entries.", "f1r3fly"),
     ("rho:chroma:collection:entries:delete", 3, "Deletes entries.", "f1r3fly"),
+    # MeTTa (MeTTaTron on F1R3FLY nodes): string literals sent here are MeTTa code,
+    # which the language server analyses as embedded MeTTa
+    (
+        "rho:metta:compile",
+        2,
+        "`(source, ret)`: compiles MeTTa `source`, replies with the compiled state (JSON).",
+        "f1r3fly",
+    ),
+    (
+        "rho:metta:compile:sync",
+        2,
+        "`!?(source)`: synchronous MeTTa compile, for the `!?` operator.",
+        "f1r3fly",
+    ),
+    ("rho:metta:eval", None, "Evaluates MeTTa code (MeTTaTron).", "f1r3fly"),
+    ("rho:metta:repl", None, "MeTTa REPL channel (MeTTaTron).", "f1r3fly"),
     # 6.7 test harness
     ("rho:test:assertAck", None, "RhoSpec assertion channel.", "test"),
     ("rho:test:testSuiteCompleted", None, "RhoSpec completion channel.", "test"),
