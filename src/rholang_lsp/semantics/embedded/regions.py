@@ -39,17 +39,22 @@ class Region:
     def end(self) -> int:
         return self.parts[-1][1]
 
-    def key(self, text: str) -> tuple[str, ...]:
-        """What the virtual text depends on: the literal tokens' text and the hole layout."""
-        return tuple(text[s:e] for s, e in self.parts) + tuple(
-            "+" if h is None else "hole" for h in self.holes
+    def key(self, text: str) -> tuple[object, ...]:
+        """Everything the virtual text and its map depend on, relative to the region's
+        start: equal keys mean the same MeTTa and the same map shifted by the difference
+        of the starts (an edit outside the region moves it, nothing more)."""
+        base = self.parts[0][0]
+        return (
+            tuple((s - base, text[s:e]) for s, e in self.parts),
+            tuple(None if h is None else (h[0] - base, h[1] - base) for h in self.holes),
+            self.language,
         )
 
 
 class OffsetMap:
     """Virtual offsets <-> parent offsets for one region."""
 
-    __slots__ = ("text", "_ps", "_pe", "_hole", "_ends", "_contents")
+    __slots__ = ("text", "base", "_ps", "_pe", "_hole", "_contents")
 
     def __init__(
         self,
@@ -58,14 +63,26 @@ class OffsetMap:
         pe: list[int],
         hole: list[bool],
         contents: list[tuple[int, int, int]],
+        base: int = 0,
     ) -> None:
         self.text = text
-        self._ps = ps  # parent start of each virtual character
+        #: added to every stored parent offset (a map reused after the region moved)
+        self.base = base
+        self._ps = ps  # parent start of each virtual character (before ``base``)
         self._pe = pe  # parent end of each virtual character
         self._hole = hole
         #: per literal part: (parent content start, parent content end, virtual end)
         self._contents = contents
-        self._ends = [c[1] for c in contents]
+
+    def shifted(self, delta: int) -> OffsetMap:
+        """The same map for the region moved by ``delta`` in the parent (shares the tables)."""
+        return OffsetMap(
+            self.text, self._ps, self._pe, self._hole, self._contents, self.base + delta
+        )
+
+    @property
+    def parent_start(self) -> int:
+        return self._contents[0][0] - 1 + self.base
 
     @property
     def hole_offsets(self) -> list[int]:
@@ -74,10 +91,12 @@ class OffsetMap:
     def contains_parent(self, p: int) -> bool:
         """Whether parent offset ``p`` is inside a literal's content (its closing quote
         position included: a cursor right after the last character)."""
+        p -= self.base
         return any(cs <= p <= ce for cs, ce, _ in self._contents)
 
     def to_virtual(self, p: int) -> int | None:
         """The virtual offset of parent offset ``p`` (None: not in the region's content)."""
+        p -= self.base
         for cs, ce, vend in self._contents:
             if cs <= p <= ce:
                 if p == ce:
@@ -90,21 +109,20 @@ class OffsetMap:
         """The parent offset of virtual offset ``v`` (a position between characters)."""
         n = len(self._ps)
         if v <= 0:
-            return self._contents[0][0]
+            return self._contents[0][0] + self.base
         if v >= n:
-            return self._contents[-1][1]
+            return self._contents[-1][1] + self.base
         if self._hole[v] and not self._hole[v - 1]:
-            return self._pe[v - 1]  # the end of the literal before the hole
-        return self._ps[v]
+            return self._pe[v - 1] + self.base  # the end of the literal before the hole
+        return self._ps[v] + self.base
 
     def range_to_parent(self, vs: int, ve: int) -> tuple[int, int]:
+        """The parent range of the virtual range ``[vs, ve)``: from the first character's
+        source to the last one's (a range ending at a literal's end stays in it)."""
         if ve > vs and vs >= 0 and ve <= len(self._ps):
-            return self._ps[vs], self._pe[ve - 1]
+            return self._ps[vs] + self.base, self._pe[ve - 1] + self.base
         p = self.to_parent(vs)
         return p, p
-
-    def crosses_hole(self, vs: int, ve: int) -> bool:
-        return any(self._hole[i] for i in range(max(vs, 0), min(ve, len(self._hole))))
 
 
 def virtual_text(parent: str, region: Region) -> OffsetMap:
