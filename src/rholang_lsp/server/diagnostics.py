@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Final
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
 from rholang_lsp.server.indexing import session_snapshot
-from rholang_lsp.server.positions import to_lsp_diagnostic
 
 if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
@@ -88,9 +87,8 @@ class DiagnosticsPublisher:
         current = session.documents.get(uri)
         if current is not doc or doc.version != version or doc.text is not text:
             return  # stale: a newer change has (or will have) its own run
-        enc = session.position_encoding
-        index = doc.line_index
-        lsp = [to_lsp_diagnostic(d, index, uri, enc, session.line_index_of) for d in diags]
+        positions = session.positions()
+        lsp = [p for d in diags if (p := positions.diagnostic(d, uri)) is not None]
         self.last_run_seconds = time.perf_counter() - started
         session.notify(
             PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version)

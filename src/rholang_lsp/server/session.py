@@ -30,11 +30,13 @@ from rholang_lsp.protocol.messages import (
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.server import indexing, queueing
 from rholang_lsp.server.diagnostics import DiagnosticsPublisher
+from rholang_lsp.server.positions import EmbeddedLookup, Positions, no_embedded
 from rholang_lsp.server.process import watch_process
 from rholang_lsp.server.registry import HandlerSpec, deep_merge
 from rholang_lsp.server.uris import is_under, uri_to_path
-from rholang_lsp.syntax.line_index import SUPPORTED_ENCODINGS, UTF16, LineIndex
+from rholang_lsp.syntax.line_index import SUPPORTED_ENCODINGS, UTF16
 from rholang_lsp.workspace.documents import TextDocument
+from rholang_lsp.workspace.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
@@ -77,6 +79,8 @@ class Session:
         self.position_encoding: str = UTF16
         self.workspace_folders: list[WorkspaceFolder] = []
         self.documents: dict[str, TextDocument] = {}
+        #: embedded (virtual) documents by uri: their positions convert through the host's
+        self.embedded: EmbeddedLookup = no_embedded
         self.diagnostics = DiagnosticsPublisher(
             self,
             debounce=server.options.diagnostics_debounce,
@@ -139,12 +143,10 @@ class Session:
 
     # ------------------------------------------------------------------ documents and folders
 
-    def get_document(self, uri: str) -> TextDocument | None:
-        return self.documents.get(uri)
-
-    def line_index_of(self, uri: str) -> LineIndex | None:
-        doc = self.documents.get(uri)
-        return doc.line_index if doc is not None else None
+    def positions(self, snapshot: Snapshot | None = None) -> Positions:
+        """Position conversions for one request: open documents, embedded documents, and
+        (with ``snapshot``) the closed files it knows, in the negotiated encoding."""
+        return Positions(self.position_encoding, self.documents, snapshot, self.embedded)
 
     @property
     def workspace_roots(self) -> list[Path]:

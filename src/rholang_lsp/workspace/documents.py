@@ -132,6 +132,14 @@ class TextDocument:
         index = self.line_index
         start = index.offset(start_line, start_character, encoding)
         end = index.offset(end_line, end_character, encoding)
+        self.replace(start, end, new_text)
+
+    def replace(self, start: int, end: int, new_text: str) -> None:
+        """Replace ``text[start:end]`` (offsets, clamped; reversed ranges swapped): the
+        server's path, after the LSP edge converted the change's range."""
+        n = len(self._text)
+        start = min(max(start, 0), n)
+        end = min(max(end, 0), n)
         if end < start:
             start, end = end, start
         old = self._text

@@ -1,18 +1,15 @@
 """Navigation handlers: definition, declaration, references, rename (+prepare),
 documentHighlight, hover, documentSymbol, workspace/symbol (+resolve).
 
-Thin: decode params, convert the position to an offset with the document's
-``LineIndex`` in the session's encoding, call the pure feature function on a
-``Snapshot``, convert offset ranges back (open documents through their
-``LineIndex``, closed files through their summary's compact line map).
+Thin: decode params, convert the position to an offset through the LSP edge
+(``session.positions``), call the pure feature function on a ``Snapshot``,
+convert the offset ranges of the result back through the same edge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
-
-import msgspec
+from typing import Any
 
 from rholang_lsp.features.definition import declaration, definition
 from rholang_lsp.features.highlight import document_highlights
@@ -21,43 +18,22 @@ from rholang_lsp.features.navigation import Location
 from rholang_lsp.features.references import references
 from rholang_lsp.features.rename import RenameError, prepare_rename, rename
 from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
-from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier, TextDocumentPositionParams
+from rholang_lsp.protocol.lsp import Location as LspLocation
+from rholang_lsp.protocol.lsp import (
+    ReferenceParams,
+    RenameParams,
+    TextDocumentParams,
+    TextDocumentPositionParams,
+    WorkspaceSymbolItem,
+    WorkspaceSymbolParams,
+)
 from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import HOVER, markup
+from rholang_lsp.server.positions import DocumentPositions, Positions
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
-from rholang_lsp.syntax.line_index import LineIndex
-from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
-
-
-class ReferenceContext(msgspec.Struct):
-    includeDeclaration: bool = True
-
-
-class ReferenceParams(msgspec.Struct):
-    textDocument: TextDocumentIdentifier
-    position: Position
-    context: ReferenceContext = msgspec.field(default_factory=ReferenceContext)
-
-
-class RenameParams(msgspec.Struct):
-    textDocument: TextDocumentIdentifier
-    position: Position
-    newName: str
-
-
-class DocumentSymbolParams(msgspec.Struct):
-    textDocument: TextDocumentIdentifier
-
-
-class WorkspaceSymbolParams(msgspec.Struct):
-    query: str = ""
-
-
-class _Positions(Protocol):
-    def position(self, offset: int, encoding: str = ...) -> tuple[int, int]: ...
 
 
 def snapshot(session: Session, uri: str | None = None) -> Snapshot:
@@ -65,71 +41,48 @@ def snapshot(session: Session, uri: str | None = None) -> Snapshot:
     return session_snapshot(session, uri)
 
 
-def _offset(session: Session, uri: str, pos: Position, snap: Snapshot | None = None) -> int | None:
-    """The offset of ``pos`` in ``uri``: an open document, else (with ``snap``) the file
-    as the snapshot's loader reads it (only under the session's workspace folders)."""
-    doc = session.documents.get(uri)
-    if doc is not None:
-        return doc.line_index.offset(pos.line, pos.character, session.position_encoding)
-    analysis = snap.analysis(uri) if snap is not None else None
-    if analysis is None:
-        return None
-    return LineIndex(analysis.text).offset(pos.line, pos.character, session.position_encoding)
-
-
-def _open_position(
-    session: Session, params: TextDocumentPositionParams
-) -> tuple[str, TextDocument, int] | None:
-    """The uri, open document and offset of a position request (None: not open)."""
+def _at(
+    session: Session, params: TextDocumentPositionParams | ReferenceParams | RenameParams
+) -> tuple[Snapshot, Positions, str, int] | None:
+    """The snapshot, positions, uri and offset of a position request on any document the
+    session can read (None: unknown document)."""
     uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    doc = session.documents.get(uri)
-    if off is None or doc is None:
+    snap = snapshot(session, uri)
+    positions = session.positions(snap)
+    doc = positions.document(uri)
+    if doc is None:
         return None
-    return uri, doc, off
+    return snap, positions, uri, doc.offset(params.position)
 
 
-def _positions(session: Session, snap: Snapshot, uri: str) -> _Positions | None:
-    doc = session.documents.get(uri)
-    if doc is not None:
-        return doc.line_index
-    summary = snap.summary(uri)  # the snapshot's index covers every root of the session
-    if summary is not None:
-        return summary.lines
-    return snap.line_map(uri)
+def _open_at(
+    session: Session, params: TextDocumentPositionParams
+) -> tuple[str, DocumentPositions, int] | None:
+    """The uri, positions and offset of a position request on an open document."""
+    uri = params.textDocument.uri
+    if uri not in session.documents:
+        return None
+    doc = session.positions().document(uri)
+    if doc is None:
+        return None
+    return uri, doc, doc.offset(params.position)
 
 
-def _range(conv: _Positions, start: int, end: int, enc: str) -> dict[str, Any]:
-    sl, sc = conv.position(start, enc)
-    el, ec = conv.position(max(start, end), enc)
-    return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-
-
-def _locations(session: Session, snap: Snapshot, locs: list[Location]) -> list[dict[str, Any]]:
-    enc = session.position_encoding
-    out = []
-    convs: dict[str, _Positions | None] = {}
-    for loc in locs:
-        if loc.uri not in convs:
-            convs[loc.uri] = _positions(session, snap, loc.uri)
-        conv = convs[loc.uri]
-        if conv is not None:
-            out.append({"uri": loc.uri, "range": _range(conv, loc.start, loc.end, enc)})
-    return out
+def _locations(positions: Positions, locs: list[Location]) -> list[LspLocation]:
+    return positions.locations((loc.uri, loc.start, loc.end) for loc in locs)
 
 
 def _goto(
     session: Session,
     params: TextDocumentPositionParams,
     find: Callable[[Snapshot, str, int], list[Location]],
-) -> list[dict[str, Any]] | None:
+) -> list[LspLocation] | None:
     """Definition/declaration: the locations ``find`` gives for the position (None: none)."""
-    uri = params.textDocument.uri
-    snap = snapshot(session, uri)
-    off = _offset(session, uri, params.position, snap)
-    if off is None:
+    at = _at(session, params)
+    if at is None:
         return None
-    return _locations(session, snap, find(snap, uri, off)) or None
+    snap, positions, uri, off = at
+    return _locations(positions, find(snap, uri, off)) or None
 
 
 @request(
@@ -137,9 +90,7 @@ def _goto(
     params=TextDocumentPositionParams,
     capabilities={"definitionProvider": True},
 )
-def on_definition(
-    session: Session, params: TextDocumentPositionParams
-) -> list[dict[str, Any]] | None:
+def on_definition(session: Session, params: TextDocumentPositionParams) -> list[LspLocation] | None:
     return _goto(session, params, definition)
 
 
@@ -150,21 +101,20 @@ def on_definition(
 )
 def on_declaration(
     session: Session, params: TextDocumentPositionParams
-) -> list[dict[str, Any]] | None:
+) -> list[LspLocation] | None:
     return _goto(session, params, declaration)
 
 
 @request(
     "textDocument/references", params=ReferenceParams, capabilities={"referencesProvider": True}
 )
-def on_references(session: Session, params: ReferenceParams) -> list[dict[str, Any]] | None:
-    uri = params.textDocument.uri
-    snap = snapshot(session, uri)
-    off = _offset(session, uri, params.position, snap)
-    if off is None:
+def on_references(session: Session, params: ReferenceParams) -> list[LspLocation] | None:
+    at = _at(session, params)
+    if at is None:
         return None
+    snap, positions, uri, off = at
     locs = references(snap, uri, off, include_declaration=params.context.includeDeclaration)
-    return _locations(session, snap, locs)
+    return _locations(positions, locs)
 
 
 @request(
@@ -175,13 +125,12 @@ def on_references(session: Session, params: ReferenceParams) -> list[dict[str, A
 def on_highlight(
     session: Session, params: TextDocumentPositionParams
 ) -> list[dict[str, Any]] | None:
-    at = _open_position(session, params)
+    at = _open_at(session, params)
     if at is None:
         return None
     uri, doc, off = at
-    enc = session.position_encoding
     return [
-        {"range": _range(doc.line_index, h.start, h.end, enc), "kind": h.kind}
+        {"range": doc.range(h.start, h.end), "kind": h.kind}
         for h in document_highlights(snapshot(session, uri), uri, off)
     ]
 
@@ -190,7 +139,7 @@ def on_highlight(
     "textDocument/hover", params=TextDocumentPositionParams, capabilities={"hoverProvider": True}
 )
 def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, Any] | None:
-    at = _open_position(session, params)
+    at = _open_at(session, params)
     if at is None:
         return None
     uri, doc, off = at
@@ -199,7 +148,7 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
         return None
     return {
         "contents": markup(session, h.markdown, HOVER),
-        "range": _range(doc.line_index, h.start, h.end, session.position_encoding),
+        "range": doc.range(h.start, h.end),
     }
 
 
@@ -211,7 +160,7 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
 def on_prepare_rename(
     session: Session, params: TextDocumentPositionParams
 ) -> dict[str, Any] | None:
-    at = _open_position(session, params)
+    at = _open_at(session, params)
     if at is None:
         return None
     uri, doc, off = at
@@ -219,7 +168,7 @@ def on_prepare_rename(
     if p is None:
         return None
     return {
-        "range": _range(doc.line_index, p.start, p.end, session.position_encoding),
+        "range": doc.range(p.start, p.end),
         "placeholder": p.placeholder,
     }
 
@@ -236,26 +185,26 @@ def _supports_document_changes(session: Session) -> bool:
     capabilities={"renameProvider": {"prepareProvider": True}},
 )
 def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
-    uri = params.textDocument.uri
-    off = _offset(session, uri, params.position)
-    if off is None:
+    if params.textDocument.uri not in session.documents:
         return None
-    snap = snapshot(session, uri)
+    at = _at(session, params)
+    if at is None:
+        return None
+    snap, positions, uri, off = at
     try:
         edits = rename(snap, uri, off, params.newName)
     except RenameError as e:
         raise ResponseError(REQUEST_FAILED, str(e)) from None
     if not edits:
         return None
-    enc = session.position_encoding
     per_file: dict[str, list[dict[str, Any]]] = {}
     for u, file_edits in sorted(edits.items()):
-        conv = _positions(session, snap, u)
+        conv = positions.document(u)
         if conv is None or not file_edits:
             continue
-        per_file[u] = [
-            {"range": _range(conv, e.start, e.end, enc), "newText": e.new_text} for e in file_edits
-        ]
+        per_file.setdefault(conv.uri, []).extend(
+            {"range": conv.range(e.start, e.end), "newText": e.new_text} for e in file_edits
+        )
     if _supports_document_changes(session):
         changes = []
         for u, lsp_edits in per_file.items():
@@ -269,34 +218,29 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
 _SK_CAPS = {"documentSymbolProvider": True}
 
 
-def _doc_symbol(d: DocSymbol, conv: _Positions, enc: str) -> dict[str, Any]:
+def _doc_symbol(d: DocSymbol, conv: DocumentPositions) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": d.name,
         "kind": d.kind,
-        "range": _range(conv, d.start, d.end, enc),
-        "selectionRange": _range(conv, d.sel_start, d.sel_end, enc),
+        "range": conv.range(d.start, d.end),
+        "selectionRange": conv.range(d.sel_start, d.sel_end),
     }
     if d.detail:
         out["detail"] = d.detail
     if d.children:
-        out["children"] = [_doc_symbol(c, conv, enc) for c in d.children]
+        out["children"] = [_doc_symbol(c, conv) for c in d.children]
     return out
 
 
-@request("textDocument/documentSymbol", params=DocumentSymbolParams, capabilities=_SK_CAPS)
-def on_document_symbol(
-    session: Session, params: DocumentSymbolParams
-) -> list[dict[str, Any]] | None:
+@request("textDocument/documentSymbol", params=TextDocumentParams, capabilities=_SK_CAPS)
+def on_document_symbol(session: Session, params: TextDocumentParams) -> list[dict[str, Any]] | None:
     uri = params.textDocument.uri
-    doc = session.documents.get(uri)
+    doc = session.positions().document(uri) if uri in session.documents else None
     if doc is None:
         return None
-    enc = session.position_encoding
     # the outline is built iteratively in the feature; converting it recurses only
     # as deep as binding constructs nest (bounded by the parser's nesting limit)
-    return [
-        _doc_symbol(d, doc.line_index, enc) for d in document_symbols(snapshot(session, uri), uri)
-    ]
+    return [_doc_symbol(d, doc) for d in document_symbols(snapshot(session, uri), uri)]
 
 
 @request(
@@ -307,26 +251,21 @@ def on_document_symbol(
 def on_workspace_symbol(session: Session, params: WorkspaceSymbolParams) -> list[dict[str, Any]]:
     snap = snapshot(session, None)  # open documents + the indexes of all the session's roots
     hits = workspace_symbols(snap, params.query)
-    enc = session.position_encoding
+    positions = session.positions(snap)
     out = []
     for hit in hits[:256]:
-        conv = _positions(session, snap, hit.uri)
-        if conv is None:
+        loc = positions.location(hit.uri, hit.symbol.start, hit.symbol.end)
+        if loc is None:
             continue
-        item: dict[str, Any] = {
-            "name": hit.symbol.name,
-            "kind": hit.symbol.kind,
-            "location": {
-                "uri": hit.uri,
-                "range": _range(conv, hit.symbol.start, hit.symbol.end, enc),
-            },
-        }
+        item: dict[str, Any] = {"name": hit.symbol.name, "kind": hit.symbol.kind, "location": loc}
         if hit.symbol.container:
             item["containerName"] = hit.symbol.container
         out.append(item)
     return out
 
 
-@request("workspaceSymbol/resolve")
-def on_workspace_symbol_resolve(session: Session, params: Any) -> Any:
+@request("workspaceSymbol/resolve", params=WorkspaceSymbolItem)
+def on_workspace_symbol_resolve(
+    session: Session, params: WorkspaceSymbolItem
+) -> WorkspaceSymbolItem:
     return params  # symbols are sent complete; resolving returns them unchanged

@@ -11,6 +11,7 @@ from rholang_lsp.protocol.lsp import (
     DidSaveTextDocumentParams,
     TextDocumentSyncKind,
 )
+from rholang_lsp.server.positions import DocumentPositions
 from rholang_lsp.server.registry import notification
 from rholang_lsp.server.session import Session
 from rholang_lsp.workspace.documents import TextDocument
@@ -40,20 +41,17 @@ def did_change(session: Session, params: DidChangeTextDocumentParams) -> None:
     if doc is None:
         session.log.warning("%s: didChange for a document not open: %s", session.peer, ident.uri)
         return
-    enc = session.position_encoding
     for change in params.contentChanges:
         rng = change.range
         if rng is None:
             doc.text = change.text
         else:
-            doc.apply_edit(
-                rng.start.line,
-                rng.start.character,
-                rng.end.line,
-                rng.end.character,
-                change.text,
-                enc,
-            )
+            # each change is relative to the text after the previous one: convert with
+            # the line index of the current text (the edge builds it from the document)
+            start, end = DocumentPositions(
+                ident.uri, session.position_encoding, None, doc.line_index
+            ).offsets(rng)
+            doc.replace(start, end, change.text)
     doc.version = ident.version
     session.diagnostics.schedule(ident.uri)
 
