@@ -106,6 +106,13 @@ def test_system_uris_in_backticks_and_new() -> None:
     assert "stdout(`rho:io:stdout`)" in labels(res)
 
 
+def test_registry_shorthands_are_offered_for_lookups_not_in_new() -> None:
+    # `rho:rchain:revVault` is a key of the registry's lookup map: `new` cannot bind it
+    assert "rho:rchain:revVault" in labels(run("new rl in { rl!(`rho:rchain:rev|^|"))
+    assert "`rho:rchain:revVault`" not in labels(run("new v(|^|"))
+    assert not any("revVault" in label for label in labels(run("new |^|", limit=500)))
+
+
 def test_match_case_patterns() -> None:
     res = run("new x in { match 1 { |^| } }")
     assert res.context == "process-pattern"

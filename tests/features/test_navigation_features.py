@@ -304,9 +304,25 @@ def test_cursor_on_a_prefix_resolves_the_identifier() -> None:
 
 
 def test_sync_send_overloads_use_method_sugar() -> None:
+    # `obj!set(1)` is `obj!?("set", 1)`, which sends `(*reply, "set", 1)`: the reply
+    # channel is the FIRST formal (RNode's PSendSynchNormalizer prepends it)
     text = (
-        'new obj in { contract «g:obj»(@"get", ret) = { Nil } | contract «s:obj»(@"set", @v, ret) = { Nil } |\n'
+        'new obj in { contract «g:obj»(ret, @"get") = { Nil } | contract «s:obj»(ret, @"set", @v) = { Nil } |\n'
         "  obj!get(). | «c:obj»!set(1). }"
     )
     w = World({"s.rho": text})
     assert definition(w.snap, *w.at("c")) == [w.loc("s")]
+
+
+def test_sync_send_overload_choice_puts_the_reply_channel_first() -> None:
+    text = (
+        "new api in {\n"
+        '  contract «get:api»(ret, @"get") = { Nil } |\n'
+        '  contract «put:api»(ret, @"put") = { Nil } |\n'
+        '  contract «last:api»(@"get", ret) = { Nil } |\n'
+        '  «c1:api»!?("get") | «c2:api»!?("put") | «c3:api»!("get", *api)\n}'
+    )
+    w = World({"s.rho": text})
+    assert definition(w.snap, *w.at("c1")) == [w.loc("get")]
+    assert definition(w.snap, *w.at("c2")) == [w.loc("put")]
+    assert definition(w.snap, *w.at("c3")) == [w.loc("last")]

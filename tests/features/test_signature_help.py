@@ -44,9 +44,14 @@ def test_active_parameter_and_overload_follow_commas() -> None:
 
 
 def test_sync_send_drops_the_reply_channel() -> None:
+    # `x!?(1)` sends `(*reply, 1)`: the reply channel is the contract's FIRST formal
+    # (RNode's PSendSynchNormalizer prepends it; so does F1R3FLY's Rust normalizer)
+    res = run('new api in { contract api(ret, @"get") = { Nil } | api!?(|^|) }')
+    assert res is not None
+    assert res.signatures[0].label == 'api!?(@"get")'
     res = run(DOC + "  x!?(1|^|) }")
     assert res is not None
-    assert res.signatures[0].label == "x!?(@a)"
+    assert res.signatures[0].label == "x!?(ret)"  # `@a` receives the reply channel
 
 
 def test_persistent_send_and_system_channel() -> None:
@@ -71,5 +76,11 @@ def test_global_contract_from_other_file() -> None:
 
 
 def test_receive_source_sync_send() -> None:
-    res = run("new x in { contract x(@a, ret) = { Nil } | for (@r <- x!?(|^|")
+    res = run("new x in { contract x(ret, @a) = { Nil } | for (@r <- x!?(|^|")
     assert res is not None and res.signatures[0].label == "x!?(@a)"
+
+
+def test_sync_send_to_a_global_contract_of_another_file() -> None:
+    lib = "file:///w/lib.rho"
+    res = run('new x in { @"get"!?(|^|', others={lib: 'contract @"get"(ret, @key) = { Nil }'})
+    assert res is not None and res.signatures[0].label == '@"get"!?(@key)'

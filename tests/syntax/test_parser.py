@@ -277,3 +277,23 @@ def test_binary_operators_match_the_parser() -> None:
     from rholang_lsp.syntax.parser import BINOP_BP
 
     assert frozenset(BINOP_BP) | {K.CONJ, K.DISJ} == BINARY_OPERATORS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contract logAll(ret ...@rest) = { ret!(*rest) }",
+        "for (@first ...@others <- events) { Nil }",
+        "for (@a, @b ...@_ <- events) { Nil }",
+        "for (@first, ...@others <- events) { Nil }",
+    ],
+)
+def test_name_remainder_follows_the_last_name_with_or_without_comma(text: str) -> None:
+    # grammar: `"(" [Name] NameRemainder ")"`: the remainder follows the last name directly
+    for target in ("rnode", "f1r3fly"):
+        res = parse(text, target=target)
+        assert errors(res) == [], (target, res.diagnostics)
+        pats = find(res, K.NAME_PATTERNS)
+        kinds = [c.kind for c in pats.children if isinstance(c, Node)]
+        assert kinds[-1] is K.REMAINDER and K.NAME in kinds
+        assert roundtrip(res) == text

@@ -50,7 +50,7 @@ from rholang_lsp.semantics.scope_at import (
 )
 from rholang_lsp.semantics.summarize import global_contract
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
-from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS
+from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, bindable_by_new
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 from rholang_lsp.syntax.kinds import BINARY_OPERATORS
 from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
@@ -516,7 +516,7 @@ def complete(
     if ctx == METHOD:
         _add_methods(col, snippets)
     elif ctx == NEW_URI:
-        _add_uris(col, backticks=True)
+        _add_uris(col, backticks=True, in_new=True)
     elif ctx == NEW_DECL:
         _add_new_decls(col)
     elif ctx != NONE:
@@ -879,8 +879,10 @@ def _complete_global(
     return res
 
 
-def _add_uris(col: _Collector, *, backticks: bool) -> None:
+def _add_uris(col: _Collector, *, backticks: bool, in_new: bool = False) -> None:
     for rank, ch in enumerate(SYSTEM_CHANNELS.values()):
+        if in_new and not bindable_by_new(ch):
+            continue  # a registry shorthand in `new` fails the deploy
         group = 0 if ch.nodes == "both" else 1 if ch.nodes in ("f1r3fly", "rnode") else 2
         detail = ch.description if ch.arity is None else f"arity {ch.arity}: {ch.description}"
         label = f"`{ch.uri}`" if backticks else ch.uri
@@ -900,8 +902,8 @@ def _add_uris(col: _Collector, *, backticks: bool) -> None:
 
 def _add_new_decls(col: _Collector) -> None:
     for rank, ch in enumerate(SYSTEM_CHANNELS.values()):
-        if ch.nodes == "test":
-            continue
+        if ch.nodes == "test" or not bindable_by_new(ch):
+            continue  # registry shorthands are looked up, never bound by `new`
         name = _short_name(ch.uri)
         label = f"{name}(`{ch.uri}`)"
         col.add(

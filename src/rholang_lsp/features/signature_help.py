@@ -95,8 +95,8 @@ def _contract_signature(display: str, c: ContractInfo, op: str) -> Signature:
         if c.doc.returns:
             doc_md = (doc_md + "\n\n" if doc_md else "") + "Returns: " + c.doc.returns
     params = [f.text for f in c.formals]
-    if op == "!?" and params and c.remainder is None:
-        params = params[:-1]  # the reply channel is supplied by `!?`
+    if op == "!?" and params:
+        params = params[1:]  # `!?` supplies the reply channel as the first argument
     return _make_signature(f"{display}{op}", params, docs, doc_md, c.remainder)
 
 
@@ -121,7 +121,7 @@ def channel_signatures(
         cs = model.contracts_on(ref.symbol)
         if cs:
             return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
-        return _system_signature(ident.text, model.symbol(ref.symbol).uri, op)
+        return _system_signature(ident.text, model.symbol(ref.symbol).uri, op, snap.target)
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)
         if g is None:
@@ -131,16 +131,17 @@ def channel_signatures(
     return []
 
 
-def _system_signature(name: str, sys_uri: str | None, op: str) -> list[Signature]:
+def _system_signature(name: str, sys_uri: str | None, op: str, target: str) -> list[Signature]:
     if sys_uri is None:
         return []
     ch = lookup_system(sys_uri)
-    if ch is None or ch.arity is None:
+    arity = ch.arity_on(target) if ch is not None else None
+    if ch is None or arity is None:
         return []
     m = _SYS_PARAMS.match(ch.description)
     params = [p.strip() for p in m.group(1).split(",")] if m else []
-    if len(params) != ch.arity:
-        params = [f"arg{i + 1}" for i in range(ch.arity)]
+    if len(params) != arity:
+        params = [f"arg{i + 1}" for i in range(arity)]
     sig = _make_signature(f"{name}{op}", params, {}, ch.hover_markdown())
     return [Signature(sig.label, sig.parameters, sig.documentation, False, True)]
 
@@ -156,6 +157,8 @@ def _global_signatures(
         sigs.append(s)
     for _u, gc in other_files_definitions(snap, uri, key):
         params = formals_from_signature(gc.signature)
+        if op == "!?" and params:
+            params = params[1:]  # the reply channel, supplied by `!?`
         s = _make_signature(f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None)
         if (s.label,) in seen:
             continue
@@ -184,7 +187,9 @@ def local_channel_signatures(
         ]
         if cs:
             return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
-        return _system_signature(ident.text, binder.uri, op) if binder is not None else []
+        if binder is None:
+            return []
+        return _system_signature(ident.text, binder.uri, op, snap.target)
     if inner.kind == K.QUOTE:
         quoted = next((c for c in inner.children if isinstance(c, Node)), None)
         g = ground_text(quoted) if quoted is not None else None

@@ -1117,13 +1117,15 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
                 gkey = "@" + str(k[1])
         lits = tuple(literal_text(a) for a in args)
         if node.kind == K.SYNC_SEND:
-            # `ch!?(a)` sends `(a, *reply)`; `ch!m(a)` is sugar for `ch!?("m", a)`
+            # `ch!?(a)` sends `(*reply, a)`: the reply channel comes first (RNode's
+            # PSendSynchNormalizer prepends it, as F1R3FLY's p_send_sync_normalizer.rs does);
+            # `ch!m(a)` is sugar for `ch!?("m", a)`
             meth = next(
                 (t for t in node.children if isinstance(t, Token) and t.kind == K.IDENT), None
             )
             if meth is not None:
                 lits = (f'"{meth.text}"', *lits)
-            lits = (*lits, None)
+            lits = (None, *lits)
         b.m.sends.append(SendInfo(s, e, sid, gkey, lits))
     for c in reversed(nodes):
         push((c, env, pat, neg))

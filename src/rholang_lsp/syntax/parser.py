@@ -890,7 +890,7 @@ class Parser:
         return Node(K.ERROR, [self.bump()])
 
     def parse_name_patterns(self) -> Node:
-        """NAME_PATTERNS: [NAME {`,` NAME} [`,`]] [REMAINDER]"""
+        """NAME_PATTERNS: [NAME {`,` NAME} [`,`]] [REMAINDER] (the remainder with or without a comma)"""
         kinds = self.kinds
         items: list[Node | Token] = []
         pos0 = self.cur().start
@@ -908,6 +908,10 @@ class Parser:
                 continue
             if k is COMMA_RPAREN:
                 self._trailing_comma()
+            elif k is ELLIPSIS:
+                # the grammar's `[Name] NameRemainder`: the remainder follows the last name
+                # directly, without a comma (`contract f(ret ...@rest)`)
+                items.append(self.parse_remainder(name_list=True))
             break
         return Node(K.NAME_PATTERNS, items, pos0)
 
