@@ -24,6 +24,7 @@ from rholang_lsp.protocol.client import JsonRpcClient
 from rholang_lsp.server.server import Server, ServerOptions
 from rholang_lsp.workspace.cache import IndexCache
 from rholang_lsp.workspace.indexer import WorkspaceIndexer, start_executor
+from rholang_lsp.workspace.shared import BackendOptions
 
 
 def _pair() -> tuple[MemoryTransport, MemoryTransport]:
@@ -33,7 +34,7 @@ def _pair() -> tuple[MemoryTransport, MemoryTransport]:
 
 
 async def initialize_rtt(root: Path, rounds: int = 30) -> float:
-    server = Server(ServerOptions(extra={"no_index_cache": True}))
+    server = Server(ServerOptions(backend=BackendOptions(use_cache=False)))
     times = []
     for _ in range(rounds):
         c, s = _pair()
@@ -46,8 +47,7 @@ async def initialize_rtt(root: Path, rounds: int = 30) -> float:
         await client.close()
         await task
     server.stop()
-    if server.backend is not None:
-        await server.backend.close()
+    await server.backend.close()
     return statistics.median(times)
 
 

@@ -22,6 +22,7 @@ from rholang_lsp.protocol.client import JsonRpcClient
 from rholang_lsp.protocol.messages import REQUEST_CANCELLED, ResponseError
 from rholang_lsp.server.server import Server, ServerOptions
 from rholang_lsp.server.server import Server as _Server  # noqa: E402
+from rholang_lsp.workspace.shared import BackendOptions
 
 pytestmark = pytest.mark.skipif(
     not hasattr(_Server, "aclose"), reason="indexing integration not wired into server/session yet"
@@ -52,11 +53,11 @@ async def connect(
 ) -> AsyncIterator[Connect]:
     made: list[Harness] = []
 
-    async def make(server: Server | None = None, **extra: Any) -> Harness:
+    async def make(server: Server | None = None, **backend: Any) -> Harness:
         if server is None:
             options = ServerOptions(
                 test_handlers=True,
-                extra={"index_cache_dir": str(tmp_path / "cache"), "index_workers": 2, **extra},
+                backend=BackendOptions(cache_dir=tmp_path / "cache", workers=2, **backend),
             )
             server = Server(options)
         client_side, server_side = memory_pair()
@@ -79,9 +80,7 @@ async def connect(
         await asyncio.wait_for(h.task, 10)
     for server in {h.server for h in made}:
         server.stop()
-        backend = server.backend
-        if backend is not None:
-            await backend.close()
+        await server.backend.close()
 
 
 def _init_params(root: Path, *, progress: bool = True, watch: bool = False) -> dict[str, Any]:
@@ -111,7 +110,7 @@ async def _wait_complete(h: Harness, timeout: float = 60) -> dict[str, Any]:
 async def test_initialize_is_instant_and_progress_is_ordered(
     connect: Connect, workspace: WorkspaceInfo
 ) -> None:
-    h = await connect(no_index_cache=True)
+    h = await connect(use_cache=False)
     t0 = time.perf_counter()
     result = await h.client.request("initialize", _init_params(workspace.root))
     elapsed = time.perf_counter() - t0
@@ -151,7 +150,7 @@ async def test_without_progress_capability_logs(connect: Connect, workspace: Wor
 async def test_workspace_symbol_waits_for_complete_index(
     connect: Connect, workspace: WorkspaceInfo
 ) -> None:
-    h = await connect(no_index_cache=True)
+    h = await connect(use_cache=False)
     await h.client.request("initialize", _init_params(workspace.root))
     h.client.notify("initialized", {})
     last = sorted(workspace.global_contracts)[-1]  # defined in one of the last files
@@ -198,7 +197,7 @@ async def test_workspace_symbol_waits_for_complete_index(
 
 
 async def test_cancelled_waiting_request(connect: Connect, workspace: WorkspaceInfo) -> None:
-    h = await connect(no_index_cache=True)
+    h = await connect(use_cache=False)
     await h.client.request("initialize", _init_params(workspace.root))
     h.client.notify("initialized", {})
     rid, fut = h.client.endpoint.send_request("workspace/symbol", {"query": "svc"})
@@ -223,7 +222,7 @@ async def test_waiting_is_bounded_in_time(connect: Connect, workspace: Workspace
 
 
 async def test_edit_during_indexing_wins(connect: Connect, workspace: WorkspaceInfo) -> None:
-    h = await connect(no_index_cache=True)
+    h = await connect(use_cache=False)
     await h.client.request("initialize", _init_params(workspace.root))
     path = workspace.files[-1]  # indexed late
     uri = path.as_uri()

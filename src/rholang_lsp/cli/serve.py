@@ -11,6 +11,7 @@ import signal
 import stat
 import sys
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from rholang_lsp import __version__
@@ -307,7 +308,8 @@ async def _until_stopped(server: Server, listener: Coroutine[Any, Any, None]) ->
 
 async def _serve(args: argparse.Namespace) -> int:
     from rholang_lsp.protocol.wirelog import WireLog
-    from rholang_lsp.server.server import ServerOptions
+    from rholang_lsp.server.server import NodeOptions, ServerOptions
+    from rholang_lsp.workspace.shared import BackendOptions
 
     stdio = not (args.socket or args.pipe or args.websocket)
     wire_log = WireLog.open(args.wire_log) if args.wire_log else None
@@ -320,17 +322,19 @@ async def _serve(args: argparse.Namespace) -> int:
         metrics=not args.no_metrics,
         max_outbound_bytes=args.max_outbound_bytes,
         max_document_chars=args.max_document_bytes,
-        extra={
-            "validator_backend": args.validator_backend,
-            "rnode_address": args.rnode_address,
-            "rnode_port": args.rnode_port,
-            "no_rnode": args.no_rnode,
-            "index_cache_dir": args.index_cache_dir,
-            "index_workers": args.index_workers,
-            "idle_timeout": args.idle_timeout,
-            "no_index_cache": args.no_index_cache,
-            "queue_timeout": args.queue_timeout,
-        },
+        backend=BackendOptions(
+            workers=args.index_workers,
+            use_cache=not args.no_index_cache,
+            cache_dir=Path(args.index_cache_dir) if args.index_cache_dir else None,
+            idle_timeout=args.idle_timeout,
+            queue_timeout=args.queue_timeout,
+        ),
+        node=NodeOptions(
+            validator_backend=args.validator_backend,
+            address=args.rnode_address,
+            port=args.rnode_port,
+            disabled=bool(args.no_rnode),
+        ),
     )
     from rholang_lsp.server.server import Server
 
@@ -359,9 +363,7 @@ async def _serve(args: argparse.Namespace) -> int:
         _log.info("metrics on %s", metrics_server.url)
         refresher = asyncio.ensure_future(refresh_periodically(server, METRICS_REFRESH))
     if not stdio:
-        from rholang_lsp.server.indexing import backend_of
-
-        backend_of(server).arm_idle_timer()  # --idle-timeout: exit if nobody connects
+        server.backend.arm_idle_timer()  # --idle-timeout: exit if nobody connects
     try:
         if stdio:
             from rholang_lsp.transports.stdio import open_stdio_transport

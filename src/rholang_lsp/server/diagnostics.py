@@ -45,10 +45,9 @@ class DiagnosticsPublisher:
     run blocked the loop.
     """
 
-    def __init__(self, session: Session, *, debounce: float, target: str) -> None:
+    def __init__(self, session: Session, *, debounce: float) -> None:
         self._session = session
         self.debounce = debounce
-        self.target = target
         self._timers: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}
         self.published: dict[str, int | None] = {}  # uri -> last published version
         self.last_run_seconds = 0.0
@@ -79,7 +78,7 @@ class DiagnosticsPublisher:
         started = time.perf_counter()
         try:
             snap = session_snapshot(session, uri)
-            diags = document_diagnostics(text, target=self.target, uri=uri, snapshot=snap)
+            diags = document_diagnostics(text, target=session.config.target, uri=uri, snapshot=snap)
             del snap  # release the analyses it pinned (next edits reparse in place)
         except Exception:
             _log.exception("%s: diagnostics of %s failed", session.peer, uri)

@@ -1,6 +1,6 @@
 """Sessions <-> shared workspaces: attach, start indexing, watch files, refresh, detach.
 
-Each session holds a ``SessionIndexing`` (``session_indexing(session)``): the
+Each session holds a ``SessionIndexing`` (``session.indexing``): the
 shared workspaces of its workspace folders (one ``SharedWorkspace`` per root,
 from the server's ``SharedBackend``), its progress reporters and its analysis
 cache. Hooks, called by the session / handlers:
@@ -30,14 +30,12 @@ from rholang_lsp.server.progress import ProgressReporter
 from rholang_lsp.server.uris import uri_to_path
 from rholang_lsp.workspace.analysis import AnalysisCache
 from rholang_lsp.workspace.index import CompositeIndex, IndexView, WorkspaceIndex
-from rholang_lsp.workspace.shared import BackendOptions, SharedBackend, SharedWorkspace
+from rholang_lsp.workspace.shared import SharedBackend, SharedWorkspace
 from rholang_lsp.workspace.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from rholang_lsp.server.server import Server
     from rholang_lsp.server.session import Session
 
-DATA_KEY: Final = "indexing"
 WATCH_REGISTRATION_ID: Final = "rholang-watch-files"
 WATCH_GLOB: Final = "**/*.rho"
 FILE_DELETED: Final = 3
@@ -45,54 +43,16 @@ FILE_DELETED: Final = 3
 _log = logging.getLogger(__name__)
 
 
-def backend_options_from(server: Server) -> BackendOptions:
-    """Backend settings from ``ServerOptions`` (its ``backend`` field or ``extra`` keys)."""
-    opts = getattr(server.options, "backend", None)
-    if isinstance(opts, BackendOptions):
-        return opts
-    extra: dict[str, Any] = getattr(server.options, "extra", {}) or {}
-    out = BackendOptions()
-    if "index_workers" in extra and extra["index_workers"] is not None:
-        out.workers = int(extra["index_workers"])
-    if extra.get("no_index_cache"):
-        out.use_cache = False
-    if extra.get("index_cache_dir"):
-        out.cache_dir = Path(extra["index_cache_dir"])
-    if extra.get("idle_timeout") is not None:
-        out.idle_timeout = float(extra["idle_timeout"])
-    if extra.get("queue_timeout") is not None:
-        out.queue_timeout = float(extra["queue_timeout"])
-    if extra.get("max_queued") is not None:
-        out.max_queued = int(extra["max_queued"])
-    target = getattr(server.options, "diagnostics_target", None)
-    if isinstance(target, str):
-        out.target = target
-    return out
-
-
-def backend_of(server: Server) -> SharedBackend:
-    """The server's shared backend (created on first use)."""
-    backend = server.backend
-    if not isinstance(backend, SharedBackend):
-        backend = SharedBackend(
-            backend_options_from(server),
-            metrics=getattr(server, "metrics", None),
-            on_idle=server.stop,
-        )
-        server.backend = backend
-    return backend
-
-
 class SessionIndexing:
     """One session's view of the shared workspaces."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.backend = backend_of(session.server)
+        self.backend = session.server.backend
         self.workspaces: list[SharedWorkspace] = []
         self.reporters: list[ProgressReporter] = []
         # parse hits/misses go to the server's metrics when it has them (kind "parse")
-        self.analysis_cache = AnalysisCache(metrics=getattr(session.server, "metrics", None))
+        self.analysis_cache = AnalysisCache(metrics=session.server.metrics)
         self.initialized = False
         self.watch_registered = False
         self.closed = False
@@ -263,7 +223,7 @@ class SessionIndexing:
             cache=self.analysis_cache,
             loader=self.load,
             # the session's dialect (its initializationOptions.target, else --target)
-            target=self.session.diagnostics.target,
+            target=self.session.config.target,
             max_chars=self.session.server.options.max_document_chars,
         )
 
@@ -283,11 +243,7 @@ _EMPTY = WorkspaceIndex()
 
 
 def session_indexing(session: Session) -> SessionIndexing:
-    si = session.data.get(DATA_KEY)
-    if not isinstance(si, SessionIndexing):
-        si = SessionIndexing(session)
-        session.data[DATA_KEY] = si
-    return si
+    return session.indexing
 
 
 def session_snapshot(session: Session, uri: str | None = None) -> Snapshot:
@@ -322,9 +278,7 @@ def on_saved(session: Session, uri: str) -> None:
 
 
 def on_session_closed(session: Session) -> None:
-    si = session.data.pop(DATA_KEY, None)
-    if isinstance(si, SessionIndexing):
-        si.close()
+    session.indexing.close()
 
 
 def refresh_after_indexing(si: SessionIndexing) -> None:

@@ -106,7 +106,9 @@ def estimate_session_memory(session: Session) -> int:
     stop.add(id(session.server))
     roots = [
         session.documents,
-        session.data,
+        session.indexing,
+        session.config,
+        session.semantic_tokens,
         session.diagnostics,
         session.endpoint,
         session.client_capabilities,

@@ -51,7 +51,6 @@ WAIT_IF_GLOBAL: Final = frozenset(
         "textDocument/rename",
     }
 )
-QUEUE_KEY: Final = "_request_queue"
 
 _log = logging.getLogger(__name__)
 
@@ -208,21 +207,6 @@ class RequestQueue:
                 del self._tails[ws.key]
 
 
-def request_queue(session: Session) -> RequestQueue:
-    """The server's request queue (created on first use, settings from the backend)."""
-    server = session.server
-    q = getattr(server, QUEUE_KEY, None)
-    if not isinstance(q, RequestQueue):
-        backend = session_indexing(session).backend
-        q = RequestQueue(
-            timeout=backend.options.queue_timeout,
-            max_queued=backend.options.max_queued,
-            metrics=getattr(server, "metrics", None),
-        )
-        setattr(server, QUEUE_KEY, q)
-    return q
-
-
 def gate(session: Session, method: str, params: Raw) -> Admission | None:
     """``None``: answer now. Else the request must wait (see ``run_after``)."""
     if method not in ALWAYS_WAIT and method not in WAIT_IF_GLOBAL:
@@ -231,7 +215,7 @@ def gate(session: Session, method: str, params: Raw) -> Admission | None:
     workspaces = list(si.workspaces)
     if not workspaces:
         return None
-    queue = request_queue(session)
+    queue = session.server.request_queue
     if all(ws.state.is_settled for ws in workspaces) and not queue.busy(workspaces):
         return None
     if not needs_workspace(session, si, method, params):

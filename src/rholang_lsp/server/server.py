@@ -6,20 +6,33 @@ import asyncio
 import itertools
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.protocol.wirelog import WireLog
-from rholang_lsp.server.indexing import backend_of
 from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
+from rholang_lsp.server.queueing import RequestQueue
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
+from rholang_lsp.workspace.shared import BackendOptions, SharedBackend
 from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS
 
 _log = logging.getLogger(__name__)
+
+
+@dataclass
+class NodeOptions:
+    """The RNode/F1R3FLY node settings of the command line (``--rnode-*``,
+    ``--validator-backend``, ``--no-rnode``): accepted for compatibility with the reference
+    server's command line; nothing talks to a node yet."""
+
+    validator_backend: str | None = None
+    address: str | None = None
+    port: int | None = None
+    disabled: bool = False
 
 
 @dataclass
@@ -39,7 +52,9 @@ class ServerOptions:
     max_outbound_bytes: int = DEFAULT_MAX_OUTBOUND
     # open documents longer than this (characters) are not analysed (one diagnostic says so)
     max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
-    extra: dict[str, Any] = field(default_factory=dict)  # accepted CLI options not used yet
+    #: the shared workspace backend (its ``target`` is replaced by ``diagnostics_target``)
+    backend: BackendOptions = field(default_factory=BackendOptions)
+    node: NodeOptions = field(default_factory=NodeOptions)
 
 
 class Server:
@@ -48,9 +63,8 @@ class Server:
     ``serve(transport)`` runs one client session to its end; every transport
     (stdio, TCP, Unix socket, WebSocket) calls it once per connection.
 
-    ``backend`` is the seam for the shared workspace backend (index shared
-    across connections, lazy initialisation); ``workspaces`` maps a workspace
-    root URI to its shared state once that lands.
+    ``backend`` is the shared workspace backend (one index per root, shared by
+    the connections); ``request_queue`` orders the requests that wait for indexing.
     """
 
     def __init__(
@@ -61,8 +75,14 @@ class Server:
             include_test_handlers=self.options.test_handlers
         )
         self.metrics: Metrics | None = Metrics() if self.options.metrics else None
-        self.backend: Any = None
-        self.workspaces: dict[str, Any] = {}
+        backend_options = replace(self.options.backend, target=self.options.diagnostics_target)
+        # cheap to make: its worker pool starts the first time a run needs it
+        self.backend = SharedBackend(backend_options, metrics=self.metrics, on_idle=self.stop)
+        self.request_queue = RequestQueue(
+            timeout=backend_options.queue_timeout,
+            max_queued=backend_options.max_queued,
+            metrics=self.metrics,
+        )
         self.sessions: set[Session] = set()
         self._ids = itertools.count(1)
         self._stopped = asyncio.Event()
@@ -78,7 +98,7 @@ class Server:
         t0 = time.perf_counter()
         session = Session(self, transport, next(self._ids))
         self.sessions.add(session)
-        backend = backend_of(self)
+        backend = self.backend
         backend.connection_opened()
         metrics = self.metrics
         # The WebSocket transport records its own connections (handshake included).
@@ -123,8 +143,7 @@ class Server:
         Logs the one-line metrics summary (once).
         """
         self.stop()
-        if self.backend is not None:
-            await self.backend.close()
+        await self.backend.close()
         if self.metrics is not None and not self._summary_logged:
             self._summary_logged = True
             _log.info("%s", self.metrics.summary_line())

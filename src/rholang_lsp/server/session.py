@@ -29,6 +29,7 @@ from rholang_lsp.protocol.messages import (
 )
 from rholang_lsp.protocol.transport import MessageTransport
 from rholang_lsp.server import indexing, queueing
+from rholang_lsp.server.config import SessionConfig
 from rholang_lsp.server.diagnostics import DiagnosticsPublisher
 from rholang_lsp.server.positions import EmbeddedLookup, Positions, no_embedded
 from rholang_lsp.server.process import watch_process
@@ -76,17 +77,15 @@ class Session:
         self.exit_received = False
         self.initialize_params: InitializeParams | None = None
         self.client_capabilities: dict[str, Any] = {}
-        self.position_encoding: str = UTF16
+        self.config = SessionConfig(target=server.options.diagnostics_target)
         self.workspace_folders: list[WorkspaceFolder] = []
         self.documents: dict[str, TextDocument] = {}
         #: embedded (virtual) documents by uri: their positions convert through the host's
         self.embedded: EmbeddedLookup = no_embedded
-        self.diagnostics = DiagnosticsPublisher(
-            self,
-            debounce=server.options.diagnostics_debounce,
-            target=server.options.diagnostics_target,
-        )
-        self.data: dict[str, Any] = {}  # per-session state of feature modules, keyed by feature
+        self.diagnostics = DiagnosticsPublisher(self, debounce=server.options.diagnostics_debounce)
+        #: the last semantic tokens sent per uri (result id, data): the base of delta requests
+        self.semantic_tokens: dict[str, tuple[str, list[int]]] = {}
+        self.indexing = indexing.SessionIndexing(self)
         self._monitor: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ running
@@ -140,6 +139,11 @@ class Session:
     def log_message(self, message: str, type_: int = 3) -> None:
         """``window/logMessage`` (1 error, 2 warning, 3 info, 4 log)."""
         self.notify("window/logMessage", {"type": type_, "message": message})
+
+    @property
+    def position_encoding(self) -> str:
+        """The negotiated position encoding (``config.position_encoding``)."""
+        return self.config.position_encoding
 
     # ------------------------------------------------------------------ documents and folders
 
@@ -235,7 +239,7 @@ class Session:
             raise ResponseError(INVALID_PARAMS, f"invalid params for initialize: {e}") from None
         self.initialize_params = params
         self.client_capabilities = params.capabilities
-        self.position_encoding = self._negotiate_encoding(params.capabilities)
+        self.config.position_encoding = self._negotiate_encoding(params.capabilities)
         if params.workspaceFolders:
             self.workspace_folders = list(params.workspaceFolders)
         elif params.rootUri:
@@ -251,9 +255,7 @@ class Session:
                     interval=self.server.options.pid_poll_interval,
                 )
             )
-        self.diagnostics.target = _target_option(
-            params.initializationOptions, self.diagnostics.target
-        )
+        self.config.initialize(params.initializationOptions)
         self.state = State.INITIALIZED
         indexing.on_initialize(
             self
@@ -287,17 +289,3 @@ class Session:
     def _client_gone(self) -> None:
         self.log.warning("%s: client process exited; ending the session", self.peer)
         self.close()
-
-
-TARGETS: Final = ("f1r3fly", "rnode")
-
-
-def _target_option(options: Any, default: str) -> str:
-    """The dialect this client checks against: ``initializationOptions.target``
-    (or ``{"rholang": {"target": ...}}``), else the server's ``--target``."""
-    if isinstance(options, dict):
-        nested = options.get("rholang")
-        value = nested.get("target") if isinstance(nested, dict) else options.get("target")
-        if value in TARGETS:
-            return str(value)
-    return default

@@ -53,23 +53,11 @@ from rholang_lsp.server.session import Session
 from rholang_lsp.syntax import ParseResult
 from rholang_lsp.workspace.snapshot import Snapshot
 
-_DATA_KEY: Final = "editing"
 _MAX_FOLDS: Final = 5000
 _result_ids = itertools.count(1)
 
 
 # ---------------------------------------------------------------------- plumbing
-def _state(session: Session) -> dict[str, Any]:
-    st = session.data.get(_DATA_KEY)
-    if st is None:
-        st = {"semtok": {}, "config": {}}
-        session.data[_DATA_KEY] = st
-        params = session.initialize_params
-        if params is not None and isinstance(params.initializationOptions, dict):
-            _merge_config(st["config"], params.initializationOptions)
-    return st
-
-
 def _snapshot(session: Session, uri: str) -> Snapshot:
     """The session's snapshot: the same analysis cache as every other feature."""
     return session_snapshot(session, uri)
@@ -107,43 +95,9 @@ def _edits_json(doc: DocumentPositions, edits: list[TextEdit]) -> list[dict[str,
 
 
 # ---------------------------------------------------------------------- configuration
-def _merge_config(into: dict[str, Any], raw: Any) -> None:
-    """Accept ``{"rholang": {...}}``, ``{...}`` or dotted keys ``{"rholang.x.y": v}``."""
-    if not isinstance(raw, dict):
-        return
-    if isinstance(raw.get("rholang"), dict):
-        raw = raw["rholang"]
-    for key, value in raw.items():
-        if not isinstance(key, str):
-            continue
-        parts = key.split(".")
-        if parts[0] == "rholang":
-            parts = parts[1:]
-        node = into
-        for p in parts[:-1]:
-            node = node.setdefault(p, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            if parts:
-                if isinstance(value, dict) and isinstance(node.get(parts[-1]), dict):
-                    _merge_config(node[parts[-1]], value)
-                else:
-                    node[parts[-1]] = value
-
-
-def _config(session: Session, *path: str) -> Any:
-    node: Any = _state(session)["config"]
-    for p in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(p)
-    return node
-
-
 @notification("workspace/didChangeConfiguration", params=DidChangeConfigurationParams)
 def did_change_configuration(session: Session, params: DidChangeConfigurationParams) -> None:
-    _merge_config(_state(session)["config"], params.settings)
+    session.config.update(params.settings)
 
 
 # ---------------------------------------------------------------------- completion
@@ -287,8 +241,7 @@ def _semantic_data(
 
 def _remember(session: Session, uri: str, data: list[int]) -> str:
     rid = str(next(_result_ids))
-    store: dict[str, tuple[str, list[int]]] = _state(session)["semtok"]
-    store[uri] = (rid, data)
+    session.semantic_tokens[uri] = (rid, data)
     return rid
 
 
@@ -313,8 +266,7 @@ def semantic_tokens_delta(
     data = _semantic_data(session, uri)
     if data is None:
         return None
-    store: dict[str, tuple[str, list[int]]] = _state(session)["semtok"]
-    prev = store.get(uri)
+    prev = session.semantic_tokens.get(uri)
     rid = _remember(session, uri, data)
     if prev is None or prev[0] != params.previousResultId:
         return {"resultId": rid, "data": data}
@@ -397,8 +349,8 @@ def selection_range(session: Session, params: SelectionRangeParams) -> list[dict
 def _format_options(session: Session, opts: FormattingOptions) -> FormatOptions:
     tab = opts.tabSize
     spaces = opts.insertSpaces
-    width = _config(session, "format", "indentWidth")
-    if isinstance(width, int) and width > 0:
+    width = session.config.format_indent_width
+    if width is not None:
         tab = width
     return FormatOptions(tab_size=tab, insert_spaces=spaces)
 
@@ -485,13 +437,6 @@ def code_action(session: Session, params: CodeActionParams) -> list[dict[str, An
 
 
 # ---------------------------------------------------------------------- inlay hints
-def inlay_parameter_names_enabled(session: Session) -> bool:
-    v = _config(session, "inlayHints", "parameterNames")
-    if isinstance(v, dict):
-        v = v.get("enabled")
-    return v is True or v == "all" or v == "literals"
-
-
 @request(
     "textDocument/inlayHint",
     params=TextDocumentRangeParams,
@@ -502,7 +447,7 @@ def inlay_hint(session: Session, params: TextDocumentRangeParams) -> list[dict[s
     doc = _open(session, uri)
     if doc is None:
         return None
-    if not inlay_parameter_names_enabled(session):
+    if not session.config.inlay_parameter_names:
         return []
     s, e = doc.offsets(params.range)
     return [
