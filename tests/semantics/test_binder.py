@@ -1,4 +1,4 @@
-"""Binder: scopes, symbols, references and file-local semantic diagnostics."""
+"""Binder: scopes, symbols, references, contracts and the facts the checks judge."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rholang_lsp.semantics.binder import bind
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.syntax import parse
-from rholang_lsp.syntax.diagnostic import Diagnostic, Severity, Tag
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 
 MARK = re.compile(r"«([A-Za-z0-9_]+):([^»]*)»")
 
@@ -62,22 +62,14 @@ def test_new_scope_and_uses() -> None:
     resolves("new «x0:x» in { «x1:x»!(1) }", "x1", "x0")
 
 
-def test_new_extends_only_over_next_process() -> None:
-    text, labels = mark("new x in { x!(1) } | «y:x»!(2)")
-    ds = diags(text)
-    errs = [d for d in ds if d.severity == Severity.ERROR]
-    assert [(d.start, d.end) for d in errs] == [labels["y"]]
-    assert "not in scope" in errs[0].message and "`{ }`" in errs[0].message
-
-
-def test_shadowing_inner_wins_and_is_hinted() -> None:
+def test_shadowing_inner_wins_and_is_recorded() -> None:
     text = "new «a:x» in { «a1:x»!() | new «b:x» in { «b1:x»!() } }"
     resolves(text, "a1", "a")
     resolves(text, "b1", "b")
     plain, labels = mark(text)
-    hints = [d for d in diags(plain) if d.code == "shadowing"]
-    assert [(d.start, d.end) for d in hints] == [labels["b"]]
-    assert hints[0].severity == Severity.HINT
+    m = model_of(plain)
+    (f,) = m.facts.shadowing
+    assert (m.symbols[f.symbol].start, m.symbols[f.outer].start) == (labels["b"][0], labels["a"][0])
 
 
 def test_contract_formals_and_name_use() -> None:
@@ -105,18 +97,6 @@ def test_join_sources_evaluated_before_receipt() -> None:
     resolves(text, "xs", None)
 
 
-def test_join_same_channel_twice_is_an_error() -> None:
-    text, labels = mark("new x in { for (a <- x & b <- «x2:x») { Nil } }")
-    ds = [d for d in diags(text) if d.code == "join-same-channel"]
-    assert [(d.start, d.end) for d in ds] == [labels["x2"]]
-
-
-def test_duplicate_binder_across_join_and_formals() -> None:
-    assert "duplicate-binder" in codes("new x, y in { for (@a <- x & @a <- y) { Nil } }")
-    assert "duplicate-binder" in codes("new c in { contract c(@a, @a) = { Nil } }")
-    assert "duplicate-binder" in codes("new c, c in { c!(1) }")
-
-
 def test_match_case_binders_are_local_to_the_case() -> None:
     text = (
         "new out in { match [1, 2] { [«h:h» ...«t:t»] => out!(«h1:h», «t1:t») _ => out!(«h2:h») } }"
@@ -130,13 +110,6 @@ def test_match_case_binders_are_local_to_the_case() -> None:
     assert t.kind == SymbolKind.REMAINDER and t.sort == Sort.PROC
 
 
-def test_match_pattern_identifier_shadows_with_hint() -> None:
-    text, labels = mark("new out in { for (@x <- out) { match 1 { «p:x» => out!(x) } } }")
-    hints = [d for d in diags(text) if d.code == "shadowing"]
-    assert [(d.start, d.end) for d in hints] == [labels["p"]]
-    assert "`=x`" in hints[0].message
-
-
 def test_var_ref_resolves_to_nearest_binding_and_checks_sort() -> None:
     text = "new out in { for (@«v:v» <- out) { match 1 { =«r:v» => Nil } } }"
     resolves(text, "r", "v")
@@ -144,10 +117,6 @@ def test_var_ref_resolves_to_nearest_binding_and_checks_sort() -> None:
     # `=*x` must refer to a name; the nearest `x` is a process variable: sort error
     bad = "new x, c in { for (@x <- c) { match 1 { =*x => Nil } } }"
     assert "process-in-name-position" in codes(bad)
-
-
-def test_var_ref_unbound() -> None:
-    assert "unbound-variable" in codes("new c in { for (@{=y} <- c) { Nil } }")
 
 
 def test_name_pattern_in_quote_process_sorts() -> None:
@@ -214,70 +183,8 @@ def test_agent_block_binds_this_and_return() -> None:
     assert codes(text) == []
 
 
-# ---------------------------------------------------------------------- diagnostics
-
-
-def test_unbound_every_occurrence_and_nil_hint() -> None:
-    text, labels = mark("new x in { «a:y»!(1) | «b:y»!(2) | x!(«n:nil») }")
-    errs = [d for d in diags(text) if d.severity == Severity.ERROR]
-    assert sorted((d.start, d.end) for d in errs) == sorted([labels["a"], labels["b"], labels["n"]])
-    nil = next(d for d in errs if (d.start, d.end) == labels["n"])
-    assert "`Nil`" in nil.message
-    assert all(d.source == "rholang-semantic" for d in errs)
-
-
-def test_top_level_free_variable() -> None:
-    (d,) = diags("x!(42)")
-    assert d.code == "top-level-free-variable" and d.severity == Severity.ERROR
-    assert "free variable" in d.message.lower()
-    assert diags("new x in { x!(42) }") == []
-
-
-def test_sort_mismatch_messages() -> None:
-    text, labels = mark("new out in { for (msg <- out) { out!(«m:msg») } }")
-    (d,) = [d for d in diags(text) if d.severity == Severity.ERROR]
-    assert d.code == "name-in-process-position" and (d.start, d.end) == labels["m"]
-    assert "`*msg`" in d.message
-    text, labels = mark("new out in { for (@p <- out) { «p1:p»!(1) } }")
-    (d,) = [d for d in diags(text) if d.severity == Severity.ERROR]
-    assert d.code == "process-in-name-position" and (d.start, d.end) == labels["p1"]
-    assert "`@p`" in d.message
-
-
-def test_unused_new_name_warning() -> None:
-    text, labels = mark("new «u:unused», used in { used!(1) }")
-    (d,) = diags(text)
-    assert d.code == "unused-name" and d.severity == Severity.WARNING
-    assert d.tags == (Tag.UNNECESSARY,) and (d.start, d.end) == labels["u"]
-
-
-def test_wildcard_and_connectives_outside_patterns() -> None:
-    assert "wildcard-outside-pattern" in codes("new x in { x!(_) }")
-    assert "connective-outside-pattern" in codes("new x in { x!(1 /\\ 2) }")
-    assert codes("new x in { for (@{Int /\\ y} <- x) { x!(y) } }") == []
-
-
-def test_disjunction_in_receive_pattern() -> None:
-    cs = codes('new c in { for (@{"a" \\/ "b"} <- c) { Nil } }')
-    assert cs == ["receive-pattern-connective"]
-    assert codes("new out in { match 1 { 1 \\/ 2 => out!(1) } }") == []
-
-
-def test_unknown_and_known_system_uris() -> None:
-    text, labels = mark("new out(`rho:io:stdout`), bad(«u:`rho:io:nope`») in { out!(1) | bad!(2) }")
-    (d,) = diags(text)
-    assert d.code == "unknown-system-uri" and d.severity == Severity.WARNING
-    assert (d.start, d.end) == labels["u"]
-    assert diags("new r(`rho:id:abc`) in { r!(1) }") == []
-
-
-def test_send_arity_to_known_contract() -> None:
-    text, labels = mark("new f in { contract f(@a, @b) = { Nil } | «s:f»!(1) | f!(1, 2) }")
-    (d,) = diags(text)
-    assert d.code == "arity-mismatch" and d.severity == Severity.WARNING
-    assert (d.start, d.end) == labels["s"]
-    # a remainder accepts any longer message
-    assert diags("new f in { contract f(@a, ...@r) = { Nil } | f!(1, 2, 3) }") == []
+# ---------------------------------------------------------------------- model
+# (the diagnostics of each check are tested in tests/semantics/checks/)
 
 
 def test_doc_comments_attach_to_contracts_and_new() -> None:
@@ -339,106 +246,6 @@ def test_anchor_d9_programs_are_clean(target: str) -> None:
     ]
     for p in programs:
         assert [d for d in diags(p, target) if d.severity <= Severity.WARNING] == [], p
-
-
-# ---------------------------------------------------------------------- bundles in patterns (4.5)
-def _errs(text: str, code: str, target: str = "f1r3fly") -> list[str]:
-    plain = text
-    return [plain[d.start : d.end] for d in diags(plain, target) if d.code == code]
-
-
-def test_bundle_in_pattern_with_free_variables_or_wildcards_is_an_error() -> None:
-    text = (
-        "new c in { for (@x <- c) { match x {"
-        " {bundle+ { y | _ }} => Nil"
-        " {bundle{[*d, =x, ...rest]}} => Nil"
-        " {bundle0 { for (z <- e) { z!(1) } }} => Nil"
-        " } } }"
-    )
-    found = [d for d in diags(text) if d.code == "bundle-free-variable"]
-    assert [text[d.start : d.end] for d in found] == ["y", "_", "d", "rest", "e"]
-    assert all(d.severity == Severity.ERROR for d in found)
-    assert found[0].message.startswith("Bundle's content must not have free variables or wildcards")
-    assert found[0].related and text[found[0].related[0].start : found[0].related[0].end] == (
-        "bundle+"
-    )
-    # `=x` and the binders of a form nested in the bundle (`z`) are not free
-    assert "bundle-in-pattern" not in codes(text)  # the error is enough
-
-
-def test_bundle_in_receive_pattern_and_remainder_wildcard() -> None:
-    text = "new c in { for (@{bundle+ {[1 ..._]}} <- c) { Nil } }"
-    assert _errs(text, "bundle-free-variable") == ["_"]
-
-
-def test_ground_bundle_in_pattern_is_a_dialect_warning() -> None:
-    text = 'new c in { for (@x <- c) { match x { {bundle0{"a"}} => Nil  _ => Nil } } }'
-    found = [d for d in diags(text) if d.code == "bundle-in-pattern"]
-    assert [(text[d.start : d.end], d.severity) for d in found] == [("bundle0", Severity.WARNING)]
-    assert "BundleInsidePattern" in found[0].message
-    assert _errs(text, "bundle-in-pattern", target="rnode") == []  # the nodes accept it
-    assert _errs(text, "bundle-free-variable") == []
-
-
-def test_bundle_outside_patterns_is_unaffected() -> None:
-    text = "new c, r in { for (x <- c) { r!(bundle+{*x}) } }"
-    assert [c for c in codes(text) if c.startswith("bundle")] == []
-
-
-# ---------------------------------------------------------------------- agent blocks (2.7)
-_AGENT_OK = (
-    "new A in { agent A { constructor(@i) { this!(i) } | method get() { return!(1) }"
-    " | private method p() { Nil } | private default(...@a) { Nil }"
-    " | default(...@args) { Nil } } }"
-)
-
-
-def _agent_codes(text: str) -> list[tuple[str, str]]:
-    return [(d.code, text[d.start : d.end]) for d in diags(text) if d.code.startswith("agent-")]
-
-
-def test_valid_agent_has_no_agent_errors() -> None:
-    assert _agent_codes(_AGENT_OK) == []
-
-
-def test_agent_missing_constructor_and_default() -> None:
-    assert _agent_codes("new A in { agent A { default(...@a) { Nil } } }") == [
-        ("agent-missing-constructor", "A")
-    ]
-    assert _agent_codes("new A in { agent A { constructor() { Nil } } }") == [
-        ("agent-missing-default", "A")
-    ]
-    # a private default does not count as the public one
-    text = "new A in { agent A { constructor() { Nil } | private default(x) { Nil } } }"
-    assert _agent_codes(text) == [("agent-missing-default", "A")]
-
-
-def test_agent_private_method_needs_private_default() -> None:
-    text = (
-        "new A in { agent A { constructor() { Nil } | private method m() { Nil }"
-        " | default(...@a) { Nil } } }"
-    )
-    found = [d for d in diags(text) if d.code == "agent-missing-private-default"]
-    assert len(found) == 1 and text[found[0].start : found[0].end] == "A"
-    assert found[0].severity == Severity.ERROR
-    assert [text[r.start : r.end] for r in found[0].related] == ["m"]
-
-
-def test_agent_duplicate_declarations() -> None:
-    text = (
-        "new A in { agent A { constructor() { Nil } | constructor(x) { Nil }"
-        " | method m() { Nil } | method m(y) { Nil } | private method m() { Nil }"
-        " | private default(z) { Nil } | private default(w) { Nil }"
-        " | default(...@a) { Nil } | default(...@b) { Nil } } }"
-    )
-    dups = [text[d.start : d.end] for d in diags(text) if d.code == "agent-duplicate-declaration"]
-    # a public and a private method may share a name (two dispatchers)
-    assert dups == ["constructor", "method m", "private default", "default"]
-
-
-def test_agent_private_constructor_is_an_error() -> None:
-    text = "new A in { agent A { private constructor() { Nil } | default(x) { Nil } } }"
-    assert _agent_codes(text) == [("agent-private-constructor", "private")]
 
 
 # ---------------------------------------------------------------------- where guards (4.3)

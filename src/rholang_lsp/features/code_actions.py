@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rholang_lsp.features.formatting import TextEdit
+from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
 from rholang_lsp.semantics.model import SemanticModel, SymbolKind
 from rholang_lsp.syntax import Node, SyntaxKind, Token
 from rholang_lsp.workspace.analysis import DocumentAnalysis
@@ -24,7 +25,6 @@ K = SyntaxKind
 
 QUICKFIX = "quickfix"
 SOURCE_SORT_NEW = "source.sortNew"
-UNBOUND_CODES = frozenset({"unbound-variable", "top-level-free-variable"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +77,11 @@ def code_actions(
     out: list[CodeAction] = []
     if _kind_wanted(QUICKFIX, only):
         for d in diags:
-            if d.code == "unused-name":
+            if d.code == DiagnosticCode.UNUSED_NAME:
                 act = _remove_unused(a, d)
             elif d.code in UNBOUND_CODES:
                 act = _declare_unbound(a, d)
-            elif d.code == "shadowing":
+            elif d.code == DiagnosticCode.SHADOWING:
                 act = _rename_shadowing(a, d)
             else:
                 act = None
@@ -221,5 +221,9 @@ def _sort_new(a: DocumentAnalysis, offset: int) -> CodeAction | None:
     ordered = sorted(texts, key=key)
     if ordered == texts:
         return None
-    edits = [TextEdit(c.start, c.end, t) for c, t in zip(decls, ordered, strict=True) if a.text[c.start : c.end] != t]
+    edits = [
+        TextEdit(c.start, c.end, t)
+        for c, t in zip(decls, ordered, strict=True)
+        if a.text[c.start : c.end] != t
+    ]
     return CodeAction("Sort `new` declarations", SOURCE_SORT_NEW, edits)

@@ -15,7 +15,8 @@ Public API (import from the submodules)::
 identifier range, scope, doc, system uri), ``scopes`` (``Scope`` tree),
 ``references`` (``Reference``: range, symbol id or None = unbound, role
 read/write, position sort), ``contracts`` (``ContractInfo``), ``sends``,
-``global_refs`` (quoted ground names) and the file-local ``diagnostics``;
+``global_refs`` (quoted ground names), ``facts`` (what the checks in ``checks/``
+judge) and the file-local ``diagnostics`` (the file checks' verdicts);
 ``reference_at(offset)`` / ``global_at(offset)`` / ``occurrences(symbol_id)`` answer
 navigation queries. All ranges are code-point offsets into the document text.
 """

@@ -3,6 +3,10 @@
 Follows RHOLANG_SYNTAX.md section 4. The walk is iterative (an explicit work
 stack); only patterns nested inside patterns recurse, and that recursion is
 bounded (``_MAX_PATTERN_DEPTH``).
+
+The binder judges nothing: what a check needs it records as facts
+(``SemanticModel.facts``); ``bind`` then runs the file checks of
+``semantics/checks/`` over them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rholang_lsp.semantics.checks import CheckContext, run_file_checks
 from rholang_lsp.semantics.doc_comments import DocComment, parse_doc_lines
+from rholang_lsp.semantics.facts import (
+    DuplicateBinder,
+    OutsidePattern,
+    PatternBundle,
+    RepeatedJoinChannel,
+    Shadowing,
+    SortMismatch,
+    Span,
+    UnboundUse,
+)
 from rholang_lsp.semantics.model import (
     ContractInfo,
     Formal,
@@ -25,15 +40,13 @@ from rholang_lsp.semantics.model import (
     Symbol,
     SymbolKind,
 )
-from rholang_lsp.semantics.system_channels import is_known
-from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, Tag
+from rholang_lsp.syntax.diagnostic import Severity
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.tree import Node, Token
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
 
-SOURCE = "rholang-semantic"
 _MAX_PATTERN_DEPTH = 200
 
 _LITERAL_TOKENS = frozenset(
@@ -290,27 +303,14 @@ class Binder:
         self.text: str = result.text
         self.target = target
         self.m = SemanticModel()
-        self.diags = self.m.diagnostics
+        self.facts = self.m.facts
         self.root_env = Env({}, None)
         self._stack: list[_Item] = []
-        self._recv_arities: dict[int, set[int | None]] = {}
         self._env_scope: dict[int, int] = {}
         self._envs: list[Env] = [self.root_env]
         self._bundles_in_patterns: list[tuple[Node, PatState]] = []
 
     # ------------------------------------------------------------------ helpers
-    def _diag(
-        self,
-        start: int,
-        end: int,
-        sev: Severity,
-        msg: str,
-        code: str,
-        related: tuple[Related, ...] = (),
-        tags: tuple[Tag, ...] = (),
-    ) -> None:
-        self.diags.append(Diagnostic(start, end, sev, msg, code, SOURCE, related, tags))
-
     def _scope(self, kind: ScopeKind, node: Node, parent: Env, label: str | None = None) -> Scope:
         sc = Scope(
             id=len(self.m.scopes),
@@ -366,25 +366,8 @@ class Binder:
 
     def _shadow_hint(self, sym: Symbol, outer: Env, match_case: bool) -> None:
         prev = outer.lookup(sym.name)
-        if prev is None:
-            return
-        o = self.m.symbols[prev]
-        line = self.text.count("\n", 0, o.start) + 1
-        if match_case:
-            msg = (
-                f"`{sym.name}` here binds a new variable (shadowing the outer `{sym.name}`); "
-                f"write `={sym.name}` to compare."
-            )
-        else:
-            msg = f"`{sym.name}` shadows the `{sym.name}` declared on line {line}."
-        self._diag(
-            sym.start,
-            sym.end,
-            Severity.HINT,
-            msg,
-            "shadowing",
-            (Related(o.start, o.end, f"outer `{o.name}`"),),
-        )
+        if prev is not None:
+            self.facts.shadowing.append(Shadowing(sym.id, prev, match_case))
 
     def _doc_for(self, node: Node) -> DocComment | None:
         return doc_for(node)
@@ -440,61 +423,22 @@ class Binder:
         self._sort_check(tok, sym, position)
 
     def _sort_check(self, tok: Token, sym: Symbol, position: Sort, var_ref: bool = False) -> None:
-        if sym.sort == position:
-            return
-        line = self.text.count("\n", 0, sym.start) + 1
-        if sym.sort == Sort.NAME:
-            msg = (
-                f"`{sym.name}` is a name (bound on line {line}); send `*{sym.name}` to use the process "
-                f"it quotes, or bind it with `@{sym.name}` in the pattern."
+        if sym.sort != position:
+            self.facts.sort_mismatches.append(
+                SortMismatch(tok.start, tok.end, sym.id, position, var_ref)
             )
-            code = "name-in-process-position"
-        else:
-            msg = f"`{sym.name}` is a process (bound on line {line}); use `@{sym.name}` to use it as a channel."
-            code = "process-in-name-position"
-        if var_ref:
-            msg = (
-                f"`{'=*' if position == Sort.NAME else '='}{sym.name}` refers to `{sym.name}`, which is a "
-                f"{'name' if sym.sort == Sort.NAME else 'process'} variable (line {line}); write "
-                f"`{'=*' if sym.sort == Sort.NAME else '='}{sym.name}`."
-            )
-        self._diag(
-            tok.start,
-            tok.end,
-            Severity.ERROR,
-            msg,
-            code,
-            (Related(sym.start, sym.end, "bound here"),),
-        )
 
     def _unbound(self, tok: Token, env: Env) -> None:
-        name = tok.text
-        extra = " Did you mean `Nil`?" if name.lower() == "nil" else ""
-        new_node = _new_sibling_declaring(tok, name)
-        if new_node is not None:
-            self._diag(
+        new_node = _new_sibling_declaring(tok, tok.text)
+        self.facts.unbound.append(
+            UnboundUse(
                 tok.start,
                 tok.end,
-                Severity.ERROR,
-                f"Unbound variable `{name}`: it is not in scope here: `new … in` extends only over the "
-                f"next process; wrap the body in `{{ }}`.",
-                "unbound-variable",
-                (Related(new_node.start, new_node.start + 3, f"`{name}` is declared here"),),
+                tok.text,
+                top_level=env is self.root_env,
+                new_sibling=None if new_node is None else (new_node.start, new_node.start + 3),
             )
-            return
-        if env is self.root_env:
-            msg = (
-                f"Top-level free variable `{name}`: Rholang has no global names; declare it with `new` "
-                f"or bind it in a pattern.{extra}"
-            )
-            code = "top-level-free-variable"
-        else:
-            msg = (
-                f"Unbound variable `{name}` (Rholang has no global names; declare it with `new` or bind "
-                f"it in a pattern).{extra}"
-            )
-            code = "unbound-variable"
-        self._diag(tok.start, tok.end, Severity.ERROR, msg, code)
+        )
 
     def _pattern_binder(
         self, tok: Token, pat: PatState, sort: Sort, neg: bool, kind: SymbolKind | None = None
@@ -509,26 +453,13 @@ class Binder:
         if pat.free_log is not None:
             pat.free_log.append((tok.start, tok.end, name))
         if prev is not None:
-            p = self.m.symbols[prev]
-            self._diag(
-                tok.start,
-                tok.end,
-                Severity.ERROR,
-                f"`{name}` is bound twice in this pattern; use different names, or `={name}` to compare "
-                f"with an existing variable.",
-                "duplicate-binder",
-                (Related(p.start, p.end, "first binding"),),
+            self.facts.duplicate_binders.append(
+                DuplicateBinder(tok.start, tok.end, name, prev, in_new=False)
             )
             return
         pat.names[name] = sym.id
         if neg:
-            self._diag(
-                tok.start,
-                tok.end,
-                Severity.ERROR,
-                f"`{name}` is bound inside `\\/` or `~`; such variables are not available in the body.",
-                "binder-in-disjunction",
-            )
+            self.facts.disjunction_binders.append(Span(tok.start, tok.end, name))
         if pat.depth == 0:
             self._shadow_hint(sym, pat.base, pat.match_case)
 
@@ -551,101 +482,17 @@ class Binder:
             else:
                 self._walk(n, env, pat, False)
 
-    def _sub_pattern(
-        self, outer: PatState | None, env: Env, scope: Scope, kind: SymbolKind, node: Node
-    ) -> PatState:
-        return PatState.nested(outer, env, scope.id, kind, node.start, node.end)
-
     def _bind_env(self, env: Env, pat: PatState, scope: Scope) -> Env:
         return self._new_env(dict(pat.names), env, scope)
 
-    # ------------------------------------------------------------------ bundles
-    def _check_bundles_in_patterns(self) -> None:
-        """Sec. 4.5: a bundle's content may not contain free variables or wildcards of the
-        pattern it sits in (RNode: `Bundle's content must not have free variables or
-        wildcards.`). A ground bundle is accepted by the nodes; only rholang-rs's static
-        checker rejects every bundle inside a pattern (`BundleInsidePattern`), so that is a
-        warning under the "f1r3fly" target and silent under "rnode"."""
+    # ------------------------------------------------------------------ finish
+    def _finish(self) -> None:
+        # a bundle's content against the free variables of its pattern (known only now)
         for node, pat in self._bundles_in_patterns:
             kw = node.children[0]
             lo, hi = kw.end, node.end
-            frees = [f for f in pat.free_log or () if lo <= f[0] and f[1] <= hi]
-            related = (Related(kw.start, kw.end, "the bundle"),)
-            if frees:
-                for s, e, text in frees:
-                    what = (
-                        "a wildcard"
-                        if text == "_"
-                        else f"a free variable of the pattern (`{text}`)"
-                    )
-                    self._diag(
-                        s,
-                        e,
-                        Severity.ERROR,
-                        f"Bundle's content must not have free variables or wildcards: this is {what}.",
-                        "bundle-free-variable",
-                        related,
-                    )
-            elif self.target != "rnode":
-                self._diag(
-                    kw.start,
-                    kw.end,
-                    Severity.WARNING,
-                    "rholang-rs's checker rejects a bundle inside a pattern (BundleInsidePattern); "
-                    "the nodes accept a ground one.",
-                    "bundle-in-pattern",
-                )
-
-    # ------------------------------------------------------------------ finish
-    def _finish(self) -> None:
-        self._check_bundles_in_patterns()
-        # unused `new` names
-        for sym in self.m.symbols:
-            if (
-                sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI)
-                and not sym.used
-                and not sym.name.startswith("_")
-            ):
-                self._diag(
-                    sym.start,
-                    sym.end,
-                    Severity.WARNING,
-                    f"`{sym.name}` is declared but never used.",
-                    "unused-name",
-                    tags=(Tag.UNNECESSARY,),
-                )
-        # arity of sends to local contracts
-        by_sym: dict[int, list[ContractInfo]] = {}
-        for c in self.m.contracts:
-            if c.symbol is not None:
-                by_sym.setdefault(c.symbol, []).append(c)
-        recv_arities = self._recv_arities
-        for s in self.m.sends:
-            if not s.is_send or s.symbol is None or s.symbol not in by_sym:
-                continue
-            cs = by_sym[s.symbol]
-            n = len(s.args)
-            if any(c.accepts_arity(n) for c in cs):
-                continue
-            ra = recv_arities.get(s.symbol, set())
-            if None in ra or n in ra:
-                continue
-            known = ", ".join(sorted({str(c.arity) + ("+" if c.remainder else "") for c in cs}))
-            name = self.m.symbols[s.symbol].name
-            self._diag(
-                s.start,
-                s.end,
-                Severity.WARNING,
-                f"No contract `{name}` takes {n} argument{'s' if n != 1 else ''} (known: {known}).",
-                "arity-mismatch",
-                tuple(
-                    Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in cs
-                ),
-            )
-        if self.m.has_syntax_errors:
-            # reduce noise while the user is typing: keep errors, drop warnings/hints
-            keep = [d for d in self.diags if d.severity == Severity.ERROR]
-            self.diags[:] = keep
+            frees = tuple(Span(*f) for f in pat.free_log or () if lo <= f[0] and f[1] <= hi)
+            self.facts.pattern_bundles.append(PatternBundle(kw.start, kw.end, frees))
 
 
 # ---------------------------------------------------------------------- handlers
@@ -682,13 +529,7 @@ def _h_name(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
         isinstance(first, Node) and first.kind == K.WILDCARD
     ):
         if pat is None:
-            b._diag(
-                node.start,
-                node.end,
-                Severity.ERROR,
-                "`_` can only be used in patterns.",
-                "wildcard-outside-pattern",
-            )
+            b.facts.outside_pattern.append(OutsidePattern(node.start, node.end, "wildcard", "_"))
         elif pat.free_log is not None:
             pat.free_log.append((node.start, node.end, "_"))
         return
@@ -712,13 +553,7 @@ def _h_wildcard(
     b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
 ) -> None:
     if pat is None:
-        b._diag(
-            node.start,
-            node.end,
-            Severity.ERROR,
-            "`_` can only be used in patterns.",
-            "wildcard-outside-pattern",
-        )
+        b.facts.outside_pattern.append(OutsidePattern(node.start, node.end, "wildcard", "_"))
     elif pat.free_log is not None:
         pat.free_log.append((node.start, node.end, "_"))
 
@@ -732,23 +567,16 @@ def _h_var_ref(
     star = any(isinstance(c, Token) and c.kind in (K.EQ_STAR, K.STAR) for c in node.children)
     want = Sort.NAME if star else Sort.PROC
     look_env = pat.base if pat is not None else env
+    op = "=*" if star else "="
     if pat is None:
-        b._diag(
-            node.start,
-            node.end,
-            Severity.ERROR,
-            f"`{'=*' if star else '='}{tok.text}` can only be used in patterns.",
-            "var-ref-outside-pattern",
+        b.facts.outside_pattern.append(
+            OutsidePattern(node.start, node.end, "var-ref", op + tok.text)
         )
     sid = look_env.lookup(tok.text)
     if sid is None:
         b.m.references.append(Reference(tok.start, tok.end, tok.text, None, Role.READ, want, True))
-        b._diag(
-            tok.start,
-            tok.end,
-            Severity.ERROR,
-            f"Variable reference `{'=*' if star else '='}{tok.text}` is unbound: no variable `{tok.text}` is in scope.",
-            "unbound-variable",
+        b.facts.unbound.append(
+            UnboundUse(tok.start, tok.end, tok.text, top_level=False, var_ref=op)
         )
         return
     sym = b.m.symbols[sid]
@@ -800,28 +628,16 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         if doc is not None and len(decls) > 1:
             sym.doc = doc
         if tok.text in names:
-            p = b.m.symbols[names[tok.text]]
-            b._diag(
-                tok.start,
-                tok.end,
-                Severity.ERROR,
-                f"`{tok.text}` is declared twice in this `new`.",
-                "duplicate-binder",
-                (Related(p.start, p.end, "first declaration"),),
+            b.facts.duplicate_binders.append(
+                DuplicateBinder(tok.start, tok.end, tok.text, names[tok.text], in_new=True)
             )
             b.m.symbols[names[tok.text]].used = True  # avoid a second, misleading warning
         else:
             if pat is None or pat.depth == 0:
                 b._shadow_hint(sym, env, False)
         names[tok.text] = sym.id
-        if uri is not None and uri_tok is not None and not is_known(uri):
-            b._diag(
-                uri_tok.start,
-                uri_tok.end,
-                Severity.WARNING,
-                f"Unknown system channel `{uri}`: no Rholang node provides it (see the list of system URIs).",
-                "unknown-system-uri",
-            )
+        if uri is not None and uri_tok is not None:
+            b.facts.system_uris.append(Span(uri_tok.start, uri_tok.end, uri))
     new_env = b._new_env(names, env, sc)
     for c in reversed(body):
         push((c, new_env, pat, neg))
@@ -886,7 +702,7 @@ def _h_contract(
     )
     b.m.contracts.append(info)
     if symbol is not None:
-        b._recv_arities.setdefault(symbol, set())
+        b.facts.receive_arities.setdefault(symbol, set())
     body_env = b._bind_env(env, p, sc)
     for c in reversed(body):
         push((c, body_env, pat, neg))
@@ -939,20 +755,14 @@ def _do_binds(
             if chan.kind == K.NAME:
                 key = _channel_key(b, chan, env)
                 if key is not None and key[0] == "sym" and isinstance(key[1], int):
-                    b._recv_arities.setdefault(key[1], set()).add(None if has_rem else n_formals)
+                    b.facts.receive_arities.setdefault(key[1], set()).add(
+                        None if has_rem else n_formals
+                    )
                 if check_join and key is not None and arrow is not None:
                     if key in seen:
-                        b._diag(
-                            chan.start,
-                            chan.end,
-                            Severity.ERROR,
-                            "A join cannot receive twice on the same channel; use `;` for sequential receives.",
-                            "join-same-channel",
-                            (
-                                Related(
-                                    seen[key].start, seen[key].end, "first receive on this channel"
-                                ),
-                            ),
+                        first = seen[key]
+                        b.facts.repeated_join_channels.append(
+                            RepeatedJoinChannel(chan.start, chan.end, first.start, first.end)
                         )
                     else:
                         seen[key] = chan
@@ -1141,23 +951,11 @@ def _h_connective(
     inner_neg = neg
     if op is not None:
         if pat is None:
-            b._diag(
-                op.start,
-                op.end,
-                Severity.ERROR,
-                "Logical connectives are only allowed in patterns.",
-                "connective-outside-pattern",
-            )
+            b.facts.outside_pattern.append(OutsidePattern(op.start, op.end, "connective", op.text))
         elif op.kind in (K.DISJ, K.TILDE):
             inner_neg = True
             if pat.receive and _quote_depth(node) <= 1:
-                b._diag(
-                    op.start,
-                    op.end,
-                    Severity.ERROR,
-                    "Only `/\\` may be used in receive patterns; move the test into a `match`.",
-                    "receive-pattern-connective",
-                )
+                b.facts.receive_connectives.append(Span(op.start, op.end, op.text))
     for c in reversed(node.children):
         if isinstance(c, Node):
             push((c, env, pat, inner_neg))
@@ -1174,100 +972,8 @@ def _quote_depth(node: Node) -> int:
     return depth
 
 
-_AGENT_DECL_KINDS = {
-    K.KW_CONSTRUCTOR: "constructor",
-    K.KW_METHOD: "method",
-    K.KW_DEFAULT: "default",
-}
-
-
-def _check_agent(b: Binder, node: Node) -> None:
-    """Sec. 2.7 (rules of the rholang-rs parser): exactly one constructor, exactly one public
-    `default`, a `private default` whenever a `private method` exists; no duplicates."""
-    name_node = node.first_child(K.NAME)
-    label = b.text[name_node.start : name_node.end] if name_node is not None else "?"
-    at = name_node if name_node is not None else node.children[0]
-    first: dict[tuple[str, bool, str], tuple[int, int]] = {}
-    private_methods: list[tuple[int, int]] = []
-    complete = True
-    for d in _nodes(node):
-        if d.kind != K.AGENT_DECL:
-            continue
-        toks = [t for t in d.children if isinstance(t, Token)]
-        private = any(t.kind == K.KW_PRIVATE for t in toks)
-        kw = next((t for t in toks if t.kind in _AGENT_DECL_KINDS), None)
-        if kw is None:
-            complete = False
-            continue
-        what = _AGENT_DECL_KINDS[kw.kind]
-        meth = ""
-        end = kw.end
-        if kw.kind == K.KW_METHOD:
-            mt = next((t for t in toks if t.kind == K.IDENT), None)
-            if mt is None:
-                complete = False
-                continue
-            meth, end = mt.text, mt.end
-            if private:
-                private_methods.append((mt.start, mt.end))
-        if kw.kind == K.KW_CONSTRUCTOR and private:
-            pt = toks[0]
-            b._diag(
-                pt.start,
-                pt.end,
-                Severity.ERROR,
-                "A `constructor` cannot be `private`.",
-                "agent-private-constructor",
-            )
-            private = False
-        s, e = d.start, end
-        key = (what, private and what != "constructor", meth)
-        prev = first.get(key)
-        if prev is not None:
-            shown = ("private " if key[1] else "") + what + (f" {meth}" if meth else "")
-            b._diag(
-                s,
-                e,
-                Severity.ERROR,
-                f"Duplicate `{shown}` in agent `{label}`: each declaration may appear only once.",
-                "agent-duplicate-declaration",
-                (Related(prev[0], prev[1], "first declaration"),),
-            )
-        else:
-            first[key] = (s, e)
-    if not complete or node.first_child(K.ERROR) is not None:
-        return  # incomplete while typing: no "missing" errors
-    if ("constructor", False, "") not in first:
-        b._diag(
-            at.start,
-            at.end,
-            Severity.ERROR,
-            f"Agent `{label}` has no `constructor`; an agent block needs exactly one.",
-            "agent-missing-constructor",
-        )
-    if ("default", False, "") not in first:
-        b._diag(
-            at.start,
-            at.end,
-            Severity.ERROR,
-            f"Agent `{label}` has no public `default`; an agent block needs exactly one "
-            f"(e.g. `default(...@args) {{ Nil }}`).",
-            "agent-missing-default",
-        )
-    if private_methods and ("default", True, "") not in first:
-        b._diag(
-            at.start,
-            at.end,
-            Severity.ERROR,
-            f"Agent `{label}` has a `private method` but no `private default`; add one "
-            f"(e.g. `private default(...@args) {{ Nil }}`).",
-            "agent-missing-private-default",
-            tuple(Related(s, e, "private method") for s, e in private_methods[:5]),
-        )
-
-
 def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    _check_agent(b, node)
+    b.facts.agents.append(node)
     nodes = _nodes(node)
     for c in nodes:
         if c.kind == K.NAME:
@@ -1359,5 +1065,6 @@ _HANDLERS = {
 
 def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
     """Bind a parse result: symbols, scopes, references, contracts, file-local diagnostics."""
-    b = Binder(result, target=target)
-    return b.run()
+    model = Binder(result, target=target).run()
+    model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
+    return model

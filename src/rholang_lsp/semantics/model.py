@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rholang_lsp.semantics.doc_comments import DocComment
+from rholang_lsp.semantics.facts import Facts
 from rholang_lsp.syntax.diagnostic import Diagnostic
 
 
@@ -166,7 +167,8 @@ class SemanticModel:
     sends: list[SendInfo] = field(default_factory=list)
     # global (quoted ground) name occurrences: key -> ranges (text between quotes / of the ground)
     global_refs: list[tuple[str, int, int, bool]] = field(default_factory=list)  # key, s, e, is_def
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)  # what the checks judge (semantics/checks/)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # the file checks' verdicts
     has_syntax_errors: bool = False
     _starts: list[int] = field(default_factory=list)
     _sorted: list[Reference] = field(default_factory=list)

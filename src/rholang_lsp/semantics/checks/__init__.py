@@ -1,0 +1,92 @@
+"""Semantic checks: one module per check, each a function ``check(ctx) -> diagnostics``.
+
+The binder records facts (``SemanticModel.facts``, symbols, contracts, sends) and emits
+nothing; the checks judge them. Two registries:
+
+* ``FILE_CHECKS`` need the file alone; ``bind`` runs them and stores the result in
+  ``SemanticModel.diagnostics`` (what quick fixes and rename safety read).
+* ``WORKSPACE_CHECKS`` may consult the workspace index (``CheckContext.index``, None
+  when there is none); ``semantics.diagnostics.semantic_diagnostics`` runs them.
+
+To add a check: a module here with ``check(ctx)``, a code in ``codes.DiagnosticCode``,
+an entry below, tests in ``tests/semantics/checks/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rholang_lsp.semantics.checks import (
+    agent_declarations,
+    arity_mismatch,
+    binder_in_disjunction,
+    bundle_in_pattern,
+    cross_file_contract,
+    duplicate_binder,
+    join_same_channel,
+    outside_pattern,
+    receive_pattern_connective,
+    shadowing,
+    sort_mismatch,
+    unbound_variable,
+    unknown_system_uri,
+    unused_name,
+)
+from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
+from rholang_lsp.semantics.checks.context import SOURCE, CheckContext, GlobalLookup
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
+
+Check = Callable[[CheckContext], Iterable[Diagnostic]]
+
+FILE_CHECKS: tuple[Check, ...] = (
+    unbound_variable.check,
+    sort_mismatch.check,
+    duplicate_binder.check,
+    binder_in_disjunction.check,
+    shadowing.check,
+    outside_pattern.check,
+    receive_pattern_connective.check,
+    unknown_system_uri.check,
+    join_same_channel.check,
+    bundle_in_pattern.check,
+    agent_declarations.check,
+    unused_name.check,
+)
+
+WORKSPACE_CHECKS: tuple[Check, ...] = (
+    arity_mismatch.check,
+    cross_file_contract.check,
+)
+
+
+def sort_key(d: Diagnostic) -> tuple[int, int, int]:
+    return (d.start, d.end, int(d.severity))
+
+
+def run_file_checks(ctx: CheckContext) -> list[Diagnostic]:
+    """The file-local diagnostics, sorted; while the file has syntax errors only the errors
+    are kept (the user is typing: warnings and hints would be noise)."""
+    out = [d for check in FILE_CHECKS for d in check(ctx)]
+    if ctx.model.has_syntax_errors:
+        out = [d for d in out if d.severity == Severity.ERROR]
+    out.sort(key=sort_key)
+    return out
+
+
+def run_workspace_checks(ctx: CheckContext) -> list[Diagnostic]:
+    return [d for check in WORKSPACE_CHECKS for d in check(ctx)]
+
+
+__all__ = [
+    "SOURCE",
+    "UNBOUND_CODES",
+    "Check",
+    "CheckContext",
+    "DiagnosticCode",
+    "FILE_CHECKS",
+    "GlobalLookup",
+    "WORKSPACE_CHECKS",
+    "run_file_checks",
+    "run_workspace_checks",
+    "sort_key",
+]
