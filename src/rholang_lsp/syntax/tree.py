@@ -216,22 +216,30 @@ class Node:
         return [c for c in self.children if c.kind == kind]
 
     def first_token(self) -> Token | None:
-        for el in self.walk_elements():
+        """The first token of this subtree (None when it has none); each node is visited once."""
+        stack: list[Node | Token] = [self]
+        pop = stack.pop
+        while stack:
+            el = pop()
             if isinstance(el, Token):
                 return el
+            stack.extend(reversed(el.children))
         return None
 
     def last_token(self) -> Token | None:
-        node: Node = self
-        while True:
-            for c in reversed(node.children):
-                if isinstance(c, Token):
-                    return c
-                if c.children and c.last_token() is not None:
-                    node = c
-                    break
-            else:
-                return None
+        """The last token of this subtree (None when it has none); each node is visited once.
+
+        Tokenless nodes (placeholders) are skipped without being entered twice: the
+        walk is linear in the size of the subtree it has to look at.
+        """
+        stack: list[Node | Token] = [self]
+        pop = stack.pop
+        while stack:
+            el = pop()
+            if isinstance(el, Token):
+                return el
+            stack.extend(el.children)
+        return None
 
     def walk(self) -> Iterator[Node]:
         """All nodes of this subtree in preorder (this node first); iterative."""
