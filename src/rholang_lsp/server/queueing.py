@@ -1,15 +1,14 @@
 """Requests during indexing: which wait, in what order, for how long.
 
-A request that only needs the open document (hover, highlight, document
-symbols, completion, definition/references/rename of a name bound in the
-file, ...) is answered at once. A request that needs the whole workspace waits
-until the indexing of the session's workspace folders settles:
-
-* ``workspace/symbol``: always;
-* ``textDocument/definition``, ``declaration``, ``implementation``,
-  ``typeDefinition``, ``references``, ``rename``: when the name under the
-  cursor is global (a quoted ground name such as ``@"Registry"``) or free in the
-  file (it may be a contract of another file), or the document is not open.
+Each request handler declares its need where it is registered
+(``@request(..., needs_index=IndexNeed...)``, see ``server.registry``). A request
+that only needs the open document (``IndexNeed.NONE``: hover, highlight,
+document symbols, completion, ...) is answered at once. A request that needs
+the whole workspace waits until the indexing of the session's workspace folders
+settles: ``IndexNeed.ALWAYS`` (``workspace/symbol``) always, ``IndexNeed.IF_GLOBAL``
+(definition, declaration, references, rename, call hierarchy) when the name under
+the cursor is global (a quoted ground name such as ``@"Registry"``) or free in the
+file (it may be a contract of another file), or the document is not open.
 
 Waiting requests are answered in arrival order (per workspace: each waits for
 the one before it), stay cancellable (``$/cancelRequest`` cancels the waiting
@@ -17,8 +16,9 @@ task: -32800), and are bounded: beyond ``max_queued`` waiting requests, or
 after ``queue_timeout`` seconds, a request is answered with what is indexed so
 far (logged).
 
-``gate(session, method, params)`` is called by the session's dispatcher; it
-returns ``None`` (answer now) or an ``Admission`` to pass to ``run_after``.
+``gate(session, spec, params)`` is called by the session's dispatcher with the
+decoded params; it returns ``None`` (answer now) or an ``Admission`` to pass to
+``run_after``.
 """
 
 from __future__ import annotations
@@ -28,68 +28,49 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
-
-import msgspec
-from msgspec import Raw
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rholang_lsp.features.navigation import LocalTarget, target_at
-from rholang_lsp.server.indexing import SessionIndexing, session_indexing
+from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier
+from rholang_lsp.server.indexing import SessionIndexing
+from rholang_lsp.server.registry import HandlerSpec, IndexNeed
 from rholang_lsp.workspace.shared import SharedWorkspace
 
 if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
 
-ALWAYS_WAIT: Final = frozenset({"workspace/symbol"})
-WAIT_IF_GLOBAL: Final = frozenset(
-    {
-        "textDocument/definition",
-        "textDocument/declaration",
-        "textDocument/implementation",
-        "textDocument/typeDefinition",
-        "textDocument/references",
-        "textDocument/rename",
-    }
-)
-
 _log = logging.getLogger(__name__)
 
 
-class _Doc(msgspec.Struct):
-    uri: str
+class PositionParams(Protocol):
+    """What an ``IndexNeed.IF_GLOBAL`` request's params have (checked at registration)."""
+
+    @property
+    def textDocument(self) -> TextDocumentIdentifier: ...
+
+    @property
+    def position(self) -> Position: ...
 
 
-class _Pos(msgspec.Struct):
-    line: int
-    character: int
-
-
-class _PositionParams(msgspec.Struct):
-    textDocument: _Doc
-    position: _Pos
-
-
-_position_decoder: Final = msgspec.json.Decoder(_PositionParams)
-
-
-def needs_workspace(session: Session, si: SessionIndexing, method: str, params: Raw) -> bool:
-    """True if answering ``method`` needs the whole workspace index."""
-    if method in ALWAYS_WAIT:
+def needs_workspace(session: Session, si: SessionIndexing, spec: HandlerSpec, params: Any) -> bool:
+    """True if answering the request needs the whole workspace index."""
+    if spec.needs_index is IndexNeed.ALWAYS:
         return True
-    if method not in WAIT_IF_GLOBAL:
+    if spec.needs_index is not IndexNeed.IF_GLOBAL:
         return False
-    try:
-        p = _position_decoder.decode(params or b"null")
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return False  # the handler answers the error
-    doc = session.documents.get(p.textDocument.uri)
-    if doc is None:
+    p: PositionParams = params
+    uri = p.textDocument.uri
+    if uri not in session.documents:
         return True
     try:
-        offset = doc.offset_at(p.position.line, p.position.character, session.position_encoding)
-        target = target_at(si.snapshot(doc.uri), doc.uri, offset)
+        doc = session.positions().document(uri)
+        if doc is None:
+            return True
+        target = target_at(si.snapshot(uri), uri, doc.offset(p.position))
     except Exception:  # classification must never break a request
-        _log.exception("%s: cannot classify %s; treating it as workspace-wide", session.peer, method)
+        _log.exception(
+            "%s: cannot classify %s; treating it as workspace-wide", session.peer, spec.method
+        )
         return True
     return target is not None and not isinstance(target, LocalTarget)
 
@@ -117,7 +98,9 @@ class Admission:
 class RequestQueue:
     """Per server: the waiting workspace requests, chained per workspace root."""
 
-    def __init__(self, *, timeout: float = 10.0, max_queued: int = 256, metrics: Any = None) -> None:
+    def __init__(
+        self, *, timeout: float = 10.0, max_queued: int = 256, metrics: Any = None
+    ) -> None:
         self.timeout = timeout
         self.max_queued = max_queued
         self.metrics = metrics
@@ -139,7 +122,9 @@ class RequestQueue:
                 self.waiting,
             )
             return None
-        previous = [t for ws in workspaces if (t := self._tails.get(ws.key)) is not None and not t.done()]
+        previous = [
+            t for ws in workspaces if (t := self._tails.get(ws.key)) is not None and not t.done()
+        ]
         adm = Admission(self, method, workspaces, previous)
         for ws in workspaces:
             self._tails[ws.key] = adm.finished
@@ -207,20 +192,20 @@ class RequestQueue:
                 del self._tails[ws.key]
 
 
-def gate(session: Session, method: str, params: Raw) -> Admission | None:
+def gate(session: Session, spec: HandlerSpec, params: Any) -> Admission | None:
     """``None``: answer now. Else the request must wait (see ``run_after``)."""
-    if method not in ALWAYS_WAIT and method not in WAIT_IF_GLOBAL:
+    if spec.needs_index is IndexNeed.NONE:
         return None
-    si = session_indexing(session)
+    si = session.indexing
     workspaces = list(si.workspaces)
     if not workspaces:
         return None
     queue = session.server.request_queue
     if all(ws.state.is_settled for ws in workspaces) and not queue.busy(workspaces):
         return None
-    if not needs_workspace(session, si, method, params):
+    if not needs_workspace(session, si, spec, params):
         return None
-    return queue.admit(method, workspaces)
+    return queue.admit(spec.method, workspaces)
 
 
 async def run_after(

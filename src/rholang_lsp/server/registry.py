@@ -14,19 +14,27 @@ A feature lives in ``rholang_lsp/server/handlers/<feature>.py``::
 Every module of that package is imported at server start-up
 (``HandlerRegistry.discover``); no core file changes. Handlers may be plain
 functions (answered inline, fastest) or ``async def`` (run as a cancellable
-Task). ``params`` is a msgspec type to decode and validate the params into
-(bad params -> -32602 naming the field); by default params are decoded to
-plain Python objects (``None`` when absent). ``capabilities`` is a dict, or a
-callable ``(session) -> dict | None``, deep-merged into the server capabilities
-returned by ``initialize``. Notifications may have several handlers (called in
-registration order); requests have one.
+Task).
+
+* ``params`` (required): the msgspec ``Struct`` the params decode into (``S | None``
+  when they may be absent; ``msgspec.Raw`` only for a request that echoes any JSON).
+  A bad field is -32602 naming it, before the handler runs.
+* ``capabilities``: a dict, or a callable ``(session) -> dict | None``, deep-merged
+  into the server capabilities returned by ``initialize``.
+* ``needs_index`` (requests): whether the request waits while the session's
+  workspace is being indexed (``IndexNeed``; ``server.queueing`` does the waiting).
+* ``order`` (notifications): a notification may have several handlers (in several
+  modules); they run in ascending ``order``, which must differ between them.
 """
 
 from __future__ import annotations
 
+import enum
 import importlib
 import inspect
 import pkgutil
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -44,37 +52,57 @@ F = TypeVar("F", bound=Callable[..., Any])
 Capabilities = Mapping[str, Any] | Callable[["Session"], Mapping[str, Any] | None] | None
 
 
+class IndexNeed(enum.Enum):
+    """Whether a request waits while the session's workspace folders are being indexed."""
+
+    NONE = "none"  # answered at once (the open documents suffice)
+    ALWAYS = "always"  # waits for the index (workspace/symbol)
+    #: waits when the name at ``params.position`` of ``params.textDocument`` is global or
+    #: free in its file (it may be defined elsewhere), or the document is not open
+    IF_GLOBAL = "if_global"
+
+
 @dataclass(frozen=True)
 class HandlerSpec:
     method: str
     kind: Literal["request", "notification"]
     fn: Callable[..., Any]
-    params: Any = Any
+    params: Any
     capabilities: Capabilities = None
     test_only: bool = False
     is_async: bool = False
+    needs_index: IndexNeed = IndexNeed.NONE
+    order: int = 0
     decoder: msgspec.json.Decoder[Any] = field(default_factory=msgspec.json.Decoder, compare=False)
 
 
-def _make_spec(
-    method: str,
-    kind: Literal["request", "notification"],
-    fn: Callable[..., Any],
-    params: Any,
-    capabilities: Capabilities,
-    test_only: bool,
-) -> HandlerSpec:
-    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(params)
-    return HandlerSpec(
-        method=method,
-        kind=kind,
-        fn=fn,
-        params=params,
-        capabilities=capabilities,
-        test_only=test_only,
-        is_async=inspect.iscoroutinefunction(fn),
-        decoder=decoder,
-    )
+def _structs(params: Any) -> list[type[msgspec.Struct]] | None:
+    """The Struct types of a params type (``S`` or ``S | None``); None if it is not one."""
+    if isinstance(params, type) and issubclass(params, msgspec.Struct):
+        return [params]
+    if typing.get_origin(params) in (typing.Union, types.UnionType):
+        out: list[type[msgspec.Struct]] = []
+        for arg in typing.get_args(params):
+            if arg is type(None):
+                continue
+            if not (isinstance(arg, type) and issubclass(arg, msgspec.Struct)):
+                return None
+            out.append(arg)
+        return out or None
+    return None
+
+
+def check_params_type(method: str, params: Any, needs_index: IndexNeed) -> None:
+    """Every handler decodes its params into a Struct (or, to echo, ``msgspec.Raw``)."""
+    if params is msgspec.Raw:
+        return
+    structs = _structs(params)
+    if structs is None:
+        raise TypeError(f"{method}: params must be a msgspec Struct (or S | None), not {params!r}")
+    if needs_index is IndexNeed.IF_GLOBAL:
+        for st in structs:
+            if not {"textDocument", "position"} <= set(st.__struct_fields__):
+                raise TypeError(f"{method}: IF_GLOBAL needs params with textDocument and position")
 
 
 def _decorator(
@@ -83,10 +111,26 @@ def _decorator(
     params: Any,
     capabilities: Capabilities,
     test_only: bool,
+    needs_index: IndexNeed = IndexNeed.NONE,
+    order: int = 0,
 ) -> Callable[[F], F]:
+    check_params_type(method, params, needs_index)
+
     def mark(fn: F) -> F:
         specs: list[HandlerSpec] = list(getattr(fn, _ATTR, ()))
-        specs.append(_make_spec(method, kind, fn, params, capabilities, test_only))
+        spec = HandlerSpec(
+            method=method,
+            kind=kind,
+            fn=fn,
+            params=params,
+            capabilities=capabilities,
+            test_only=test_only,
+            is_async=inspect.iscoroutinefunction(fn),
+            needs_index=needs_index,
+            order=order,
+            decoder=msgspec.json.Decoder(params),
+        )
+        specs.append(spec)
         setattr(fn, _ATTR, tuple(specs))
         return fn
 
@@ -96,23 +140,26 @@ def _decorator(
 def request(
     method: str,
     *,
-    params: Any = Any,
+    params: Any,
     capabilities: Capabilities = None,
+    needs_index: IndexNeed = IndexNeed.NONE,
     test_only: bool = False,
 ) -> Callable[[F], F]:
     """Mark ``fn(session, params) -> result`` (or ``async def``) as the handler of a request."""
-    return _decorator(method, "request", params, capabilities, test_only)
+    return _decorator(method, "request", params, capabilities, test_only, needs_index)
 
 
 def notification(
     method: str,
     *,
-    params: Any = Any,
+    params: Any,
     capabilities: Capabilities = None,
+    order: int = 0,
     test_only: bool = False,
 ) -> Callable[[F], F]:
-    """Mark ``fn(session, params) -> None`` as a handler of a notification."""
-    return _decorator(method, "notification", params, capabilities, test_only)
+    """Mark ``fn(session, params) -> None`` as a handler of a notification (several handlers
+    of one notification run in ascending ``order``)."""
+    return _decorator(method, "notification", params, capabilities, test_only, order=order)
 
 
 def deep_merge(into: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -150,7 +197,14 @@ class HandlerRegistry:
                 raise ValueError(f"two handlers for request {spec.method!r}")
             self.requests[spec.method] = spec
         else:
-            self.notifications.setdefault(spec.method, []).append(spec)
+            specs = self.notifications.setdefault(spec.method, [])
+            if any(s.order == spec.order for s in specs):
+                raise ValueError(
+                    f"two handlers for notification {spec.method!r} with order {spec.order}:"
+                    " give them distinct orders"
+                )
+            specs.append(spec)
+            specs.sort(key=lambda s: s.order)
 
     def add_module(self, module: ModuleType) -> None:
         for value in vars(module).values():

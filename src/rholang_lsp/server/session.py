@@ -185,7 +185,7 @@ class Session:
         if spec is None:
             raise ResponseError(METHOD_NOT_FOUND, f"method not found: {method}")
         decoded = self._decode(spec, params)
-        admission = queueing.gate(self, method, params)  # workspace requests during indexing
+        admission = queueing.gate(self, spec, decoded)  # workspace requests during indexing
         if admission is not None:
             return queueing.run_after(admission, spec.fn, self, decoded)
         return spec.fn(self, decoded)

@@ -17,13 +17,14 @@ from typing import Any
 
 import msgspec
 
+from rholang_lsp.protocol.lsp import NoParams
 from rholang_lsp.server.memory import METHOD, refresh_session_memory
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
 
 
-@request("rholang/metrics")
-def metrics_snapshot(session: Session, params: Any) -> dict[str, Any]:
+@request("rholang/metrics", params=NoParams | None)
+def metrics_snapshot(session: Session, params: NoParams | None) -> dict[str, Any]:
     server = session.server
     metrics = server.metrics
     if metrics is None:

@@ -31,7 +31,7 @@ from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import HOVER, markup
 from rholang_lsp.server.positions import DocumentPositions, Positions
-from rholang_lsp.server.registry import request
+from rholang_lsp.server.registry import IndexNeed, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -88,6 +88,7 @@ def _goto(
 @request(
     "textDocument/definition",
     params=TextDocumentPositionParams,
+    needs_index=IndexNeed.IF_GLOBAL,
     capabilities={"definitionProvider": True},
 )
 def on_definition(session: Session, params: TextDocumentPositionParams) -> list[LspLocation] | None:
@@ -97,6 +98,7 @@ def on_definition(session: Session, params: TextDocumentPositionParams) -> list[
 @request(
     "textDocument/declaration",
     params=TextDocumentPositionParams,
+    needs_index=IndexNeed.IF_GLOBAL,
     capabilities={"declarationProvider": True},
 )
 def on_declaration(
@@ -106,7 +108,10 @@ def on_declaration(
 
 
 @request(
-    "textDocument/references", params=ReferenceParams, capabilities={"referencesProvider": True}
+    "textDocument/references",
+    params=ReferenceParams,
+    needs_index=IndexNeed.IF_GLOBAL,
+    capabilities={"referencesProvider": True},
 )
 def on_references(session: Session, params: ReferenceParams) -> list[LspLocation] | None:
     at = _at(session, params)
@@ -182,6 +187,7 @@ def _supports_document_changes(session: Session) -> bool:
 @request(
     "textDocument/rename",
     params=RenameParams,
+    needs_index=IndexNeed.IF_GLOBAL,
     capabilities={"renameProvider": {"prepareProvider": True}},
 )
 def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
@@ -246,6 +252,7 @@ def on_document_symbol(session: Session, params: TextDocumentParams) -> list[dic
 @request(
     "workspace/symbol",
     params=WorkspaceSymbolParams,
+    needs_index=IndexNeed.ALWAYS,
     capabilities={"workspaceSymbolProvider": {"resolveProvider": True}},
 )
 def on_workspace_symbol(session: Session, params: WorkspaceSymbolParams) -> list[dict[str, Any]]:

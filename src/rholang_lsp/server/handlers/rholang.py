@@ -13,13 +13,14 @@ from typing import Any
 import msgspec
 
 from rholang_lsp import __version__
+from rholang_lsp.protocol.lsp import NoParams
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
 
 
-@request("rholang/ping")
-def ping(session: Session, params: Any) -> dict[str, Any]:
-    """Cheap round trip (health checks, benchmarks): echoes ``params``."""
+@request("rholang/ping", params=msgspec.Raw)
+def ping(session: Session, params: msgspec.Raw) -> dict[str, Any]:
+    """Cheap round trip (health checks, benchmarks): echoes ``params`` (any JSON value)."""
     return {"pong": params, "version": __version__}
 
 
@@ -33,8 +34,8 @@ async def sleep(session: Session, params: SleepParams) -> str:
     return "slept"
 
 
-@request("rholang/_test/crash", test_only=True)
-def crash(session: Session, params: Any) -> None:
+@request("rholang/_test/crash", params=NoParams | None, test_only=True)
+def crash(session: Session, params: NoParams | None) -> None:
     raise RuntimeError("deliberate test crash")
 
 
@@ -58,9 +59,13 @@ async def flood(session: Session, params: FloodParams) -> int:
     return sent
 
 
-@request("rholang/_test/askClient", test_only=True)
-async def ask_client(session: Session, params: Any) -> Any:
+class AskClientParams(msgspec.Struct):
+    method: str
+    params: Any = None
+    timeout: float = 5.0
+
+
+@request("rholang/_test/askClient", params=AskClientParams, test_only=True)
+async def ask_client(session: Session, params: AskClientParams) -> Any:
     """Forward ``{"method", "params", "timeout"}`` to the client as a request; return its answer."""
-    return await session.request(
-        params["method"], params.get("params"), timeout=float(params.get("timeout", 5.0))
-    )
+    return await session.request(params.method, params.params, timeout=params.timeout)

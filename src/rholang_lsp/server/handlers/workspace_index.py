@@ -8,32 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
+from rholang_lsp.protocol.lsp import (
+    DidChangeWatchedFilesParams,
+    DidChangeWorkspaceFoldersParams,
+    DidSaveTextDocumentParams,
+    InitializedParams,
+    NoParams,
+)
 from rholang_lsp.server import indexing
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 
 
-class FileEvent(msgspec.Struct):
-    uri: str
-    type: int  # 1 created, 2 changed, 3 deleted
-
-
-class DidChangeWatchedFilesParams(msgspec.Struct):
-    changes: list[FileEvent] = msgspec.field(default_factory=list)
-
-
-class _SavedDoc(msgspec.Struct):
-    uri: str
-
-
-class _DidSaveParams(msgspec.Struct):
-    textDocument: _SavedDoc
-
-
-@notification("initialized")
-def initialized(session: Session, params: Any) -> None:
+@notification("initialized", params=InitializedParams | None)
+def initialized(session: Session, params: InitializedParams | None) -> None:
     indexing.on_initialized(session)
 
 
@@ -42,19 +30,22 @@ def did_change_watched_files(session: Session, params: DidChangeWatchedFilesPara
     indexing.on_files_changed(session, [(c.uri, c.type) for c in params.changes])
 
 
-@notification("textDocument/didSave", params=_DidSaveParams)
-def did_save(session: Session, params: _DidSaveParams) -> None:
+@notification("textDocument/didSave", params=DidSaveTextDocumentParams, order=1)
+def did_save(session: Session, params: DidSaveTextDocumentParams) -> None:
+    # after handlers/text_sync.py (order 0) took the saved text
     indexing.on_saved(session, params.textDocument.uri)
 
 
-@notification("workspace/didChangeWorkspaceFolders")
-def did_change_workspace_folders(session: Session, params: Any) -> None:
-    # runs after handlers/workspace_folders.py (modules register in name order)
+@notification(
+    "workspace/didChangeWorkspaceFolders", params=DidChangeWorkspaceFoldersParams, order=1
+)
+def did_change_workspace_folders(session: Session, params: DidChangeWorkspaceFoldersParams) -> None:
+    # after handlers/workspace_folders.py (order 0) updated the session's folders
     indexing.on_folders_changed(session)
 
 
-@request("rholang/indexingStatus")
-def indexing_status(session: Session, params: Any) -> dict[str, Any]:
+@request("rholang/indexingStatus", params=NoParams | None)
+def indexing_status(session: Session, params: NoParams | None) -> dict[str, Any]:
     """The indexing state of each workspace folder of this session."""
     si = indexing.session_indexing(session)
     return {"workspaces": si.status(), "settled": si.settled}
