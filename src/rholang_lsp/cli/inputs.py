@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from rholang_lsp.workspace.indexer import discover_files
+from rholang_lsp.workspace.indexer import RHOLANG_EXTENSIONS, discover_files
 
 STDIN: Final = "-"
 #: Bytes inspected for a NUL to tell a binary file from source text (as git and grep do).
@@ -73,7 +73,7 @@ def collect(paths: list[str]) -> Inputs:
             continue
         if stat.S_ISDIR(mode):
             # the files the server would index there (no node_modules, .git, .venv, ...)
-            inside = [Path(f.path) for f in discover_files(path)]
+            inside = [Path(f.path) for f in discover_files(path, extensions=RHOLANG_EXTENSIONS)]
             if not inside:
                 found.problems.append(f"{raw}: no .rho files in this folder")
             for p in inside:

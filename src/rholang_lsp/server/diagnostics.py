@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
+from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 
 if TYPE_CHECKING:
@@ -78,7 +79,14 @@ class DiagnosticsPublisher:
         started = time.perf_counter()
         try:
             snap = session_snapshot(session, uri)
-            diags = document_diagnostics(text, target=session.config.target, uri=uri, snapshot=snap)
+            if embedded.is_metta_document(uri, doc.language_id):
+                diags = []  # a .metta file: its MeTTa diagnostics alone
+            else:
+                diags = document_diagnostics(
+                    text, target=session.config.target, uri=uri, snapshot=snap
+                )
+            # embedded MeTTa: detection runs here, after the edit, off the request path
+            diags += embedded.diagnostics(session, uri, snap)
             del snap  # release the analyses it pinned (next edits reparse in place)
         except Exception:
             _log.exception("%s: diagnostics of %s failed", session.peer, uri)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 WATCH_REGISTRATION_ID: Final = "rholang-watch-files"
 WATCH_GLOB: Final = "**/*.rho"
+WATCH_GLOB_METTA: Final = "**/*.metta"
 FILE_DELETED: Final = 3
 
 _log = logging.getLogger(__name__)
@@ -145,7 +146,9 @@ class SessionIndexing:
                 {
                     "id": WATCH_REGISTRATION_ID,
                     "method": "workspace/didChangeWatchedFiles",
-                    "registerOptions": {"watchers": [{"globPattern": WATCH_GLOB}]},
+                    "registerOptions": {
+                        "watchers": [{"globPattern": WATCH_GLOB}, {"globPattern": WATCH_GLOB_METTA}]
+                    },
                 }
             ]
         }

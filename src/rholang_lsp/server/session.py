@@ -28,7 +28,7 @@ from rholang_lsp.protocol.messages import (
     ResponseError,
 )
 from rholang_lsp.protocol.transport import MessageTransport
-from rholang_lsp.server import indexing, queueing
+from rholang_lsp.server import embedded, indexing, queueing
 from rholang_lsp.server.config import SessionConfig
 from rholang_lsp.server.diagnostics import DiagnosticsPublisher
 from rholang_lsp.server.positions import EmbeddedLookup, Positions, no_embedded
@@ -98,6 +98,7 @@ class Session:
         finally:
             self.state = State.CLOSED
             self.diagnostics.close()
+            embedded.on_session_closed(self)  # its virtual documents, in every registry
             indexing.on_session_closed(self)  # release the shared workspaces
             if self._monitor is not None:
                 self._monitor.cancel()

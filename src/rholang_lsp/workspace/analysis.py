@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Protocol
 
 from rholang_lsp.semantics.binder import bind
+from rholang_lsp.semantics.metta.summary import build_metta_summary, is_metta_uri
 from rholang_lsp.semantics.model import SemanticModel
 from rholang_lsp.semantics.summarize import build_summary
 from rholang_lsp.semantics.summary import CompactLineMap, FileSummary, content_hash
@@ -131,8 +132,13 @@ def _finish(
     revision: Revision | None = None,
     incremental: bool = False,
 ) -> DocumentAnalysis:
-    model = bind(result, target=target)
-    summary = build_summary(uri, text, model, version=version)
+    if is_metta_uri(uri):  # a .metta file: no Rholang binding, a MeTTa digest for the index
+        model = SemanticModel()
+        model.finish()
+        summary = build_metta_summary(uri, text, version=version)
+    else:
+        model = bind(result, target=target)
+        summary = build_summary(uri, text, model, version=version)
     return DocumentAnalysis(
         uri, version, text, result, model, summary, revision=revision, incremental=incremental
     )

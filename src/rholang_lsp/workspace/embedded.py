@@ -176,6 +176,10 @@ class EmbeddedRegistry:
         self._keys[(owner, uri)] = [key]
         return ef
 
+    def clear(self, owner: object, uri: str, version: int | None, text: str) -> EmbeddedFile:
+        """This version of ``uri`` has no region (it does not mention MeTTa)."""
+        return self._install(owner, uri, version, text, [])
+
     def _install(
         self, owner: object, uri: str, version: int | None, text: str, regions: list[Region]
     ) -> EmbeddedFile:

@@ -42,12 +42,15 @@ from typing import Any, Final, Protocol
 
 import msgspec
 
+from rholang_lsp.semantics.metta.summary import METTA_EXTENSIONS
 from rholang_lsp.semantics.summary import content_hash
 from rholang_lsp.workspace.cache import CacheEntry, IndexCache, decode_entry, encode_entry
 from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.state import IndexingState
 
 RHOLANG_EXTENSIONS: Final = (".rho",)
+#: what the index covers: Rholang files and MeTTa files (their functions for workspace/symbol)
+INDEXED_EXTENSIONS: Final = RHOLANG_EXTENSIONS + METTA_EXTENSIONS
 EXCLUDED_DIRS: Final = frozenset(
     {".git", ".hg", ".svn", "node_modules", "target", ".venv", "venv", "__pycache__", ".tox"}
 )
@@ -79,7 +82,7 @@ def _is_under(path: str, root: str) -> bool:
 def discover_files(
     root: Path | str,
     *,
-    extensions: Sequence[str] = RHOLANG_EXTENSIONS,
+    extensions: Sequence[str] = INDEXED_EXTENSIONS,
     excluded_dirs: frozenset[str] = EXCLUDED_DIRS,
 ) -> list[FileStat]:
     """Every Rholang file under ``root`` (sorted by path). Blocking: run it in a thread.
@@ -669,7 +672,7 @@ class WorkspaceIndexer:
         wanted: list[FileStat] = []
         removed: list[str] = []
         for p in dict.fromkeys(os.path.abspath(p) for p in paths):
-            if not self.owns(p) or not p.endswith(RHOLANG_EXTENSIONS):
+            if not self.owns(p) or not p.endswith(INDEXED_EXTENSIONS):
                 continue
             st = await asyncio.to_thread(stat_file, p)
             if st is None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rholang_lsp.workspace.cache import IndexCache
+from rholang_lsp.workspace.embedded import EmbeddedRegistry
 from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.indexer import (
     DEFAULT_BATCH_SIZE,
@@ -71,6 +72,8 @@ class SharedWorkspace:
             executor_factory=backend.executor,
         )
         self.users: set[object] = set()
+        #: virtual documents (embedded MeTTa) of the sessions' open files under this root
+        self.embedded = EmbeddedRegistry()
         self._task: asyncio.Task[IndexStats] | None = None
         self._expiry: asyncio.TimerHandle | None = None
         self._pending_paths: set[str] = set()

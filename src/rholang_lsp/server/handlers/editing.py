@@ -27,6 +27,7 @@ from rholang_lsp.features.selection_range import selection_chain
 from rholang_lsp.features.semantic_tokens import (
     TOKEN_MODIFIERS,
     TOKEN_TYPES,
+    SemToken,
     semantic_tokens,
 )
 from rholang_lsp.features.signature_help import signature_help
@@ -45,6 +46,7 @@ from rholang_lsp.protocol.lsp import (
     TextDocumentParams,
     TextDocumentRangeParams,
 )
+from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import COMPLETION_DOC, SIGNATURE_DOC, markup
 from rholang_lsp.server.positions import DocumentPositions, encode_semantic_tokens, units
@@ -63,9 +65,13 @@ def _snapshot(session: Session, uri: str) -> Snapshot:
     return session_snapshot(session, uri)
 
 
-def _open(session: Session, uri: str) -> DocumentPositions | None:
-    """The positions of an open document (None: not open)."""
-    if uri not in session.documents:
+def _open(session: Session, uri: str, *, metta: bool = False) -> DocumentPositions | None:
+    """The positions of an open Rholang document (None: not open; a ``.metta`` file
+    too unless ``metta``: the Rholang features must not read or edit MeTTa)."""
+    text_doc = session.documents.get(uri)
+    if text_doc is None:
+        return None
+    if not metta and embedded.is_metta_document(uri, text_doc.language_id):
         return None
     return session.positions().document(uri)
 
@@ -227,10 +233,14 @@ def _semantic_data(
     doc = session.documents.get(uri)
     if doc is None:
         return None
-    a = _snapshot(session, uri).analysis(uri)
-    if a is None:
-        return None
-    toks = semantic_tokens(a.parse, a.model, start, end)
+    if embedded.is_metta_document(uri, doc.language_id):
+        toks: list[SemToken] = []
+    else:
+        a = _snapshot(session, uri).analysis(uri)
+        if a is None:
+            return None
+        toks = semantic_tokens(a.parse, a.model, start, end)
+    toks = embedded.semantic_tokens(session, uri, toks, start, end)  # MeTTa regions merged in
     multiline = bool(
         _client_cap(session, "textDocument", "semanticTokens", "multilineTokenSupport")
     )
@@ -291,7 +301,7 @@ def semantic_tokens_range(
     session: Session, params: TextDocumentRangeParams
 ) -> dict[str, Any] | None:
     uri = params.textDocument.uri
-    doc = _open(session, uri)
+    doc = _open(session, uri, metta=True)
     if doc is None:
         return None
     s, e = doc.offsets(params.range)
@@ -306,14 +316,20 @@ def semantic_tokens_range(
     capabilities={"foldingRangeProvider": True},
 )
 def folding_range(session: Session, params: TextDocumentParams) -> list[dict[str, Any]] | None:
-    opened = _open_parse(session, params.textDocument.uri)
+    uri = params.textDocument.uri
+    opened = _open_parse(session, uri)
+    text_doc = session.documents.get(uri)
     if opened is None:
-        return None
-    doc, parsed = opened
+        if text_doc is None or _open(session, uri, metta=True) is None:
+            return None
+        folds = embedded.folding(session, uri, [])  # a .metta file
+    else:
+        doc, parsed = opened
+        folds = embedded.folding(session, uri, folding_ranges(parsed, doc.line_index))
     limit = _client_cap(session, "textDocument", "foldingRange", "rangeLimit")
     cap = int(limit) if isinstance(limit, int) and limit > 0 else _MAX_FOLDS
     out: list[dict[str, Any]] = []
-    for f in folding_ranges(parsed, doc.line_index)[:cap]:
+    for f in folds[:cap]:
         item: dict[str, Any] = {"startLine": f.start_line, "endLine": f.end_line}
         if f.kind:
             item["kind"] = f.kind

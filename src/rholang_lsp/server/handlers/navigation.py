@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rholang_lsp.features import embedded as emb
 from rholang_lsp.features.definition import declaration, definition
 from rholang_lsp.features.highlight import document_highlights
 from rholang_lsp.features.hover import hover
 from rholang_lsp.features.navigation import Location
 from rholang_lsp.features.references import references
-from rholang_lsp.features.rename import RenameError, prepare_rename, rename
+from rholang_lsp.features.rename import RenameError, TextEdit, prepare_rename, rename
 from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
 from rholang_lsp.protocol.lsp import Location as LspLocation
 from rholang_lsp.protocol.lsp import (
@@ -28,6 +29,7 @@ from rholang_lsp.protocol.lsp import (
     WorkspaceSymbolParams,
 )
 from rholang_lsp.protocol.messages import REQUEST_FAILED, ResponseError
+from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import HOVER, markup
 from rholang_lsp.server.positions import DocumentPositions, Positions
@@ -78,6 +80,10 @@ def _goto(
     find: Callable[[Snapshot, str, int], list[Location]],
 ) -> list[LspLocation] | None:
     """Definition/declaration: the locations ``find`` gives for the position (None: none)."""
+    inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
+    if inside is not None:  # a MeTTa region or a .metta file
+        ef, off = inside
+        return embedded.locations(session, ef.uri, emb.definition(ef, off)) or None
     at = _at(session, params)
     if at is None:
         return None
@@ -114,6 +120,13 @@ def on_declaration(
     capabilities={"referencesProvider": True},
 )
 def on_references(session: Session, params: ReferenceParams) -> list[LspLocation] | None:
+    inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
+    if inside is not None:
+        ef, off = inside
+        include = params.context.includeDeclaration
+        return embedded.locations(
+            session, ef.uri, emb.references(ef, off, include_declaration=include)
+        )
     at = _at(session, params)
     if at is None:
         return None
@@ -130,6 +143,9 @@ def on_references(session: Session, params: ReferenceParams) -> list[LspLocation
 def on_highlight(
     session: Session, params: TextDocumentPositionParams
 ) -> list[dict[str, Any]] | None:
+    inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
+    if inside is not None:
+        return embedded.highlights(session, params.textDocument.uri, *inside)
     at = _open_at(session, params)
     if at is None:
         return None
@@ -144,6 +160,12 @@ def on_highlight(
     "textDocument/hover", params=TextDocumentPositionParams, capabilities={"hoverProvider": True}
 )
 def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, Any] | None:
+    inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
+    if inside is not None:
+        found = embedded.hover(session, params.textDocument.uri, *inside)
+        if found is None:
+            return None
+        return {"contents": markup(session, found[0], HOVER), "range": found[1]}
     at = _open_at(session, params)
     if at is None:
         return None
@@ -165,6 +187,9 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
 def on_prepare_rename(
     session: Session, params: TextDocumentPositionParams
 ) -> dict[str, Any] | None:
+    inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
+    if inside is not None:
+        return embedded.prepare_rename(session, params.textDocument.uri, *inside)
     at = _open_at(session, params)
     if at is None:
         return None
@@ -197,8 +222,13 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
     if at is None:
         return None
     snap, positions, uri, off = at
+    inside = embedded.embedded_at(session, uri, params.position)
+    edits: dict[str, list[TextEdit]] | None
     try:
-        edits = rename(snap, uri, off, params.newName)
+        if inside is not None:
+            edits = embedded.rename_edits(inside[0], inside[1], params.newName)
+        else:
+            edits = rename(snap, uri, off, params.newName)
     except RenameError as e:
         raise ResponseError(REQUEST_FAILED, str(e)) from None
     if not edits:
@@ -246,7 +276,11 @@ def on_document_symbol(session: Session, params: TextDocumentParams) -> list[dic
         return None
     # the outline is built iteratively in the feature; converting it recurses only
     # as deep as binding constructs nest (bounded by the parser's nesting limit)
-    return [_doc_symbol(d, doc) for d in document_symbols(snapshot(session, uri), uri)]
+    if embedded.is_metta_document(uri, session.documents[uri].language_id):
+        host: list[DocSymbol] = []
+    else:
+        host = document_symbols(snapshot(session, uri), uri)
+    return [_doc_symbol(d, doc) for d in embedded.outline(session, uri, host)]
 
 
 @request(

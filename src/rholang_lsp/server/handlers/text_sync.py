@@ -11,6 +11,7 @@ from rholang_lsp.protocol.lsp import (
     DidSaveTextDocumentParams,
     TextDocumentSyncKind,
 )
+from rholang_lsp.server import embedded
 from rholang_lsp.server.positions import DocumentPositions
 from rholang_lsp.server.registry import notification
 from rholang_lsp.server.session import Session
@@ -61,6 +62,7 @@ def did_close(session: Session, params: DidCloseTextDocumentParams) -> None:
     uri = params.textDocument.uri
     if session.documents.pop(uri, None) is not None:
         session.diagnostics.clear(uri)
+        embedded.on_closed(session, uri)  # its virtual documents go with it
 
 
 @notification("textDocument/didSave", params=DidSaveTextDocumentParams)
