@@ -17,7 +17,7 @@ LSP answers for positions inside embedded MeTTa regions and for ``.metta`` files
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from rholang_lsp.features import embedded as emb
 from rholang_lsp.features.folding import FoldRange
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
     from rholang_lsp.workspace.snapshot import Snapshot
 
-DATA_KEY: Final = "embedded"
 
 
 def is_metta_document(uri: str, language_id: str | None = None) -> bool:
@@ -117,24 +116,15 @@ class SessionEmbedded:
 
 
 def session_embedded(session: Session) -> SessionEmbedded:
-    se = session.data.get(DATA_KEY)
-    if not isinstance(se, SessionEmbedded):
-        se = SessionEmbedded(session)
-        session.data[DATA_KEY] = se
-        session.embedded = se.lookup  # the position seam resolves <parent>#metta:N uris
-    return se
+    return session.virtual_documents
 
 
 def on_closed(session: Session, uri: str) -> None:
-    se = session.data.get(DATA_KEY)
-    if isinstance(se, SessionEmbedded):
-        se.drop(uri)
+    session.virtual_documents.drop(uri)
 
 
 def on_session_closed(session: Session) -> None:
-    se = session.data.pop(DATA_KEY, None)
-    if isinstance(se, SessionEmbedded):
-        se.close()
+    session.virtual_documents.close()
 
 
 # ---------------------------------------------------------------------------- requests

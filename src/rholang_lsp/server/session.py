@@ -82,6 +82,9 @@ class Session:
         self.documents: dict[str, TextDocument] = {}
         #: embedded (virtual) documents by uri: their positions convert through the host's
         self.embedded: EmbeddedLookup = no_embedded
+        #: this session's virtual documents (embedded MeTTa regions) in the registries
+        self.virtual_documents = embedded.SessionEmbedded(self)
+        self.embedded = self.virtual_documents.lookup
         self.diagnostics = DiagnosticsPublisher(self, debounce=server.options.diagnostics_debounce)
         #: the last semantic tokens sent per uri (result id, data): the base of delta requests
         self.semantic_tokens: dict[str, tuple[str, list[int]]] = {}
