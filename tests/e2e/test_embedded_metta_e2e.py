@@ -314,3 +314,66 @@ async def test_metta_file_standalone_and_indexed(client: LanguageClient) -> None
         )
     )
     assert not fmt  # never format MeTTa as Rholang
+
+
+def _literal_contents(text: str) -> list[int]:
+    """Offsets inside the MeTTa literals of ``TEXT``-like programs (between their quotes)."""
+    out: list[int] = []
+    for marker in ('mc!("', '@"rho:metta:eval"!("', '"scratch"!("'):
+        i = text.find(marker)
+        if i < 0:
+            continue
+        s = i + len(marker)
+        e = s
+        while e < len(text) and not (text[e] == '"' and text[e - 1] != "\\"):
+            e += 1
+        out.extend(range(s + 1, e))
+    return out
+
+
+def _key(d: t.Diagnostic) -> tuple[object, ...]:
+    r = d.range
+    return (r.start.line, r.start.character, r.end.line, r.end.character, d.code, d.message)
+
+
+async def test_random_edits_match_a_fresh_open(client: Any) -> None:
+    """Seeded random edits inside and outside the regions (incremental didChange, UTF-16
+    ranges): the last publish equals the publish of a fresh open of the final text."""
+    import random
+
+    lsp: LanguageClient = client
+    rnd = random.Random(16)
+    pieces = [" ", "\n", "(", ")", "$z", "(sq 2)", '\\"', "é", "😀", "x", "; c", " | Nil"]
+    text = TEXT
+    version = 1
+    await client.published.wait(RHO, 1)
+    for step in range(14):
+        inner = _literal_contents(text)
+        if step % 2 == 0 and inner:
+            start = rnd.choice(inner)
+        else:
+            start = rnd.randrange(len(text) + 1)
+        end = min(len(text), start + rnd.choice([0, 0, 1, 2]))
+        new = rnd.choice(pieces)
+        version += 1
+        lsp.text_document_did_change(
+            t.DidChangeTextDocumentParams(
+                text_document=t.VersionedTextDocumentIdentifier(uri=RHO, version=version),
+                content_changes=[
+                    t.TextDocumentContentChangePartial(range=lsp_range(text, start, end), text=new)
+                ],
+            )
+        )
+        text = text[:start] + new + text[end:]
+    incremental = await client.published.wait(RHO, version)
+    other = ROOT + "/fresh.rho"
+    lsp.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=other, language_id="rholang", version=1, text=text)
+        )
+    )
+    fresh = await client.published.wait(other, 1)
+    assert sorted(map(_key, incremental.diagnostics)) == sorted(map(_key, fresh.diagnostics))
+    assert any(
+        (d.source or "").startswith("metta") for d in fresh.diagnostics
+    ) or not _literal_contents(text)

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from rholang_lsp.workspace.snapshot import Snapshot
 
 
-
 def is_metta_document(uri: str, language_id: str | None = None) -> bool:
     return language_id == "metta" or is_metta_uri(uri)
 
