@@ -9,10 +9,10 @@ import pytest
 from rholang_lsp.features.definition import declaration, definition
 from rholang_lsp.features.highlight import HL_READ, HL_WRITE, document_highlights
 from rholang_lsp.features.hover import hover
-from rholang_lsp.features.navigation import Location
 from rholang_lsp.features.references import references
 from rholang_lsp.features.rename import RenameError, prepare_rename, rename
 from rholang_lsp.features.symbols import document_symbols, workspace_symbols
+from rholang_lsp.features.target import Location
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.diagnostic import Severity

@@ -297,3 +297,10 @@ def test_name_remainder_follows_the_last_name_with_or_without_comma(text: str) -
         kinds = [c.kind for c in pats.children if isinstance(c, Node)]
         assert kinds[-1] is K.REMAINDER and K.NAME in kinds
         assert roundtrip(res) == text
+
+
+def test_shared_bracket_sets_match_the_parser_pairing() -> None:
+    from rholang_lsp.syntax import kinds, parser
+
+    assert frozenset(parser._OPEN_CLASS) == kinds.OPENERS
+    assert frozenset(parser._CLOSE_CLASS) == kinds.CLOSERS

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rholang_lsp.semantics.fuzzy import fuzzy_score
 from rholang_lsp.semantics.summary import SymbolEntry
+from rholang_lsp.workspace.fuzzy import fuzzy_score
 from rholang_lsp.workspace.index import search_symbol_rows
 
 ALPHABET = "abcsvXYZ_019"

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rholang_lsp.semantics.binder import doc_for
-from rholang_lsp.semantics.fuzzy import fuzzy_score
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel, Sort, Symbol, SymbolKind
 from rholang_lsp.semantics.scope_at import (
     LocalContract,
@@ -52,7 +51,8 @@ from rholang_lsp.semantics.summarize import global_contract
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, bindable_by_new
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
-from rholang_lsp.syntax.kinds import BINARY_OPERATORS
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS, CLOSERS
+from rholang_lsp.workspace.fuzzy import fuzzy_score
 from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -154,7 +154,7 @@ class CompletionResult:
 
 _WORD = re.compile(r"[A-Za-z0-9_']*$")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'")
-_CLOSERS = frozenset({K.RBRACE, K.RPAREN, K.RBRACKET, K.PIPE_RBRACE, K.COMMA_RPAREN})
+_CLOSERS = CLOSERS
 _VALUE_END = frozenset(
     {
         K.IDENT,

@@ -9,7 +9,7 @@ matches, every candidate is returned.
 
 from __future__ import annotations
 
-from rholang_lsp.features.navigation import (
+from rholang_lsp.features.target import (
     FreeTarget,
     GlobalTarget,
     LocalTarget,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax.kinds import CLOSERS, OPENERS
 from rholang_lsp.syntax.line_index import LineIndex
 
 K = SyntaxKind
@@ -31,8 +32,8 @@ _BRACKETED = frozenset(
         K.AGENT,
     }
 )
-_OPEN = frozenset({K.LBRACE, K.LPAREN, K.LBRACKET, K.LBRACE_PIPE})
-_CLOSE = frozenset({K.RBRACE, K.RPAREN, K.RBRACKET, K.PIPE_RBRACE, K.COMMA_RPAREN})
+_OPEN = OPENERS - {K.BIGINT_OPEN}
+_CLOSE = CLOSERS
 _REGION_START = re.compile(r"^//\s*#?region\b")
 _REGION_END = re.compile(r"^//\s*#?endregion\b")
 

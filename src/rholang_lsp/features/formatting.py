@@ -29,7 +29,14 @@ from functools import lru_cache
 from typing import Any
 
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, parse
-from rholang_lsp.syntax.kinds import BINARY_OPERATORS
+from rholang_lsp.syntax.kinds import (
+    BINARY_OPERATORS,
+    BUNDLE_KEYWORDS,
+    CLOSERS,
+    COMMENT_KINDS,
+    OPENERS,
+    SEND_OPS,
+)
 from rholang_lsp.syntax.lexer import lex
 
 K = SyntaxKind
@@ -54,12 +61,12 @@ class TextEdit:
     new_text: str
 
 
-_OPENERS = frozenset({K.LBRACE, K.LPAREN, K.LBRACKET, K.LBRACE_PIPE, K.BIGINT_OPEN})
-_CLOSERS = frozenset({K.RBRACE, K.RPAREN, K.RBRACKET, K.PIPE_RBRACE, K.COMMA_RPAREN})
+_OPENERS = OPENERS
+_CLOSERS = CLOSERS
 _BRACE_CONTAINERS = frozenset({K.BLOCK, K.MATCH, K.SELECT, K.AGENT})
-_SEND_OPS = frozenset({K.BANG, K.BANG_BANG, K.BANG_QUESTION})
-_BUNDLES = frozenset({K.KW_BUNDLE, K.KW_BUNDLE_READ, K.KW_BUNDLE_WRITE, K.KW_BUNDLE_NONE})
-_COMMENTS = frozenset({K.LINE_COMMENT, K.BLOCK_COMMENT, K.DOC_COMMENT})
+_SEND_OPS = SEND_OPS
+_BUNDLES = BUNDLE_KEYWORDS
+_COMMENTS = COMMENT_KINDS
 _BODY_PREV = frozenset(
     {
         K.EQ,

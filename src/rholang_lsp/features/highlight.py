@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rholang_lsp.features.navigation import FreeTarget, GlobalTarget, LocalTarget, target_at
+from rholang_lsp.features.target import FreeTarget, GlobalTarget, LocalTarget, target_at
 from rholang_lsp.semantics.model import Role
 from rholang_lsp.workspace.snapshot import Snapshot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rholang_lsp.features.navigation import (
+from rholang_lsp.features.target import (
     FreeTarget,
     GlobalTarget,
     LocalTarget,

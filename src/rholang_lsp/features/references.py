@@ -4,7 +4,7 @@ quoted global names. ``include_declaration=False`` omits exactly the declaration
 
 from __future__ import annotations
 
-from rholang_lsp.features.navigation import (
+from rholang_lsp.features.target import (
     FreeTarget,
     GlobalTarget,
     LocalTarget,

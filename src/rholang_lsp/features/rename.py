@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rholang_lsp.features.navigation import FreeTarget, GlobalTarget, LocalTarget, target_at
 from rholang_lsp.features.references import free_references, global_references
 from rholang_lsp.features.rename_safety import (
     Replacement,
@@ -18,6 +17,7 @@ from rholang_lsp.features.rename_safety import (
     check_global_rename,
     check_local_rename,
 )
+from rholang_lsp.features.target import FreeTarget, GlobalTarget, LocalTarget, target_at
 from rholang_lsp.syntax.kinds import KEYWORDS
 from rholang_lsp.workspace.snapshot import Snapshot
 

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
-from rholang_lsp.syntax.kinds import BINARY_OPERATORS
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS, COMMENT_KINDS, SIMPLE_TYPES
 
 K = SyntaxKind
 
@@ -53,7 +53,7 @@ _KEYWORDS = frozenset(k for k in K if 30 <= k <= 62) - {
     K.KW_BYTEARRAY,
     K.KW_BIGINT,
 }
-_TYPES = frozenset({K.KW_BOOL, K.KW_INT, K.KW_STRING, K.KW_URI, K.KW_BYTEARRAY, K.KW_BIGINT})
+_TYPES = SIMPLE_TYPES
 #: (`and`, `or` and `matches` are keywords, highlighted as such)
 _OPERATORS = (BINARY_OPERATORS - _KEYWORDS) | {
     K.BANG,
@@ -72,7 +72,7 @@ _OPERATORS = (BINARY_OPERATORS - _KEYWORDS) | {
     K.ELLIPSIS,
 }
 _NUMBERS = frozenset({K.INT, K.TYPED_NUMBER, K.FLOAT})
-_COMMENT_TRIVIA = frozenset({K.LINE_COMMENT, K.BLOCK_COMMENT, K.DOC_COMMENT})
+_COMMENT_TRIVIA = COMMENT_KINDS
 
 
 #: token kind -> (type, modifiers) for tokens classified by kind alone

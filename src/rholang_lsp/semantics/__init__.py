@@ -9,7 +9,6 @@ Public API (import from the submodules)::
     summarize.build_summary(uri, text, model, *, version=None) -> summary.FileSummary
     system_channels.lookup(uri) / is_known(uri) / SYSTEM_CHANNELS
     doc_comments.parse_doc_comments(raw_comment_texts) -> DocComment | None
-    fuzzy.fuzzy_score(query, name) -> int | None
 
 ``SemanticModel`` holds ``symbols`` (``Symbol``: name, sort NAME/PROC, kind,
 identifier range, scope, doc, system uri), ``scopes`` (``Scope`` tree),

@@ -41,6 +41,7 @@ from rholang_lsp.semantics.model import (
     SymbolKind,
 )
 from rholang_lsp.syntax.diagnostic import Severity
+from rholang_lsp.syntax.kinds import RECEIVE_ARROWS
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -68,7 +69,6 @@ _GROUND_PUNCT = frozenset(
         K.BIGINT_OPEN,
     }
 )
-_ARROWS = frozenset({K.LARROW, K.LE, K.PEEK_ARROW})
 
 
 class Env:
@@ -740,7 +740,9 @@ def _do_binds(
         nodes = _nodes(bind)
         pats = [c for c in nodes if c.kind == K.NAME_PATTERNS]
         srcs = [c for c in nodes if c.kind != K.NAME_PATTERNS]
-        arrow = next((t for t in bind.children if isinstance(t, Token) and t.kind in _ARROWS), None)
+        arrow = next(
+            (t for t in bind.children if isinstance(t, Token) and t.kind in RECEIVE_ARROWS), None
+        )
         n_formals = None
         has_rem = False
         if pats:

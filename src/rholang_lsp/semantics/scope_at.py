@@ -45,6 +45,7 @@ from rholang_lsp.semantics.binder import (
     name_process,
 )
 from rholang_lsp.semantics.model import ContractInfo, Scope, ScopeKind, Sort, Symbol, SymbolKind
+from rholang_lsp.syntax.kinds import CLOSERS
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
 from rholang_lsp.syntax.tree import Node, Token
@@ -60,7 +61,7 @@ __all__ = [
     "new_declaration_at",
 ]
 
-_CLOSERS = frozenset({K.RBRACE, K.RPAREN, K.RBRACKET, K.PIPE_RBRACE, K.COMMA_RPAREN})
+_CLOSERS = CLOSERS
 _NEW_KINDS = (SymbolKind.NEW, SymbolKind.NEW_URI)
 _SCOPE_NODES = frozenset(
     {K.NEW, K.CONTRACT, K.FOR, K.CASE, K.LET, K.BRANCH, K.AGENT_DECL, K.MATCHES}

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rholang_lsp.features.navigation import LocalTarget, target_at
+from rholang_lsp.features.target import LocalTarget, target_at
 from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier
 from rholang_lsp.server.indexing import SessionIndexing
 from rholang_lsp.server.registry import HandlerSpec, IndexNeed

@@ -181,6 +181,54 @@ TRIVIA_KINDS = frozenset(
     }
 )
 
+#: Token-kind sets shared by the parser and the layers above (one definition each).
+#: Closing brackets (``,)`` is the auto-closed `, )` the lexer merges into one token).
+CLOSERS = frozenset(
+    {
+        SyntaxKind.RPAREN,
+        SyntaxKind.COMMA_RPAREN,
+        SyntaxKind.RBRACKET,
+        SyntaxKind.RBRACE,
+        SyntaxKind.PIPE_RBRACE,
+    }
+)
+#: Opening brackets (``(!`` opens a BigInt literal).
+OPENERS = frozenset(
+    {
+        SyntaxKind.LPAREN,
+        SyntaxKind.BIGINT_OPEN,
+        SyntaxKind.LBRACKET,
+        SyntaxKind.LBRACE,
+        SyntaxKind.LBRACE_PIPE,
+    }
+)
+COMMENT_KINDS = frozenset(
+    {SyntaxKind.LINE_COMMENT, SyntaxKind.BLOCK_COMMENT, SyntaxKind.DOC_COMMENT}
+)
+#: The simple type keywords (`Bool`, `Int`, ...), usable as patterns and in casts.
+SIMPLE_TYPES = frozenset(
+    {
+        SyntaxKind.KW_BOOL,
+        SyntaxKind.KW_INT,
+        SyntaxKind.KW_STRING,
+        SyntaxKind.KW_URI,
+        SyntaxKind.KW_BYTEARRAY,
+        SyntaxKind.KW_BIGINT,
+    }
+)
+BUNDLE_KEYWORDS = frozenset(
+    {
+        SyntaxKind.KW_BUNDLE,
+        SyntaxKind.KW_BUNDLE_WRITE,
+        SyntaxKind.KW_BUNDLE_READ,
+        SyntaxKind.KW_BUNDLE_NONE,
+    }
+)
+#: `!`, `!!`, `!?`
+SEND_OPS = frozenset({SyntaxKind.BANG, SyntaxKind.BANG_BANG, SyntaxKind.BANG_QUESTION})
+#: `<-`, `<=` (repeated), `<<-` (peek)
+RECEIVE_ARROWS = frozenset({SyntaxKind.LARROW, SyntaxKind.LE, SyntaxKind.PEEK_ARROW})
+
 #: Infix operators of expressions and patterns (the keys of the parser's ``BINOP_BP``,
 #: plus the pattern connectives `/\` and `\/`).
 BINARY_OPERATORS = frozenset(

@@ -12,7 +12,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
-from rholang_lsp.syntax.kinds import SyntaxKind
+from rholang_lsp.syntax.kinds import (
+    BUNDLE_KEYWORDS,
+    CLOSERS,
+    RECEIVE_ARROWS,
+    SEND_OPS,
+    SIMPLE_TYPES,
+    SyntaxKind,
+)
 from rholang_lsp.syntax.lexer import SOURCE, line_col
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -49,13 +56,11 @@ ERROR_TOKEN = K.ERROR_TOKEN
 
 _OPEN_CLASS = {K.LPAREN: 0, K.BIGINT_OPEN: 0, K.LBRACKET: 1, K.LBRACE: 2, K.LBRACE_PIPE: 3}
 _CLOSE_CLASS = {K.RPAREN: 0, K.COMMA_RPAREN: 0, K.RBRACKET: 1, K.RBRACE: 2, K.PIPE_RBRACE: 3}
-CLOSERS = frozenset(_CLOSE_CLASS)
 
 LITERALS = frozenset(
     {K.INT, K.STRING, K.URI, K.TYPED_NUMBER, K.FLOAT, K.KW_TRUE, K.KW_FALSE, K.KW_NIL}
 )
-SIMPLE_TYPES = frozenset({K.KW_BOOL, K.KW_INT, K.KW_STRING, K.KW_URI, K.KW_BYTEARRAY, K.KW_BIGINT})
-BUNDLES = frozenset({K.KW_BUNDLE, K.KW_BUNDLE_WRITE, K.KW_BUNDLE_READ, K.KW_BUNDLE_NONE})
+BUNDLES = BUNDLE_KEYWORDS
 PROC_KEYWORDS = frozenset(
     {K.KW_NEW, K.KW_IF, K.KW_CONTRACT, K.KW_FOR, K.KW_SELECT, K.KW_MATCH, K.KW_LET} | BUNDLES
 )
@@ -84,8 +89,7 @@ START = frozenset(
     }
 )
 NAME_START = frozenset({K.IDENT, K.UNDERSCORE, K.AT})
-SEND_OPS = frozenset({K.BANG, K.BANG_BANG, K.BANG_QUESTION})
-ARROWS = frozenset({K.LARROW, K.LE, K.PEEK_ARROW})
+ARROWS = RECEIVE_ARROWS
 PREFIX_OPS = frozenset({K.MINUS, K.KW_NOT, K.TILDE, K.STAR, K.AT, K.EQ, K.EQ_STAR})
 SOFT_KEYWORDS = frozenset(SIMPLE_TYPES | {K.KW_IN, K.KW_NIL, K.KW_SET})
 

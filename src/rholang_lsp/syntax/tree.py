@@ -203,9 +203,6 @@ class Node:
     def child_nodes(self) -> list[Node]:
         return [c for c in self.children if isinstance(c, Node)]
 
-    def child_tokens(self) -> list[Token]:
-        return [c for c in self.children if isinstance(c, Token)]
-
     def first_child(self, kind: SyntaxKind) -> Node | Token | None:
         for c in self.children:
             if c.kind == kind:
@@ -337,10 +334,6 @@ class Node:
             (t.text if i == 0 else "".join(x for _, x in t._trivia) + t.text)
             for i, t in enumerate(self.tokens())
         )
-
-    def full_text(self) -> str:
-        """Text including the leading trivia of the first token."""
-        return "".join("".join(x for _, x in t._trivia) + t.text for t in self.tokens())
 
     def __repr__(self) -> str:
         return f"Node({self.kind.name}, {self.start}..{self.end})"

@@ -360,11 +360,6 @@ class AnalysisCache:
                 return k
         return None
 
-    def invalidate(self, uri: str) -> None:
-        with self._lock:
-            for k in [k for k in self._items if k[0] == uri]:
-                del self._items[k]
-
 
 def _key(uri: str, text: str, version: int | None) -> tuple[str, object]:
     return (uri, version if version is not None else content_hash(text))

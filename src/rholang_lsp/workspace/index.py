@@ -16,17 +16,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from rholang_lsp.semantics.fuzzy import (
-    fuzzy_score,
-    max_subsequence_score,
-    max_substring_score,
-)
 from rholang_lsp.semantics.summary import (
     FileSummary,
     GlobalContract,
     GlobalRef,
     PlainContract,
     SymbolEntry,
+)
+from rholang_lsp.workspace.fuzzy import (
+    fuzzy_score,
+    max_subsequence_score,
+    max_substring_score,
 )
 
 T = TypeVar("T")
@@ -96,11 +96,6 @@ class WorkspaceIndex(SymbolSearch):
                 self._plain.setdefault(name, {})[uri] = pgroup
             self._symbol_rows[uri] = tuple((e.name.lower(), uri, e) for e in summary.symbols)
             self.generation += 1
-
-    def update_many(self, summaries: Iterable[FileSummary]) -> None:
-        with self._lock:
-            for s in summaries:
-                self.update(s.uri, s)
 
     def remove(self, uri: str) -> None:
         with self._lock:

@@ -15,10 +15,10 @@ from rholang_lsp.features import embedded as emb
 from rholang_lsp.features.definition import declaration, definition
 from rholang_lsp.features.highlight import document_highlights
 from rholang_lsp.features.hover import hover
-from rholang_lsp.features.navigation import Location
 from rholang_lsp.features.references import references
 from rholang_lsp.features.rename import RenameError, TextEdit, prepare_rename, rename
 from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
+from rholang_lsp.features.target import Location
 from rholang_lsp.protocol.lsp import Location as LspLocation
 from rholang_lsp.protocol.lsp import (
     ReferenceParams,

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rholang_lsp.semantics.doc_comments import parse_doc_comments
-from rholang_lsp.semantics.fuzzy import fuzzy_score
 from rholang_lsp.semantics.summary import CompactLineMap
 from rholang_lsp.syntax.line_index import LineIndex
 from rholang_lsp.workspace.analysis import AnalysisCache, summarize_text
+from rholang_lsp.workspace.fuzzy import fuzzy_score
 from rholang_lsp.workspace.index import WorkspaceIndex
 
 LIB = (
