@@ -209,6 +209,10 @@ def test_help_lists_compatibility_flags_and_cache_dir() -> None:
     assert "compatibility" in r.stdout
     r = lsp("index", "--help")
     assert "--cache-dir" in r.stdout and "XDG_CACHE_HOME" in r.stdout
+    r = lsp("format", "--help")
+    assert "exit status:" in r.stdout and "also with --diff alone" in r.stdout, r.stdout
+    r = lsp("check", "--help")
+    assert "exit status:" in r.stdout and "sarif" in r.stdout, r.stdout
 
 
 def test_server_with_stdin_at_dev_null_exits_at_once() -> None:

@@ -24,7 +24,17 @@ from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
 STDIN_URI = "untitled:stdin"
 
 
+EXIT_STATUS = """\
+exit status:
+  0  no error-severity diagnostics
+  1  errors found
+  2  usage error, missing or unreadable path, device, folder without .rho files
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUS
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
         "paths",
         nargs="+",

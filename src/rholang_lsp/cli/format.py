@@ -22,8 +22,17 @@ from rholang_lsp.cli import inputs
 from rholang_lsp.features.formatting import FormatOptions, format_text
 from rholang_lsp.syntax.line_index import LineIndex
 
+EXIT_STATUS = """\
+exit status:
+  0  done (also with --diff alone: it only shows the changes)
+  1  --check: a file would change; any mode: a file has syntax errors or is not UTF-8
+  2  usage error, missing or unreadable path, device, folder without .rho files
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUS
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
         "paths",
         nargs="+",
