@@ -52,6 +52,19 @@ class SessionEmbedded:
         self.session = session
         self.private = EmbeddedRegistry()
         self.where: dict[str, EmbeddedRegistry] = {}  # parent uri -> registry holding it
+        #: uri -> (text, may hold MeTTa): the scan is done once per version of a document
+        self._mentions: dict[str, tuple[str, bool]] = {}
+
+    def may_hold_metta(self, uri: str, text: str, language_id: str | None) -> bool:
+        """A ``.metta`` file, or a text mentioning MeTTa (cached per text object)."""
+        if is_metta_document(uri, language_id):
+            return True
+        cached = self._mentions.get(uri)
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        found = mentions_metta(text)
+        self._mentions[uri] = (text, found)
+        return found
 
     def registry(self, uri: str) -> EmbeddedRegistry:
         from rholang_lsp.server.indexing import session_indexing
@@ -105,6 +118,7 @@ class SessionEmbedded:
         return reg.lookup(self.session, uri) if reg is not None else None
 
     def drop(self, uri: str) -> None:
+        self._mentions.pop(uri, None)
         reg = self.where.pop(uri, None)
         if reg is not None:
             reg.drop(self.session, uri)
@@ -134,9 +148,10 @@ def embedded_file(session: Session, uri: str) -> EmbeddedFile | None:
     doc = session.documents.get(uri)
     if doc is None:
         return None
-    if not is_metta_document(uri, doc.language_id) and not mentions_metta(doc.text):
+    se = session_embedded(session)
+    if not se.may_hold_metta(uri, doc.text, doc.language_id):
         return None  # the Rholang-only fast path: nothing is looked up or detected
-    ef = session_embedded(session).refresh(uri)
+    ef = se.refresh(uri)
     return ef if ef is not None and ef.docs else None
 
 
@@ -192,10 +207,12 @@ def diagnostics(session: Session, uri: str, snap: Snapshot | None) -> list[Diagn
     doc = session.documents.get(uri)
     if doc is None:
         return []
-    if not is_metta_document(uri, doc.language_id) and not mentions_metta(doc.text):
-        on_closed(session, uri)  # the MeTTa is gone: drop its regions
+    se = session_embedded(session)
+    if not se.may_hold_metta(uri, doc.text, doc.language_id):
+        if uri in se.where:
+            se.drop(uri)  # the MeTTa is gone: drop its regions
         return []
-    ef = session_embedded(session).refresh(uri, snap)
+    ef = se.refresh(uri, snap)
     return emb.diagnostics(ef) if ef is not None else []
 
 

@@ -8,7 +8,7 @@
    then literals sent on it.
 
 An argument ``"..." ++ x ++ "..."`` is one region with holes. A file that does not
-mention ``metta`` anywhere has no region: the check is one case-insensitive scan.
+mention ``metta`` anywhere has no region: the check is three substring scans.
 """
 
 from __future__ import annotations
@@ -25,13 +25,16 @@ K = SyntaxKind
 METTA_URIS: Final = frozenset(
     {"rho:metta:compile", "rho:metta:compile:sync", "rho:metta:eval", "rho:metta:repl"}
 )
-_MENTION: Final = re.compile("metta", re.IGNORECASE)
-_DIRECTIVE: Final = re.compile(r"//\s*@(?:language\s*:\s*)?metta\b", re.IGNORECASE)
+#: the spellings a directive may use (and the lowercase of the URIs)
+_SPELLINGS: Final = "metta|MeTTa|METTA|Metta"
+_DIRECTIVE: Final = re.compile(rf"//\s*@(?:language\s*:\s*)?(?:{_SPELLINGS})\b")
 _SENDS: Final = frozenset({K.SEND, K.SYNC_SEND})
 
 
 def mentions_metta(text: str) -> bool:
-    return _MENTION.search(text) is not None
+    """Whether ``text`` could hold a MeTTa region: substring scans, no regex (this runs on
+    every Rholang file; each spelling of ``_SPELLINGS`` contains one of these)."""
+    return "etta" in text or "eTTa" in text or "ETTA" in text
 
 
 def detect_metta_regions(parse: ParseResult, model: SemanticModel | None) -> list[Region]:
