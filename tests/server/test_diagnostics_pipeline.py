@@ -199,7 +199,7 @@ async def test_a_run_for_an_outdated_text_is_dropped(
         return out
 
     monkeypatch.setattr(diagnostics_module, "document_diagnostics", moving)
-    publisher._run(SVC)
+    await publisher._run_job(SVC)  # the run as a job of the session (worker thread)
     assert calls == [SVC_TEXT]
     assert [m for m, _ in c.notifications[start:] if m == PUBLISH] == []  # not published
     monkeypatch.undo()

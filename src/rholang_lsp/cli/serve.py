@@ -309,6 +309,7 @@ async def _until_stopped(server: Server, listener: Coroutine[Any, Any, None]) ->
 async def _serve(args: argparse.Namespace) -> int:
     from rholang_lsp.protocol.wirelog import WireLog
     from rholang_lsp.server.server import NodeOptions, ServerOptions
+    from rholang_lsp.server.watchdog import DEFAULT_THRESHOLD as DEFAULT_STALL_THRESHOLD
     from rholang_lsp.workspace.shared import BackendOptions
 
     stdio = not (args.socket or args.pipe or args.websocket)
@@ -335,6 +336,7 @@ async def _serve(args: argparse.Namespace) -> int:
             port=args.rnode_port,
             disabled=bool(args.no_rnode),
         ),
+        stall_threshold=DEFAULT_STALL_THRESHOLD,
     )
     from rholang_lsp.server.server import Server
 
@@ -355,7 +357,7 @@ async def _serve(args: argparse.Namespace) -> int:
 
         try:
             metrics_server = start_metrics_server(
-                server.metrics, args.metrics_port, host=args.metrics_host
+                server.metrics, args.metrics_port, host=args.metrics_host, token=args.auth_token
             )
         except OSError as e:
             _log.error("cannot serve metrics on %s:%d: %s", args.metrics_host, args.metrics_port, e)

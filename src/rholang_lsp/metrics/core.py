@@ -112,6 +112,8 @@ class Metrics:
         self._cache_misses: dict[str, int] = {}
         # sessions
         self._session_memory: dict[str, int] = {}
+        # event-loop stalls: the server's ``LoopWatchdog`` (``snapshot()``), when running
+        self.loop_watchdog: Any = None
 
     # ------------------------------------------------------------------ requests
 
@@ -435,6 +437,7 @@ class Metrics:
                 "memory_bytes": sessions,
                 "total_memory_bytes": sum(sessions.values()),
             },
+            "loop": self.loop_watchdog.snapshot() if self.loop_watchdog is not None else None,
         }
 
     def summary_line(self) -> str:

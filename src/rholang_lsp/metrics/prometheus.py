@@ -3,18 +3,24 @@
 A custom collector reads the ``Metrics`` object at scrape time, so recording
 never touches prometheus-client. Each exporter uses its own private
 ``CollectorRegistry`` (several servers in one process do not clash). The HTTP
-server runs in a daemon thread started by prometheus-client and binds
-``127.0.0.1`` unless told otherwise.
+server (prometheus-client's WSGI app in a threading ``wsgiref`` server) runs in a
+daemon thread and binds ``127.0.0.1`` unless told otherwise; with a ``token``
+(the server's ``--auth-token``) every scrape must send ``Authorization: Bearer
+<token>`` (compared in constant time), else 401.
 """
 
 from __future__ import annotations
 
+import hmac
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, generate_latest, start_http_server
+from prometheus_client import CollectorRegistry, generate_latest, make_wsgi_app
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -185,6 +191,16 @@ class MetricsCollector(Collector):
             f"{p}_uptime_seconds", "Seconds since the Metrics object was created.", value=m.uptime()
         )
 
+        # ---- event loop
+        dog = m.loop_watchdog
+        if dog is not None:
+            yield CounterMetricFamily(
+                f"{p}_loop_stalls_total", "Event-loop stalls over the threshold.", value=dog.stalls
+            )
+            yield GaugeMetricFamily(
+                f"{p}_loop_stall_max_seconds", "Longest event-loop stall.", value=dog.worst
+            )
+
 
 def make_registry(metrics: Metrics) -> CollectorRegistry:
     """A fresh private registry holding only the collector for ``metrics``."""
@@ -219,13 +235,52 @@ class MetricsServer:
         self._thread.join(timeout=5)
 
 
-def start_metrics_server(metrics: Metrics, port: int, host: str = "127.0.0.1") -> MetricsServer:
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _ThreadingWSGIServer6(_ThreadingWSGIServer):
+    address_family = socket.AF_INET6
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass
+
+
+def _bearer_only(app: Any, token: str) -> Any:
+    """``app`` behind ``Authorization: Bearer <token>`` (401 otherwise)."""
+    expected = f"Bearer {token}".encode()
+
+    def guarded(environ: dict[str, Any], start_response: Any) -> Any:
+        got = str(environ.get("HTTP_AUTHORIZATION", "")).encode("utf-8", "replace")
+        if not hmac.compare_digest(got, expected):
+            start_response(
+                "401 Unauthorized",
+                [("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
+            )
+            return [b"Missing or invalid token\n"]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def start_metrics_server(
+    metrics: Metrics, port: int, host: str = "127.0.0.1", *, token: str | None = None
+) -> MetricsServer:
     """Serve ``/metrics`` for ``metrics`` on ``host:port`` (port 0 = pick a free one).
 
     Binds loopback by default; pass ``host="0.0.0.0"`` deliberately to expose it.
+    With ``token``, a scrape without ``Authorization: Bearer <token>`` gets 401.
     """
     registry = make_registry(metrics)
-    server, thread = start_http_server(port, addr=host, registry=registry)
+    app = make_wsgi_app(registry)
+    if token:
+        app = _bearer_only(app, token)
+    cls = _ThreadingWSGIServer6 if ":" in host else _ThreadingWSGIServer
+    server = make_server(host, port, app, cls, handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True)
+    thread.start()
     return MetricsServer(
         host=host,
         port=int(server.server_port),

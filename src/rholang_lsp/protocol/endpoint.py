@@ -82,6 +82,10 @@ class Dispatcher(Protocol):
 class Endpoint:
     """One JSON-RPC connection: dispatch, cancel map, outgoing requests."""
 
+    #: The message the event loop is handling right now ("peer method"), for the
+    #: loop-stall watchdog; None between messages. Process-wide: there is one loop.
+    handling: str | None = None
+
     def __init__(
         self,
         transport: MessageTransport,
@@ -193,6 +197,7 @@ class Endpoint:
                 self._log.warning("%s: message nested too deeply", self.peer)
                 self._send_response(self._error(None, PARSE_ERROR, TOO_DEEP))
                 return
+            Endpoint.handling = f"{self.peer} {msg.method or 'response'}"
             out = self._handle_message(msg)
             if out is None:
                 return
@@ -204,6 +209,7 @@ class Endpoint:
         except Exception:  # pragma: no cover - a bug here must not kill the connection
             self._log.exception("%s: internal error while handling a message", self.peer)
         finally:
+            Endpoint.handling = None
             if self._observed:
                 self._report_observed()
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
+from rholang_lsp.protocol.messages import ResponseError
 from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 
 if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
+    from rholang_lsp.workspace.documents import TextDocument
 
 PUBLISH_METHOD: Final = "textDocument/publishDiagnostics"
 
@@ -34,16 +36,14 @@ class DiagnosticsPublisher:
     version, incremental after ``didChange`` edits) and cross-file checks use
     the workspace index and the other open documents.
 
-    Runs are synchronous on the event loop (no thread), on evidence (2,000-line
-    file, ``benchmarks/bench_edit_latency.py``): a run after an in-block edit
-    (reparse + full bind) blocks ~30-45 ms, a full one (didOpen, full change,
-    edit outside any block) ~75 ms at best. Parsing and binding are CPU-bound
-    Python: in a thread they get no faster (the GIL), the loop merely
-    interleaves every 5 ms switch interval, and a request for the same document
-    arriving meanwhile would analyse it a second time on the loop (the cache has
-    no in-flight sharing). So the per-edit path is kept incremental and the
-    full cost is accepted on open. ``last_run_seconds`` is the time the last
-    run blocked the loop.
+    A run is a job of the session (``Session.run_job``): analysis and position
+    conversion happen in the session's worker thread, in turn with its requests
+    (so a request for the same version finds the analysis cached), never on the
+    event loop, which only publishes. A change of the document supersedes a run in
+    progress (it is interrupted; the change schedules its own). A run after an
+    in-block edit of a 2,000-line file takes ~30-45 ms, a full one ~75 ms
+    (``benchmarks/bench_edit_latency.py``). ``last_run_seconds`` is the time the
+    last run took in the worker.
     """
 
     def __init__(self, session: Session, *, debounce: float) -> None:
@@ -52,6 +52,7 @@ class DiagnosticsPublisher:
         self._timers: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}
         self.published: dict[str, int | None] = {}  # uri -> last published version
         self.last_run_seconds = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def schedule(self, uri: str, *, delay: float | None = None) -> None:
         delay = self.debounce if delay is None else delay
@@ -66,44 +67,66 @@ class DiagnosticsPublisher:
 
     def _run(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        task = asyncio.ensure_future(self._run_job(uri))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_job(self, uri: str) -> None:
+        session = self._session
+        if session.endpoint.closed or uri not in session.documents:
+            return
+        out: tuple[TextDocument, int, str, Any] | None
+        try:
+            out = await session.run_job(
+                self._compute, (uri,), label="diagnostics", uri=uri, supersedable=True
+            )
+        except ResponseError:
+            return  # superseded by a change: that change scheduled its own run
+        except Exception:
+            _log.exception("%s: diagnostics of %s failed", session.peer, uri)
+            return
+        if out is None:
+            return
+        doc, version, text, params = out
+        if doc.version != version or doc.text is not text or session.documents.get(uri) is not doc:
+            return  # stale: a newer change has (or will have) its own run
+        if session.endpoint.closed:
+            return
+        session.notify(PUBLISH_METHOD, params)
+        self.published[uri] = version
+
+    def _compute(self, uri: str) -> tuple[TextDocument, int, str, Any] | None:
+        """In the session's worker, in its turn: the diagnostics of ``uri`` as it is now."""
         session = self._session
         doc = session.documents.get(uri)
-        if doc is None or session.endpoint.closed:
-            return
+        if doc is None:
+            return None
         version = doc.version
         text = doc.text
         limit = session.server.options.max_document_chars
         if len(text) > limit:
-            self._publish_too_large(uri, version, len(text), limit)
-            return
+            return doc, version, text, self._too_large(uri, version, len(text), limit)
         started = time.perf_counter()
-        try:
-            snap = session_snapshot(session, uri)
-            if embedded.is_metta_document(uri, doc.language_id):
-                diags = []  # a .metta file: its MeTTa diagnostics alone
-            else:
-                diags = document_diagnostics(
-                    text, target=session.config.target, uri=uri, snapshot=snap
-                )
-            # embedded MeTTa: detection runs here, after the edit, off the request path
-            diags += embedded.diagnostics(session, uri, snap)
-            del snap  # release the analyses it pinned (next edits reparse in place)
-        except Exception:
-            _log.exception("%s: diagnostics of %s failed", session.peer, uri)
-            return
-        current = session.documents.get(uri)
-        if current is not doc or doc.version != version or doc.text is not text:
-            return  # stale: a newer change has (or will have) its own run
+        snap = session_snapshot(session, uri)
+        if embedded.is_metta_document(uri, doc.language_id):
+            diags = []  # a .metta file: its MeTTa diagnostics alone
+        else:
+            diags = document_diagnostics(text, target=session.config.target, uri=uri, snapshot=snap)
+        # embedded MeTTa: detection runs here, after the edit, off the request path
+        diags += embedded.diagnostics(session, uri, snap)
+        del snap  # release the analyses it pinned (next edits reparse in place)
         positions = session.positions()
         lsp = [p for d in diags if (p := positions.diagnostic(d, uri)) is not None]
         self.last_run_seconds = time.perf_counter() - started
-        session.notify(
-            PUBLISH_METHOD, PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version)
+        return (
+            doc,
+            version,
+            text,
+            PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version),
         )
-        self.published[uri] = version
 
-    def _publish_too_large(self, uri: str, version: int, size: int, limit: int) -> None:
-        """A document over the limit is not analysed; say so once per version."""
+    def _too_large(self, uri: str, version: int, size: int, limit: int) -> dict[str, Any]:
+        """A document over the limit is not analysed; one diagnostic says so."""
         message = (
             f"Document too large to analyse: {size} characters > {limit}"
             " (the server's --max-document-bytes); no diagnostics, navigation or formatting."
@@ -116,10 +139,7 @@ class DiagnosticsPublisher:
             "code": "document-too-large",
             "message": message,
         }
-        self._session.notify(
-            PUBLISH_METHOD, {"uri": uri, "diagnostics": [diag], "version": version}
-        )
-        self.published[uri] = version
+        return {"uri": uri, "diagnostics": [diag], "version": version}
 
     def clear(self, uri: str) -> None:
         """Cancel pending work for ``uri`` and publish an empty list."""
@@ -133,3 +153,5 @@ class DiagnosticsPublisher:
         for handle in self._timers.values():
             handle.cancel()
         self._timers.clear()
+        for task in list(self._tasks):
+            task.cancel()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -44,6 +45,31 @@ FILE_DELETED: Final = 3
 _log = logging.getLogger(__name__)
 
 
+class _OnLoop:
+    """Cache metrics recorded on the event loop whichever thread reports them
+    (``metrics`` records on the loop thread only)."""
+
+    def __init__(self, metrics: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._metrics = metrics
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+
+    def cache_hit(self, kind: str) -> None:
+        self._record(self._metrics.cache_hit, kind)
+
+    def cache_miss(self, kind: str) -> None:
+        self._record(self._metrics.cache_miss, kind)
+
+    def _record(self, fn: Any, kind: str) -> None:
+        if threading.get_ident() == self._loop_thread:
+            fn(kind)
+        else:
+            try:
+                self._loop.call_soon_threadsafe(fn, kind)
+            except RuntimeError:  # loop closed
+                pass
+
+
 class SessionIndexing:
     """One session's view of the shared workspaces."""
 
@@ -52,8 +78,16 @@ class SessionIndexing:
         self.backend = session.server.backend
         self.workspaces: list[SharedWorkspace] = []
         self.reporters: list[ProgressReporter] = []
-        # parse hits/misses go to the server's metrics when it has them (kind "parse")
-        self.analysis_cache = AnalysisCache(metrics=session.server.metrics)
+        # parse hits/misses go to the server's metrics when it has them (kind "parse"); the
+        # cache is used in the session's worker thread, metrics are recorded on the loop
+        metrics: Any = session.server.metrics
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # created outside the loop (tests): record directly
+            loop = None
+        if metrics is not None and loop is not None:
+            metrics = _OnLoop(metrics, loop)
+        self.analysis_cache = AnalysisCache(metrics=metrics)
         self.initialized = False
         self.watch_registered = False
         self.closed = False
@@ -61,7 +95,9 @@ class SessionIndexing:
 
     # ------------------------------------------------------------------ roots
     def _roots(self) -> list[Path]:
-        roots = sorted({SharedBackend.normalize_root(r) for r in self.session.workspace_roots}, key=str)
+        roots = sorted(
+            {SharedBackend.normalize_root(r) for r in self.session.workspace_roots}, key=str
+        )
         # a folder inside another folder of the same session is covered by the outer one
         out: list[Path] = []
         for r in roots:

@@ -12,9 +12,10 @@ A feature lives in ``rholang_lsp/server/handlers/<feature>.py``::
         ...
 
 Every module of that package is imported at server start-up
-(``HandlerRegistry.discover``); no core file changes. Handlers may be plain
-functions (answered inline, fastest) or ``async def`` (run as a cancellable
-Task).
+(``HandlerRegistry.discover``); no core file changes. Plain ``def``
+request handlers run off the event loop, in the session's worker thread, one at a
+time and in arrival order with the session's notifications (``server.worker``);
+``async def`` handlers run as a cancellable Task on the loop.
 
 * ``params`` (required): the msgspec ``Struct`` the params decode into (``S | None``
   when they may be absent; ``msgspec.Raw`` only for a request that echoes any JSON).
@@ -25,6 +26,8 @@ Task).
   workspace is being indexed (``IndexNeed``; ``server.queueing`` does the waiting).
 * ``order`` (notifications): a notification may have several handlers (in several
   modules); they run in ascending ``order``, which must differ between them.
+* ``inline`` (requests): a plain handler that only reads server state and answers in
+  microseconds (``rholang/ping``, metrics) runs on the event loop instead.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class HandlerSpec:
     is_async: bool = False
     needs_index: IndexNeed = IndexNeed.NONE
     order: int = 0
+    inline: bool = False  # a plain handler answered on the loop (cheap, no document read)
     decoder: msgspec.json.Decoder[Any] = field(default_factory=msgspec.json.Decoder, compare=False)
 
 
@@ -113,6 +117,7 @@ def _decorator(
     test_only: bool,
     needs_index: IndexNeed = IndexNeed.NONE,
     order: int = 0,
+    inline: bool = False,
 ) -> Callable[[F], F]:
     check_params_type(method, params, needs_index)
 
@@ -128,6 +133,7 @@ def _decorator(
             is_async=inspect.iscoroutinefunction(fn),
             needs_index=needs_index,
             order=order,
+            inline=inline,
             decoder=msgspec.json.Decoder(params),
         )
         specs.append(spec)
@@ -144,9 +150,10 @@ def request(
     capabilities: Capabilities = None,
     needs_index: IndexNeed = IndexNeed.NONE,
     test_only: bool = False,
+    inline: bool = False,
 ) -> Callable[[F], F]:
     """Mark ``fn(session, params) -> result`` (or ``async def``) as the handler of a request."""
-    return _decorator(method, "request", params, capabilities, test_only, needs_index)
+    return _decorator(method, "request", params, capabilities, test_only, needs_index, inline=inline)
 
 
 def notification(

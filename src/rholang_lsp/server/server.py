@@ -16,6 +16,7 @@ from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.queueing import RequestQueue
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
+from rholang_lsp.server.watchdog import LoopWatchdog
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
 from rholang_lsp.workspace.shared import BackendOptions, SharedBackend
 from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS
@@ -55,6 +56,8 @@ class ServerOptions:
     #: the shared workspace backend (its ``target`` is replaced by ``diagnostics_target``)
     backend: BackendOptions = field(default_factory=BackendOptions)
     node: NodeOptions = field(default_factory=NodeOptions)
+    # event-loop stalls longer than this are logged and counted (None: no watchdog)
+    stall_threshold: float | None = None
 
 
 class Server:
@@ -88,6 +91,7 @@ class Server:
         self._stopped = asyncio.Event()
         self._monitor: asyncio.Task[None] | None = None
         self._summary_logged = False
+        self.watchdog: LoopWatchdog | None = None
 
     async def serve(self, transport: MessageTransport) -> None:
         """Run one client session over ``transport`` until it ends (never raises)."""
@@ -96,6 +100,8 @@ class Server:
     async def run_session(self, transport: MessageTransport) -> Session:
         """Like ``serve`` but returns the finished session (stdio needs its exit state)."""
         t0 = time.perf_counter()
+        if self.watchdog is None and self.options.stall_threshold is not None:
+            self.start_watchdog(self.options.stall_threshold)
         session = Session(self, transport, next(self._ids))
         self.sessions.add(session)
         backend = self.backend
@@ -120,6 +126,15 @@ class Server:
                 metrics.session_closed(str(session.id))
         return session
 
+    def start_watchdog(self, threshold: float) -> LoopWatchdog:
+        """Measure event-loop stalls from now on (``metrics`` -> ``loop``)."""
+        if self.watchdog is None:
+            self.watchdog = LoopWatchdog(threshold=threshold)
+            self.watchdog.start()
+            if self.metrics is not None:
+                self.metrics.loop_watchdog = self.watchdog
+        return self.watchdog
+
     # ------------------------------------------------------------------ process-wide stop
 
     @property
@@ -136,6 +151,8 @@ class Server:
             session.close()
         if self._monitor is not None:
             self._monitor.cancel()
+        if self.watchdog is not None:
+            self.watchdog.stop()
 
     async def aclose(self) -> None:
         """Stop, then close the shared backend (worker pool, index caches saved).

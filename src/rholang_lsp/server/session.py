@@ -2,12 +2,25 @@
 
 Per-connection state lives here and only here; state shared by connections
 lives on the ``Server``.
+
+Execution model (issue 20: one client can never freeze the others). Plain request
+handlers and diagnostics runs are *jobs*: they run in the session's worker thread
+(``server.worker``), never on the event loop, and their result is encoded there too.
+The session's *turn* (a FIFO lock) keeps its messages in arrival order: a job holds
+the turn while it runs, and a notification that arrives meanwhile (``didChange``)
+waits its turn instead of changing a document under the job's feet; with no job
+pending, notifications run at once on the loop (they are cheap). A job is
+cancellable: ``$/cancelRequest`` drops it or interrupts its thread (-32800), and a
+change of its document supersedes a document-wide job (semantic tokens, folding,
+symbols, diagnostics): -32801 ``ContentModified``. ``inline`` handlers (``ping``,
+metrics) answer on the loop at once, whatever the session is doing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import logging
 import time
 from pathlib import Path
@@ -20,6 +33,8 @@ from rholang_lsp import __version__
 from rholang_lsp.protocol.endpoint import Endpoint
 from rholang_lsp.protocol.lsp import InitializeParams, WorkspaceFolder
 from rholang_lsp.protocol.messages import (
+    CONTENT_MODIFIED,
+    INTERNAL_ERROR,
     INVALID_PARAMS,
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
@@ -35,6 +50,7 @@ from rholang_lsp.server.positions import EmbeddedLookup, Positions, no_embedded
 from rholang_lsp.server.process import watch_process
 from rholang_lsp.server.registry import HandlerSpec, deep_merge
 from rholang_lsp.server.uris import is_under, uri_to_path
+from rholang_lsp.server.worker import Job, JobInterrupted, SessionWorker
 from rholang_lsp.syntax.line_index import SUPPORTED_ENCODINGS, UTF16
 from rholang_lsp.workspace.documents import TextDocument
 from rholang_lsp.workspace.snapshot import Snapshot
@@ -46,6 +62,23 @@ T = TypeVar("T")
 
 SERVER_NAME: Final = "rholang-language-server"
 _NULL: Final = b"null"
+
+#: Requests about a whole document whose answer a change of that document makes stale.
+SUPERSEDED_BY_CHANGE: Final = frozenset(
+    {
+        "textDocument/semanticTokens/full",
+        "textDocument/semanticTokens/full/delta",
+        "textDocument/semanticTokens/range",
+        "textDocument/foldingRange",
+        "textDocument/documentSymbol",
+        "textDocument/inlayHint",
+        "textDocument/codeLens",
+        "diagnostics",
+    }
+)
+#: Notifications that change a document (they supersede the jobs on it).
+_CHANGES: Final = frozenset({"textDocument/didChange", "textDocument/didClose"})
+_encode = msgspec.json.Encoder().encode
 
 
 class State(enum.Enum):
@@ -90,6 +123,10 @@ class Session:
         self.semantic_tokens: dict[str, tuple[str, list[int]]] = {}
         self.indexing = indexing.SessionIndexing(self)
         self._monitor: asyncio.Task[None] | None = None
+        self.worker = SessionWorker(f"session-{session_id}")
+        self._turn = asyncio.Lock()  # FIFO: jobs and the notifications queued behind them
+        self._queued = 0  # jobs and notifications holding or waiting for the turn
+        self._jobs: list[Job] = []  # jobs holding or waiting for the turn, in order
 
     # ------------------------------------------------------------------ running
 
@@ -100,6 +137,7 @@ class Session:
             await self.endpoint.run()
         finally:
             self.state = State.CLOSED
+            self.worker.close()
             self.diagnostics.close()
             embedded.on_session_closed(self)  # its virtual documents, in every registry
             indexing.on_session_closed(self)  # release the shared workspaces
@@ -189,10 +227,78 @@ class Session:
         if spec is None:
             raise ResponseError(METHOD_NOT_FOUND, f"method not found: {method}")
         decoded = self._decode(spec, params)
+        fn = spec.fn
+        if not (spec.inline or spec.is_async):
+            fn = functools.partial(self._job_of, method, spec.fn)
         admission = queueing.gate(self, spec, decoded)  # workspace requests during indexing
         if admission is not None:
-            return queueing.run_after(admission, spec.fn, self, decoded)
-        return spec.fn(self, decoded)
+            return queueing.run_after(admission, fn, self, decoded)
+        return fn(self, decoded)
+
+    def _job_of(self, method: str, fn: Any, _session: Session, params: Any) -> Any:
+        """The awaitable answer of a plain handler run as a job (encoded off the loop)."""
+        uri = _document_uri(params) if method in SUPERSEDED_BY_CHANGE else None
+        return self.run_job(
+            _encoded,
+            (fn, self, params, method),
+            label=method,
+            uri=uri,
+            supersedable=uri is not None,
+        )
+
+    # ------------------------------------------------------------------ jobs and the turn
+
+    async def run_job(
+        self,
+        fn: Any,
+        args: tuple[Any, ...],
+        *,
+        label: str,
+        uri: str | None = None,
+        supersedable: bool = False,
+    ) -> Any:
+        """Run ``fn(*args)`` in the session's worker when its turn comes; return its result.
+
+        Cancelling the awaiting task drops or interrupts the job (and waits for the
+        thread to let go before the turn passes on). A superseded job raises
+        ``ResponseError(CONTENT_MODIFIED)``.
+        """
+        job = Job(fn, args, label=label, uri=uri, supersedable=supersedable)
+        self._jobs.append(job)
+        self._queued += 1
+        try:
+            async with self._turn:
+                if job.kill:
+                    raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed")
+                fut = self.worker.start(job)
+                try:
+                    return await asyncio.shield(fut)
+                except asyncio.CancelledError:
+                    self.worker.interrupt(job)
+                    await _settled(fut)  # the thread has let go: the turn may pass on
+                    raise
+                except JobInterrupted:
+                    raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed") from None
+        finally:
+            self._queued -= 1
+            self._jobs.remove(job)
+
+    def _supersede(self, uri: str) -> None:
+        """A change of ``uri`` arrived: the document-wide jobs on it are stale."""
+        for job in self._jobs:
+            if job.supersedable and job.uri == uri:
+                self.worker.interrupt(job)
+
+    async def _in_turn(self, handlers: list[tuple[HandlerSpec, Any]]) -> None:
+        """Run notification handlers on the loop once the jobs before them are done."""
+        self._queued += 1
+        try:
+            async with self._turn:
+                pending = [r for spec, p in handlers if (r := spec.fn(self, p)) is not None]
+                for aw in pending:
+                    await aw
+        finally:
+            self._queued -= 1
 
     def dispatch_notification(self, method: str, params: Raw) -> Any:
         if method == "exit":
@@ -209,9 +315,16 @@ class Session:
             if method != "initialized" and not method.startswith("$/"):
                 self.log.debug("%s: unhandled notification %s", self.peer, method)
             return None
+        decoded = [(spec, self._decode(spec, params)) for spec in specs]
+        if method in _CHANGES and self._jobs:
+            uri = _document_uri(decoded[0][1])
+            if uri is not None:
+                self._supersede(uri)
+        if self._queued:  # jobs before it: keep the order (and the documents still)
+            return self._in_turn(decoded)
         pending = []
-        for spec in specs:
-            result = spec.fn(self, self._decode(spec, params))
+        for spec, p in decoded:
+            result = spec.fn(self, p)
             if result is not None:
                 pending.append(result)
         if not pending:
@@ -293,3 +406,38 @@ class Session:
     def _client_gone(self) -> None:
         self.log.warning("%s: client process exited; ending the session", self.peer)
         self.close()
+
+
+def _encoded(fn: Any, session: Session, params: Any, method: str) -> Raw:
+    """Run a handler and encode its result, both in the worker thread. A result that
+    cannot be encoded (too deep, too large) is an error answer, never a lost one."""
+    result = fn(session, params)
+    try:
+        return Raw(_encode(result))
+    except Exception as e:  # RecursionError, MemoryError, TypeError, EncodeError
+        session.log.error("%s: cannot encode the result of %s: %r", session.peer, method, e)
+        raise ResponseError(
+            INTERNAL_ERROR, f"{method}: result could not be encoded ({type(e).__name__})"
+        ) from None
+
+
+async def _settled(fut: asyncio.Future[Any]) -> None:
+    """Wait until ``fut`` is done, whatever its outcome, through further cancellations."""
+    while not fut.done():
+        try:
+            await asyncio.wait([fut])
+        except asyncio.CancelledError:
+            continue
+    if not fut.cancelled():
+        fut.exception()  # retrieved: no "exception never retrieved" warning
+
+
+def _document_uri(params: Any) -> str | None:
+    """``params.textDocument.uri`` of typed (msgspec) or plain (dict) params."""
+    td = (
+        params.get("textDocument")
+        if isinstance(params, dict)
+        else getattr(params, "textDocument", None)
+    )
+    uri = td.get("uri") if isinstance(td, dict) else getattr(td, "uri", None)
+    return uri if isinstance(uri, str) else None

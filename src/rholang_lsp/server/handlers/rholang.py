@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
 
 
-@request("rholang/ping", params=msgspec.Raw)
+@request("rholang/ping", params=msgspec.Raw, inline=True)
 def ping(session: Session, params: msgspec.Raw) -> dict[str, Any]:
     """Cheap round trip (health checks, benchmarks): echoes ``params`` (any JSON value)."""
     return {"pong": params, "version": __version__}
@@ -69,3 +70,31 @@ class AskClientParams(msgspec.Struct):
 async def ask_client(session: Session, params: AskClientParams) -> Any:
     """Forward ``{"method", "params", "timeout"}`` to the client as a request; return its answer."""
     return await session.request(params.method, params.params, timeout=params.timeout)
+
+
+class SpinParams(msgspec.Struct):
+    seconds: float
+
+
+@request("rholang/_test/spin", params=SpinParams, test_only=True)
+def spin(session: Session, params: SpinParams) -> int:
+    """Pure-Python CPU work for ``seconds`` (a job: runs in the session's worker thread,
+    cancellable by ``$/cancelRequest``). Returns the number of iterations."""
+    end = time.perf_counter() + params.seconds
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+    return n
+
+
+class StallParams(msgspec.Struct):
+    ms: float
+
+
+@request("rholang/_test/stallLoop", params=StallParams, test_only=True, inline=True)
+def stall_loop(session: Session, params: StallParams) -> float:
+    """Keep the event loop busy for ``ms`` milliseconds (tests of the stall watchdog)."""
+    end = time.perf_counter() + min(params.ms, 10_000) / 1000
+    while time.perf_counter() < end:
+        pass
+    return params.ms

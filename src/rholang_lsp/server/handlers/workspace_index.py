@@ -44,7 +44,7 @@ def did_change_workspace_folders(session: Session, params: DidChangeWorkspaceFol
     indexing.on_folders_changed(session)
 
 
-@request("rholang/indexingStatus", params=NoParams | None)
+@request("rholang/indexingStatus", params=NoParams | None, inline=True)
 def indexing_status(session: Session, params: NoParams | None) -> dict[str, Any]:
     """The indexing state of each workspace folder of this session."""
     si = indexing.session_indexing(session)

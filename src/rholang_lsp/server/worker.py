@@ -1,0 +1,222 @@
+"""Off-loop execution: one worker thread per session, jobs run one at a time.
+
+Why threads: parsing, binding and the features are CPU-bound Python. Run on the
+event loop, one large document (or one pathological input) would freeze every
+client of a shared server. In a worker thread the loop keeps serving the other
+connections: CPython hands the GIL to a waiting thread after the switch interval,
+which the first worker lowers to ``SWITCH_INTERVAL`` (1 ms, default 5 ms), so the
+loop waits at most about that long each time it needs the interpreter.
+
+Why one thread per session: a session's jobs (requests, diagnostics runs) must see
+its documents as they were when the job started, and its ``AnalysisCache`` may
+reparse trees in place; one thread and the session's turn (``Session``) make every
+job of a session exclusive, while different sessions run side by side.
+
+Cancellation: a job not started yet is dropped; a running one is interrupted with
+``PyThreadState_SetAsyncExc`` (``Interrupted`` is raised in the worker at its next
+bytecode), at most once per job and only while that very job runs. Work left half
+done by an interruption is only ever the job's own (a tree being reparsed was taken
+out of the cache first; see ``workspace.analysis``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, Final
+
+_log = logging.getLogger(__name__)
+
+#: The interpreter's thread switch interval once a worker exists (seconds).
+SWITCH_INTERVAL: Final = 0.001
+#: Stack of a worker thread: deep (bounded) recursion in the parser, binder and encoder.
+STACK_SIZE: Final = 64 * 1024 * 1024
+
+_configured = False
+
+
+class Interrupted(BaseException):
+    """Raised asynchronously in a worker thread to stop the job that was cancelled."""
+
+
+class JobInterrupted(Exception):
+    """What the job's future raises on the loop when the job was dropped or interrupted."""
+
+
+def _set_async_exc(tid: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in thread ``tid`` at its next bytecode (None: discard a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(tid), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+class Job:
+    """One function call to run in a session's worker thread."""
+
+    __slots__ = ("fn", "args", "label", "uri", "supersedable", "future", "loop", "state", "kill")
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        label: str,
+        uri: str | None = None,
+        supersedable: bool = False,
+    ) -> None:
+        self.fn = fn
+        self.args = args
+        self.label = label  # e.g. "textDocument/hover" (logs, watchdog)
+        self.uri = uri  # the document the job is about (superseded by its changes)
+        self.supersedable = supersedable  # stale after a change of ``uri``
+        self.future: asyncio.Future[Any] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.state = "new"  # new -> queued -> running -> done | dropped
+        self.kill = False  # cancelled (interrupt sent or to be dropped before starting)
+
+
+def _configure() -> None:
+    global _configured
+    if not _configured:
+        _configured = True
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+class SessionWorker:
+    """A daemon thread running one session's jobs in order (started on first use)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._jobs: list[Job] = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._tid = 0
+        self._current: Job | None = None
+        self._closed = False
+
+    def start(self, job: Job) -> asyncio.Future[Any]:
+        """Queue ``job``; its future resolves on the loop with the result (or raises
+        its exception, or ``JobInterrupted`` if it was dropped or interrupted)."""
+        loop = asyncio.get_running_loop()
+        job.loop = loop
+        job.future = loop.create_future()
+        with self._cond:
+            if self._closed:
+                raise RuntimeError(f"{self.name}: worker closed")
+            if self._thread is None:
+                self._spawn()
+            job.state = "queued"
+            self._jobs.append(job)
+            self._cond.notify()
+        return job.future
+
+    def interrupt(self, job: Job) -> None:
+        """Cancel ``job``: dropped if queued, interrupted if running (once)."""
+        with self._cond:
+            if job.kill:
+                return
+            job.kill = True
+            if job.state == "running" and self._current is job:
+                _set_async_exc(self._tid, Interrupted)
+
+    def close(self) -> None:
+        """Stop after the running job; queued jobs are dropped."""
+        with self._cond:
+            self._closed = True
+            for job in self._jobs:
+                job.kill = True
+            self._cond.notify()
+
+    @property
+    def running(self) -> Job | None:
+        return self._current
+
+    # ------------------------------------------------------------------ the thread
+
+    def _spawn(self) -> None:
+        _configure()
+        try:
+            old = threading.stack_size(STACK_SIZE)
+        except (ValueError, RuntimeError):  # pragma: no cover - platform without it
+            old = None
+        try:
+            thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+            thread.start()
+        finally:
+            if old is not None:
+                threading.stack_size(old)
+        self._thread = thread
+
+    def _next(self) -> Job | None:
+        with self._cond:
+            while not self._jobs and not self._closed:
+                self._cond.wait()
+            if not self._jobs:
+                return None
+            job = self._jobs.pop(0)
+            if job.kill:
+                job.state = "dropped"
+            else:
+                job.state = "running"
+                self._current = job
+            return job
+
+    def _loop(self) -> None:
+        self._tid = threading.get_ident()
+        while True:
+            job = self._next()
+            if job is None:
+                return
+            if job.state == "dropped":
+                _deliver(job, False, JobInterrupted(job.label))
+                continue
+            ok = False
+            value: Any = None
+            try:
+                try:
+                    value = job.fn(*job.args)
+                    ok = True
+                except Interrupted:
+                    value = JobInterrupted(job.label)
+                except BaseException as e:  # delivered to the awaiting request
+                    value = e
+                finally:
+                    self._finish(job)
+            except Interrupted:  # landed in the bookkeeping just above
+                ok, value = False, JobInterrupted(job.label)
+                self._finish(job)
+            if job.kill and ok:
+                ok, value = False, JobInterrupted(job.label)
+            _deliver(job, ok, value)
+            value = None  # drop the reference before waiting for the next job
+
+    def _finish(self, job: Job) -> None:
+        with self._cond:
+            job.state = "done"
+            self._current = None
+            if job.kill:
+                _set_async_exc(self._tid, None)  # an interrupt not raised yet: discard it
+
+
+def _deliver(job: Job, ok: bool, value: Any) -> None:
+    loop, fut = job.loop, job.future
+    if loop is None or fut is None:
+        return
+    try:
+        loop.call_soon_threadsafe(_resolve, fut, ok, value)
+    except RuntimeError:  # the loop is closed (process ending)
+        pass
+
+
+def _resolve(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if fut.done():
+        return
+    if ok:
+        fut.set_result(value)
+    else:
+        fut.set_exception(value)
