@@ -134,10 +134,10 @@ async def test_watchdog_names_the_request_that_stalled_the_loop(
     await c.request("rholang/_test/stallLoop", {"ms": 300})
     loop = (await c.request("rholang/metrics"))["loop"]
     assert loop["stalls"] == before["stalls"] + 1
-    assert 250 <= loop["worst_stall_ms"] < 2000
+    assert 280 <= loop["worst_stall_ms"] < 2000
     assert "rholang/_test/stallLoop" in loop["worst_culprit"]
     log = b"".join(srv.stderr_lines).decode()
-    assert re.search(r"event loop stalled \d+ ms: .*rholang/_test/stallLoop", log)
+    assert re.search(r"event loop stalled \d+ ms .*rholang/_test/stallLoop", log)
     await c.close()
 
 

@@ -1,12 +1,12 @@
 """Event-loop stall watchdog: how long the loop went without running callbacks, and
 what it was doing meanwhile.
 
-The loop beats every ``interval`` (a ``call_later`` chain); a beat that comes more
-than ``threshold`` late is a *stall* of that length (measured on the loop, exact),
-provided the process was busy meanwhile (its CPU time grew by at least half the
-lateness): a loop held by a handler, or waiting for the GIL a worker thread keeps.
-A process the OS did not schedule (an overloaded machine) is not stalled by its own
-doing; that lateness only shows in ``max_lag_ms``.
+The loop beats every ``interval`` (a ``call_later`` chain). A *stall* is a beat
+that comes late because the loop thread itself was busy: the CPU time the loop
+thread spent between two beats (``time.thread_time``, exact and independent of
+how loaded the machine is) is over ``threshold``. That is what "a handler held the
+event loop" means. Lateness for other reasons (the OS did not schedule the
+process, the loop waited for the GIL) shows in ``max_lag_ms``.
 A sampler thread looks at the loop while it is late and notes the culprit: the
 message being handled (``Endpoint.handling``: peer and method) and the innermost
 frames of the loop thread that belong to this package. Each stall goes to the
@@ -53,7 +53,7 @@ class LoopWatchdog:
         self.interval = interval
         self.on_stall = on_stall
         self.stalls = 0
-        self.worst = 0.0  # longest stall (seconds)
+        self.worst = 0.0  # longest stall (seconds of loop-thread CPU)
         self.worst_culprit = ""
         self.max_lag = 0.0  # largest lateness of any beat, stall or not
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -92,23 +92,25 @@ class LoopWatchdog:
     def _schedule(self) -> None:
         assert self._loop is not None
         self._due = time.perf_counter() + self.interval
-        self._cpu = time.process_time()
+        self._cpu = time.thread_time()
         self._handle = self._loop.call_later(self.interval, self._beat)
 
     def _beat(self) -> None:
         lag = time.perf_counter() - self._due
         if lag > self.max_lag:
             self.max_lag = lag
-        busy = time.process_time() - self._cpu
-        if lag > self.threshold and busy >= lag / 2:
+        busy = time.thread_time() - self._cpu  # CPU of the loop thread since the last beat
+        if busy > self.threshold:
             culprit = self._culprit or "unknown (between messages)"
             self.stalls += 1
-            if lag > self.worst:
-                self.worst = lag
+            if busy > self.worst:
+                self.worst = busy
                 self.worst_culprit = culprit
-            _log.warning("event loop stalled %.0f ms: %s", lag * 1000, culprit)
+            _log.warning(
+                "event loop stalled %.0f ms (late %.0f ms): %s", busy * 1000, lag * 1000, culprit
+            )
             if self.on_stall is not None:
-                self.on_stall(lag, culprit)
+                self.on_stall(busy, culprit)
         self._culprit = ""
         if not self._stop.is_set():
             self._schedule()
