@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from benchmarks import fuzz
 
 _LINE_ENDINGS = re.compile(r"^formatting \S+ \S+: line endings changed$")
