@@ -284,3 +284,19 @@ async def test_oversized_batch_is_refused_whole(h: Harness) -> None:
     reply = await h.recv()
     assert reply["error"]["code"] == -32600 and str(MAX_BATCH) in reply["error"]["message"]
     assert h.dispatcher.notes == []
+
+
+async def test_a_connection_pipelining_without_bound_is_read_no_further(h: Harness) -> None:
+    from rholang_lsp.protocol.endpoint import MAX_PENDING
+
+    n = MAX_PENDING + 40
+    for i in range(n):
+        h.send({"jsonrpc": "2.0", "id": i, "method": "sleep", "params": 0.3})
+    await h.dispatcher.started.wait()
+    while h.endpoint.pending_requests < MAX_PENDING:
+        await asyncio.sleep(0.001)  # all sleeps last 0.3 s: none answered yet
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert h.endpoint.pending_requests == MAX_PENDING  # the rest wait in the transport
+    ids = {(await h.recv())["id"] for _ in range(n)}
+    assert ids == set(range(n))  # every one answered, once

@@ -60,6 +60,10 @@ CANCEL_METHOD = "$/cancelRequest"
 #: Messages in one batch array (each is answered; a longer batch is refused whole).
 MAX_BATCH: Final = 1000
 TOO_DEEP: Final = "Parse error: message nested too deeply"
+#: Requests of one connection in progress (queued or running) before it is read no further.
+MAX_PENDING: Final = 512
+#: Messages handled back to back before the connection yields to the others.
+YIELD_EVERY: Final = 16
 
 _Response = OutResult | OutError
 RequestOutcome = Literal["ok", "error", "cancelled"]
@@ -114,8 +118,19 @@ class Endpoint:
 
     async def run(self) -> None:
         """Serve until the transport ends or ``stop()`` is called; then close the transport."""
+        handled = 0
         try:
             while not self._stopping:
+                # Fair service: a connection whose messages are already buffered would
+                # otherwise be served without a pause; and a client that pipelines
+                # without bound is read no further (TCP backpressure) until some answers.
+                handled += 1
+                if handled % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+                if len(self._incoming) >= MAX_PENDING:
+                    await asyncio.wait(
+                        list(self._incoming.values()), return_when=asyncio.FIRST_COMPLETED
+                    )
                 try:
                     body = await self.transport.read_message()
                 except MessageTooLarge as e:

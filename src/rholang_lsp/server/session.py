@@ -38,6 +38,7 @@ from rholang_lsp.protocol.messages import (
     INVALID_PARAMS,
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
+    REQUEST_CANCELLED,
     SERVER_NOT_INITIALIZED,
     RequestId,
     ResponseError,
@@ -270,7 +271,10 @@ class Session:
             async with self._turn:
                 if job.kill:
                     raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed")
-                fut = self.worker.start(job)
+                try:
+                    fut = self.worker.start(job)
+                except JobInterrupted:  # the session is closing
+                    raise ResponseError(REQUEST_CANCELLED, f"{label}: session closing") from None
                 try:
                     return await asyncio.shield(fut)
                 except asyncio.CancelledError:

@@ -107,7 +107,7 @@ class SessionWorker:
         job.future = loop.create_future()
         with self._cond:
             if self._closed:
-                raise RuntimeError(f"{self.name}: worker closed")
+                raise JobInterrupted(f"{job.label}: {self.name} closed")
             if self._thread is None:
                 self._spawn()
             job.state = "queued"
@@ -125,11 +125,16 @@ class SessionWorker:
                 _set_async_exc(self._tid, Interrupted)
 
     def close(self) -> None:
-        """Stop after the running job; queued jobs are dropped."""
+        """Stop: queued jobs are dropped, the running one is interrupted (its session is
+        gone: nobody waits for the answer)."""
         with self._cond:
             self._closed = True
             for job in self._jobs:
                 job.kill = True
+            current = self._current
+            if current is not None and not current.kill:
+                current.kill = True
+                _set_async_exc(self._tid, Interrupted)
             self._cond.notify()
 
     @property
