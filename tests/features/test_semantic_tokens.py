@@ -12,7 +12,7 @@ from rholang_lsp.features.semantic_tokens import (
     semantic_tokens,
 )
 from rholang_lsp.semantics.binder import bind
-from rholang_lsp.server.handlers.editing import encode_semantic_tokens
+from rholang_lsp.server.positions import encode_semantic_tokens
 from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.line_index import LineIndex
 

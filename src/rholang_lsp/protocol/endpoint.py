@@ -34,6 +34,7 @@ from typing import Any, Final, Literal, Protocol, TypeVar, cast
 import msgspec
 from msgspec import UNSET, Raw
 
+from rholang_lsp.protocol.batch import join_batch
 from rholang_lsp.protocol.messages import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
@@ -442,7 +443,7 @@ class Endpoint:
         self._send_bytes(self._encode_response(out), flush=True)
 
     def _send_batch(self, outs: list[_Response]) -> None:
-        body = b"[" + b",".join(self._encode_response(o) for o in outs) + b"]"
+        body = join_batch(self._encode_response(o) for o in outs)
         self._send_bytes(body, flush=True)
 
     def _send_bytes(self, body: bytes, *, flush: bool) -> None:

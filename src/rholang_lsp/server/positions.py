@@ -132,6 +132,17 @@ class DocumentPositions:
         """The document's full line index (None for a closed file known only by its summary)."""
         return self._full_index()
 
+    def units(self, text: str) -> int:
+        """Length of ``text`` in this document's code units (offsets into a label)."""
+        return units(text, self.encoding)
+
+    def semantic_tokens(self, tokens: list[SemToken], *, multiline: bool = False) -> list[int]:
+        """The LSP relative encoding of ``tokens`` (absolute offsets, in document order)."""
+        index = self._full_index()
+        if index is None:
+            return []
+        return encode_semantic_tokens(index, tokens, self.encoding, multiline=multiline)
+
 
 class EmbeddedPositions(DocumentPositions):
     """An embedded document's conversions: through its host's, in the host's coordinates."""

@@ -1,5 +1,9 @@
 """WebSocket transport (``--websocket --port N [--host H]``).
 
+The handshake (origin and token checks, subprotocol choice) is in
+``ws_handshake``; frames <-> message bodies here; JSON-RPC bodies the transport
+writes itself (batch arrays, parse errors) come from ``protocol.batch``.
+
 One ``websockets`` connection per LSP session; each connection becomes a
 ``WebSocketTransport`` handed to ``server.serve(transport)``.
 
@@ -41,12 +45,9 @@ import asyncio
 import collections
 import contextlib
 import enum
-import hmac
 import logging
-import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any, Protocol
 
 from websockets.asyncio.server import Server as _WsServer
@@ -56,9 +57,9 @@ from websockets.extensions.base import ServerExtensionFactory
 from websockets.frames import DATA_OPCODES, Frame, Opcode
 from websockets.http11 import Request, Response
 from websockets.protocol import Event
-from websockets.typing import Subprotocol
 
 from rholang_lsp.metrics import Metrics
+from rholang_lsp.protocol.batch import join_batch, parse_error
 from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
 from rholang_lsp.transports.stream import set_socket_options
@@ -68,6 +69,14 @@ from rholang_lsp.transports.ws_framing import (
     FramingError,
     MessageTooLarge,
     encode_header,
+)
+from rholang_lsp.transports.ws_handshake import (
+    SUBPROTOCOL_BATCH,
+    SUBPROTOCOL_JSON,
+    SUBPROTOCOL_STREAM,
+    check_handshake,
+    origin_allowed,
+    select_subprotocol,
 )
 
 __all__ = [
@@ -88,17 +97,7 @@ log = logging.getLogger("rholang_lsp.transports.websocket")
 KiB = 1024
 MiB = 1024 * KiB
 
-SUBPROTOCOL_STREAM = Subprotocol("lsp-stream")
-SUBPROTOCOL_BATCH = Subprotocol("lsp-batch")
-SUBPROTOCOL_JSON = Subprotocol("lsp-json")
-_SUBPROTOCOLS = (SUBPROTOCOL_STREAM, SUBPROTOCOL_BATCH, SUBPROTOCOL_JSON)
-
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-_PARSE_ERROR_UTF8 = (
-    b'{"jsonrpc":"2.0","id":null,"error":{"code":-32700,'
-    b'"message":"Parse error: message is not valid UTF-8"}}'
-)
+_PARSE_ERROR_UTF8 = parse_error("Parse error: message is not valid UTF-8")
 
 CLOSE_INVALID_DATA = 1007
 CLOSE_MESSAGE_TOO_BIG = 1009
@@ -175,50 +174,6 @@ class WebSocketOptions:
         if self.outbound_low_water is not None:
             return self.outbound_low_water
         return self.outbound_high_water // 4
-
-
-# --------------------------------------------------------------------------- handshake
-
-
-def _normalise_origin(origin: str) -> str:
-    return origin.strip().lower().rstrip("/")
-
-
-def origin_allowed(origin: str, allowed: Sequence[str] = ()) -> bool:
-    """Is a browser ``Origin`` acceptable? Loopback http(s) origins always are.
-
-    ``vscode-webview://`` origins are *not* accepted by default: any extension's
-    webview has one, and VS Code's own language client runs in the extension
-    host, which sends no Origin. List them with ``--allow-origin`` if wanted.
-    """
-    norm = _normalise_origin(origin)
-    for entry in allowed:
-        pattern = _normalise_origin(entry)
-        if pattern == "*":
-            return True
-        if pattern.endswith("*"):
-            if norm.startswith(pattern[:-1]):
-                return True
-        elif norm == pattern:
-            return True
-    try:
-        parts = urllib.parse.urlsplit(norm)
-        _ = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and parts.hostname in _LOOPBACK_HOSTS
-
-
-def _presented_token(request: Request) -> str | None:
-    query = urllib.parse.urlsplit(request.path).query
-    values = urllib.parse.parse_qs(query).get("token")
-    if values:
-        return values[0]
-    for header in request.headers.get_all("Authorization"):
-        scheme, _, credentials = header.strip().partition(" ")
-        if scheme.lower() == "bearer" and credentials.strip():
-            return credentials.strip()
-    return None
 
 
 # --------------------------------------------------------------------------- connection
@@ -596,14 +551,14 @@ class WebSocketTransport:
         self._queued_bytes -= len(first)
         if not self._batching or not pending or len(first) + len(pending[0]) + 3 > limit:
             return first, 1, True
-        items = [_array_items(first)]
+        items = [first]
         size = len(first) + 2
         while pending and size + len(pending[0]) + 1 <= limit:
             body = pending.popleft()
             self._queued_bytes -= len(body)
-            items.append(_array_items(body))
+            items.append(body)
             size += len(body) + 1
-        return b"[" + b",".join(i for i in items if i) + b"]", len(items), True
+        return join_batch(items), len(items), True
 
     async def _write_loop(self) -> None:
         opts = self._opts
@@ -688,14 +643,6 @@ class WebSocketTransport:
             await self._ws.close()
 
 
-def _array_items(body: bytes) -> bytes:
-    """A message for inclusion in a batch array: a batch body is spliced in."""
-    s = body.strip()
-    if s[:1] == b"[":
-        return s[1:-1].strip()
-    return s
-
-
 # --------------------------------------------------------------------------- server
 
 
@@ -740,7 +687,7 @@ class WebSocketServer:
             opts.port,
             compression=None,  # the factory above replaces the default
             extensions=extensions,
-            select_subprotocol=_select_subprotocol,
+            select_subprotocol=select_subprotocol,
             process_request=self._process_request,
             open_timeout=opts.open_timeout,
             ping_interval=opts.ping_interval,
@@ -770,23 +717,12 @@ class WebSocketServer:
         await self.close()
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        origins = request.headers.get_all("Origin")
-        if len(origins) > 1 or (
-            origins and not origin_allowed(origins[0], self._opts.allowed_origins)
-        ):
+        response = check_handshake(
+            connection, request, self._opts.allowed_origins, self._opts.auth_token
+        )
+        if response is not None:
             self.handshakes_refused += 1
-            log.warning("refused WebSocket handshake from Origin %r (403)", origins)
-            return connection.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
-        expected = self._opts.auth_token
-        if expected is not None:
-            token = _presented_token(request)
-            if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
-                self.handshakes_refused += 1
-                log.warning("refused WebSocket handshake: missing or wrong token (401)")
-                response = connection.respond(HTTPStatus.UNAUTHORIZED, "Missing or invalid token\n")
-                response.headers["WWW-Authenticate"] = 'Bearer realm="rholang-language-server"'
-                return response
-        return None
+        return response
 
     async def _handle(self, ws: ServerConnection) -> None:
         transport = WebSocketTransport(ws, self._opts, self._metrics)
@@ -806,15 +742,6 @@ class WebSocketServer:
             if self._metrics is not None:
                 self._metrics.connection_closed("ws")
             log.info("%s: disconnected %s", transport.peer, transport.stats())
-
-
-def _select_subprotocol(
-    connection: ServerConnection, offered: Sequence[Subprotocol]
-) -> Subprotocol | None:
-    for sub in offered:
-        if sub in _SUBPROTOCOLS:
-            return sub
-    return None
 
 
 async def serve_websocket(

@@ -253,15 +253,6 @@ class SharedBackend:
     def get(self, root: Path | str) -> SharedWorkspace | None:
         return self.workspaces.get(str(self.normalize_root(root)))
 
-    def workspace_of(self, path: str | Path) -> SharedWorkspace | None:
-        """The deepest known workspace whose root contains ``path``."""
-        best: SharedWorkspace | None = None
-        p = os.path.abspath(path)
-        for ws in self.workspaces.values():
-            if ws.indexer.owns(p) and (best is None or len(ws.key) > len(best.key)):
-                best = ws
-        return best
-
     # ------------------------------------------------------------------ worker pool
     async def executor(self) -> Executor | None:
         """The worker pool, started on first use (None: parse on the loop)."""

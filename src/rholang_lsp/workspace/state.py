@@ -60,10 +60,6 @@ class IndexingState:
         return self.phase in (IndexingPhase.COMPLETE, IndexingPhase.FAILED)
 
     @property
-    def in_progress_now(self) -> bool:
-        return self.phase is IndexingPhase.IN_PROGRESS
-
-    @property
     def percentage(self) -> int:
         if self.phase is IndexingPhase.COMPLETE:
             return 100

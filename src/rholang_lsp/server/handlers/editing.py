@@ -2,8 +2,8 @@
 range), foldingRange, selectionRange, formatting (document, range), codeAction,
 inlayHint, and the configuration they read.
 
-Thin: convert LSP positions to offsets with the document's ``LineIndex`` in the
-session's position encoding, call the pure feature, convert offsets back.
+Thin: convert LSP positions to offsets through the LSP edge (``session.positions``),
+call the pure feature, convert offsets back through the same edge.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from rholang_lsp.protocol.lsp import (
 from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.markup import COMPLETION_DOC, SIGNATURE_DOC, markup
-from rholang_lsp.server.positions import DocumentPositions, encode_semantic_tokens, units
+from rholang_lsp.server.positions import DocumentPositions, encode_semantic_tokens
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.syntax import ParseResult
@@ -190,13 +190,12 @@ def signature_help_handler(session: Session, params: SignatureHelpParams) -> dic
     res = signature_help(_snapshot(session, uri), uri, doc.offset(params.position))
     if res is None:
         return None
-    enc = session.position_encoding
     sigs: list[dict[str, Any]] = []
     for s in res.signatures:
         params_json = []
         for p in s.parameters:
-            a = units(s.label[: p.start], enc)
-            b = a + units(s.label[p.start : p.end], enc)
+            a = doc.units(s.label[: p.start])
+            b = a + doc.units(s.label[p.start : p.end])
             pj: dict[str, Any] = {"label": [a, b]}
             if p.documentation:
                 pj["documentation"] = markup(session, p.documentation, SIGNATURE_DOC)
@@ -230,7 +229,7 @@ SEMANTIC_TOKENS_CAPABILITIES: Final = {
 def _semantic_data(
     session: Session, uri: str, start: int | None = None, end: int | None = None
 ) -> list[int] | None:
-    doc = session.documents.get(uri)
+    doc = _open(session, uri)
     if doc is None:
         return None
     if embedded.is_metta_document(uri, doc.language_id):
@@ -244,9 +243,7 @@ def _semantic_data(
     multiline = bool(
         _client_cap(session, "textDocument", "semanticTokens", "multilineTokenSupport")
     )
-    return encode_semantic_tokens(
-        doc.line_index, toks, session.position_encoding, multiline=multiline
-    )
+    return doc.semantic_tokens(toks, multiline=multiline)
 
 
 def _remember(session: Session, uri: str, data: list[int]) -> str:

@@ -12,7 +12,6 @@ from rholang_lsp.protocol.lsp import (
     TextDocumentSyncKind,
 )
 from rholang_lsp.server import embedded
-from rholang_lsp.server.positions import DocumentPositions
 from rholang_lsp.server.registry import notification
 from rholang_lsp.server.session import Session
 from rholang_lsp.workspace.documents import TextDocument
@@ -47,11 +46,12 @@ def did_change(session: Session, params: DidChangeTextDocumentParams) -> None:
         if rng is None:
             doc.text = change.text
         else:
-            # each change is relative to the text after the previous one: convert with
-            # the line index of the current text (the edge builds it from the document)
-            start, end = DocumentPositions(
-                ident.uri, session.position_encoding, None, doc.line_index
-            ).offsets(rng)
+            # each change is relative to the text after the previous one: convert it
+            # with fresh positions (the line index of the current text)
+            positions = session.positions().document(ident.uri)
+            if positions is None:
+                return
+            start, end = positions.offsets(rng)
             doc.replace(start, end, change.text)
     doc.version = ident.version
     session.diagnostics.schedule(ident.uri)
