@@ -221,6 +221,17 @@ class SessionIndexing:
             session.diagnostics.schedule(uri)
 
     # ------------------------------------------------------------------ reading
+    def workspace_for(self, uri: str) -> SharedWorkspace | None:
+        """The workspace whose root holds ``uri`` (else the first one; None: no folders)."""
+        path = uri_to_path(uri)
+        if path is None:
+            return self.workspaces[0] if self.workspaces else None
+        p = os.path.abspath(path)
+        for ws in self.workspaces:
+            if ws.indexer.owns(p):
+                return ws
+        return self.workspaces[0] if self.workspaces else None
+
     def index(self, uri: str | None = None) -> IndexView:
         """What the session's workspace-wide queries see: the shared indexes of *all* its
         folders (one folder: its index; several: a read-only ``CompositeIndex`` over them;

@@ -229,10 +229,11 @@ SEMANTIC_TOKENS_CAPABILITIES: Final = {
 def _semantic_data(
     session: Session, uri: str, start: int | None = None, end: int | None = None
 ) -> list[int] | None:
+    text_doc = session.documents.get(uri)
     doc = _open(session, uri)
-    if doc is None:
+    if doc is None or text_doc is None:
         return None
-    if embedded.is_metta_document(uri, doc.language_id):
+    if embedded.is_metta_document(uri, text_doc.language_id):
         toks: list[SemToken] = []
     else:
         a = _snapshot(session, uri).analysis(uri)
