@@ -74,6 +74,12 @@ async def test_registry_is_shared_per_root_and_private_per_connection(
     reg = sa.virtual_documents.where[uri]
     assert reg is sa.indexing.workspace_for(uri).embedded  # type: ignore[union-attr]
     assert sa.embedded(uri + "#metta:0") is not None
+    # the position edge converts a virtual document's offsets through its host
+    loc = sa.positions().location(uri + "#metta:0", 4, 5)  # `f` of `(= (f $x) ...)`
+    assert loc is not None and loc.uri == uri
+    f_at = TEXT.index("(f $x)") + 1
+    assert (loc.range.start.line, loc.range.start.character) == (0, f_at)
+    assert (loc.range.end.line, loc.range.end.character) == (0, f_at + 1)
     assert sb.embedded(uri + "#metta:0") is None  # b does not have the parent open
     assert reg.lookup(sb, uri + "#metta:0") is None
     # b opens the same text: its own entry, the MeTTa analysis shared
