@@ -95,3 +95,13 @@ def test_folding_and_outline() -> None:
         names.append(s.name)
         stack.extend(s.children)
     assert "MeTTa" in names and "f" in names
+
+
+def test_a_token_split_over_two_joined_literals_stays_inside_them() -> None:
+    text = '@"rho:metta:eval"!("!(lo" ++ "ng 1)")'
+    ef = embedded(text)
+    assert ef.docs[0].text == "!(long 1)"
+    merged = emb.semantic_tokens(ef, [])
+    pieces = [text[s : s + n] for s, n, _, _ in merged]
+    assert "lo" in pieces and "ng" in pieces  # `long` in two pieces, not over `" ++ "`
+    assert all('"' not in p or p == '"' for p in pieces)

@@ -169,10 +169,16 @@ def semantic_tokens(ef: EmbeddedFile, host_tokens: list[SemToken]) -> list[SemTo
             inserted.append((s, 1, T_STRING, 0))
             if e - s >= 2 and ef.text[e - 1] == '"':
                 inserted.append((e - 1, 1, T_STRING, 0))
+        contents = [
+            (s + 1, e - 1 if e - s >= 2 and ef.text[e - 1] == '"' else e) for s, e in d.region.parts
+        ]
         for vs, n, typ, mods in metta_semantic_tokens(ef.models, i):
             ps, pe = d.range_to_host(vs, vs + n)
-            if pe > ps:
-                inserted.append((ps, pe - ps, typ, mods))
+            # a token of two literals joined directly (`"ab" ++ "cd"`): one piece per literal
+            for cs, ce in contents:
+                s, e = max(ps, cs), min(pe, ce)
+                if e > s:
+                    inserted.append((s, e - s, typ, mods))
     covered.sort()
     kept = [t for t in host_tokens if not _inside(t[0], t[0] + t[1], covered)]
     merged = kept + inserted
