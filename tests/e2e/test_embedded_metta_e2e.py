@@ -374,3 +374,17 @@ async def test_random_edits_match_a_fresh_open(client: Any) -> None:
     )
     fresh = await client.published.wait(other, 1)
     assert sorted(map(_key, incremental.diagnostics)) == sorted(map(_key, fresh.diagnostics))
+
+
+async def test_completion_inside_a_region(client: LanguageClient) -> None:
+    pos = at(TEXT, "!(sq (twice", inner="sq", delta=1)  # after `s` of `sq`
+    res = await client.text_document_completion_async(
+        t.CompletionParams(text_document=doc(RHO), position=pos)
+    )
+    assert isinstance(res, t.CompletionList)
+    labels = {i.label: i for i in res.items}
+    assert "sq" in labels and "twice" not in labels and "superpose" in labels
+    edit = labels["sq"].text_edit
+    assert isinstance(edit, t.TextEdit)
+    s = span(TEXT, "!(sq (twice", inner="sq")[0]
+    assert edit.range == lsp_range(TEXT, s, s + 1)

@@ -142,3 +142,18 @@ def test_symbols_and_folding() -> None:
     assert sym.detail == "(: area (-> Shape Number))"
     folds = metta_folding(analyze_metta("(= (f $x)\n  (g $x))\n(h)"))
     assert (0, 18) in folds
+
+
+def test_completion_of_functions_variables_and_heads() -> None:
+    from rholang_lsp.features.metta.completion import metta_completions
+
+    a = analyze_metta("(= (square $num) (* $num $n2))\n(= (sq2 $x) $x)")
+    b = analyze_metta("!(sq")
+    start, items = metta_completions([a, b], 1, 4)
+    assert start == 2
+    assert [(c.label, c.detail) for c in items] == [("sq2", "arity 1"), ("square", "arity 1")]
+    off = a.text.index("$n2") + 2
+    start, items = metta_completions([a, b], 0, off)
+    assert a.text[start:off] == "$n" and [c.label for c in items] == ["$num"]
+    _, heads = metta_completions([b], 0, 2)
+    assert {"let", "match", "superpose"} <= {c.label for c in heads}

@@ -28,6 +28,7 @@ from rholang_lsp.features.metta import (
     metta_semantic_tokens,
     metta_symbols,
 )
+from rholang_lsp.features.metta.completion import MettaCompletion, metta_completions
 from rholang_lsp.features.rename import PrepareResult, RenameError, TextEdit
 from rholang_lsp.features.semantic_tokens import T_STRING, SemToken
 from rholang_lsp.features.symbols import DocSymbol
@@ -84,6 +85,17 @@ def highlights(ef: EmbeddedFile, offset: int) -> list[Highlight]:
     )
 
 
+def completions(ef: EmbeddedFile, offset: int) -> tuple[int, int, list[MettaCompletion]] | None:
+    """(parent replace start, end, candidates) at a position inside a region."""
+    at = _at(ef, offset)
+    if at is None:
+        return None
+    start, items = metta_completions(ef.models, *at)
+    d = ef.docs[at[0]]
+    ps, pe = d.range_to_host(start, at[1])
+    return ps, pe, items
+
+
 def hover(ef: EmbeddedFile, offset: int) -> HoverResult | None:
     at = _at(ef, offset)
     if at is None:
@@ -117,7 +129,7 @@ def rename(ef: EmbeddedFile, offset: int, new_name: str) -> list[TextEdit]:
         edits = metta_rename(ef.models, *at, new_name)
     except MettaRenameError as e:
         raise RenameError(str(e)) from None
-    esc = _rholang_escape if not ef.standalone else _identity
+    esc = rholang_escape if not ef.standalone else _identity
     return sorted({TextEdit(*_span(ef, loc), esc(text)) for loc, text in edits})
 
 
@@ -125,7 +137,7 @@ def _identity(text: str) -> str:
     return text
 
 
-def _rholang_escape(text: str) -> str:
+def rholang_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 

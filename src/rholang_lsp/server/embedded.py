@@ -179,6 +179,27 @@ def highlights(session: Session, uri: str, ef: EmbeddedFile, off: int) -> list[d
     return [{"range": doc.range(h.start, h.end), "kind": h.kind} for h in emb.highlights(ef, off)]
 
 
+def completion(session: Session, uri: str, ef: EmbeddedFile, off: int) -> dict[str, Any] | None:
+    doc = session.positions().document(uri)
+    found = emb.completions(ef, off)
+    if found is None or doc is None:
+        return None
+    ps, pe, items = found
+    rng = doc.range(ps, pe)
+    out = []
+    for it in items:
+        text = it.label if ef.standalone else emb.rholang_escape(it.label)
+        item: dict[str, Any] = {
+            "label": it.label,
+            "kind": it.kind,
+            "textEdit": {"range": rng, "newText": text},
+        }
+        if it.detail:
+            item["detail"] = it.detail
+        out.append(item)
+    return {"isIncomplete": False, "items": out}
+
+
 def hover(session: Session, uri: str, ef: EmbeddedFile, off: int) -> tuple[str, Any] | None:
     doc = session.positions().document(uri)
     h = emb.hover(ef, off)

@@ -119,6 +119,9 @@ COMPLETION_CAPABILITIES: Final = {
 @request("textDocument/completion", params=CompletionParams, capabilities=COMPLETION_CAPABILITIES)
 def completion(session: Session, params: CompletionParams) -> dict[str, Any] | None:
     uri = params.textDocument.uri
+    inside = embedded.embedded_at(session, uri, params.position)
+    if inside is not None:  # MeTTa: the functions, variables and built-in heads
+        return embedded.completion(session, uri, *inside)
     doc = _open(session, uri)
     if doc is None:
         return None
