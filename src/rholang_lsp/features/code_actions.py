@@ -12,6 +12,7 @@ Edits are offset ranges into the document ``str``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,10 @@ class CodeAction:
     is_preferred: bool = False
 
 
+#: quick fixes are computed for at most this many diagnostics per request (ARCHITECTURE "Limits")
+MAX_QUICKFIX_DIAGNOSTICS = 64
+
+
 def _kind_wanted(kind: str, only: list[str] | None) -> bool:
     if not only:
         return True
@@ -76,7 +81,9 @@ def code_actions(
                 diags.append(DiagnosticRef(md.start, md.end, md.code))
     out: list[CodeAction] = []
     if _kind_wanted(QUICKFIX, only):
-        for d in diags:
+        # Each fix costs up to the file's size (a wrap copies the process): a bounded number
+        # of them keeps one request linear, whatever the range or the client's list holds.
+        for d in diags[:MAX_QUICKFIX_DIAGNOSTICS]:
             if d.code == DiagnosticCode.UNUSED_NAME:
                 act = _remove_unused(a, d)
             elif d.code in UNBOUND_CODES:
@@ -185,9 +192,12 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
 
 
 def _fresh_name(model: SemanticModel, text: str, base: str) -> str:
+    """``base2``, ``base3``, ...: the first that is not a name and not in the text at all."""
     used = {s.name for s in model.symbols} | {r.name for r in model.references}
+    # one scan for every ``base<digits>`` in the text (not one scan per candidate)
+    taken = {int(m.group(1)) for m in re.finditer(re.escape(base) + r"(\d{1,9})", text)}
     i = 2
-    while f"{base}{i}" in used or f"{base}{i}" in text:
+    while i in taken or f"{base}{i}" in used:
         i += 1
     return f"{base}{i}"
 

@@ -479,8 +479,11 @@ def _starts_case(tok: Token) -> Node | None:
         node = node.parent
     if node is None or node.start != tok.start or node.parent is None:
         return None
-    siblings = [c for c in node.parent.children if isinstance(c, Node) and c.kind == node.kind]
-    if not siblings or siblings[0] is node:
+    # only the first case of the list is looked at (not a list of all: linear per match)
+    first = next(
+        (c for c in node.parent.children if isinstance(c, Node) and c.kind == node.kind), None
+    )
+    if first is None or first is node:
         return None
     return node
 

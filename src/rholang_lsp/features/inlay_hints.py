@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rholang_lsp.features.signature_help import channel_signatures
+from rholang_lsp.features.signature_help import Signature, channel_signatures
 from rholang_lsp.syntax import Node, SyntaxKind
+from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
 K = SyntaxKind
@@ -26,12 +27,17 @@ class InlayHint:
     label: str  # e.g. "ret:"
 
 
-def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None) -> list[InlayHint]:
+def inlay_hints(
+    snap: Snapshot, uri: str, start: int = 0, end: int | None = None
+) -> list[InlayHint]:
     a = snap.analysis(uri)
     if a is None:
         return []
     hi = len(a.text) if end is None else end
     out: list[InlayHint] = []
+    # signatures per (channel, operator, argument count): many sends to a channel with
+    # many overloads cost one signature list, not one per send (linear in the file)
+    memo: dict[tuple[object, str, int], list[Signature]] = {}
     for node in a.parse.tree.walk():
         if node.end < start or node.start > hi:
             continue
@@ -44,8 +50,24 @@ def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None
         values = [c for c in args.children if isinstance(c, Node) and c.end > c.start]
         if not values:
             continue
-        op = next((c.text for c in node.children if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION) and not isinstance(c, Node)), "!")
-        sigs = [s for s in channel_signatures(snap, a, name, op) if s.accepts(len(values)) and not s.system]
+        op = next(
+            (
+                c.text
+                for c in node.children
+                if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION) and not isinstance(c, Node)
+            ),
+            "!",
+        )
+        key = (_channel_key(a, name), op, len(values))
+        sigs = memo.get(key) if key[0] is not None else None
+        if sigs is None:
+            sigs = [
+                s
+                for s in channel_signatures(snap, a, name, op)
+                if s.accepts(len(values)) and not s.system
+            ]
+            if key[0] is not None:
+                memo[key] = sigs
         if len(sigs) != 1:
             continue
         sig = sigs[0]
@@ -64,3 +86,20 @@ def inlay_hints(snap: Snapshot, uri: str, start: int = 0, end: int | None = None
             out.append(InlayHint(value.start, f"{pname}:"))
     out.sort(key=lambda h: h.offset)
     return out
+
+
+def _channel_key(a: DocumentAnalysis, name: Node) -> object:
+    """What the channel of a send resolves to (same key: same signatures), or None."""
+    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    if inner is None:
+        return None
+    if inner.kind == K.VAR:
+        ident = inner.first_token()
+        ref = a.model.reference_at(ident.start) if ident is not None else None
+        if ident is None or ref is None or ref.start != ident.start:
+            return None
+        return ("var", ref.symbol, ident.text)
+    if inner.kind == K.QUOTE:
+        g = a.model.global_at(inner.start + 1)
+        return None if g is None else ("quote", g[0], a.text[inner.start : inner.end])
+    return None

@@ -83,10 +83,7 @@ def target_at(snap: Snapshot, uri: str, offset: int) -> Target | None:
 
 def send_at(model: SemanticModel, start: int, end: int) -> SendInfo | None:
     """The send whose channel covers ``[start, end)``."""
-    for s in model.sends:
-        if s.start <= start and end <= s.end:
-            return s
-    return None
+    return model.send_at(start, end)
 
 
 def _match_score(literals: tuple[str | None, ...], args: tuple[str | None, ...]) -> int | None:

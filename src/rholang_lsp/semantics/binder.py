@@ -192,21 +192,33 @@ def literal_text(node: Node) -> str | None:
     return None
 
 
-def _new_sibling_declaring(tok: Token, name: str) -> Node | None:
+def _new_sibling_declaring(
+    tok: Token, name: str, memo: dict[int, dict[str, Node]] | None = None
+) -> Node | None:
     """A `new` declaring ``name`` that is an earlier sibling (in a `|` composition) of an
-    ancestor of ``tok``: the classic `new x in P | Q` scoping mistake."""
+    ancestor of ``tok``: the classic `new x in P | Q` scoping mistake.
+
+    ``memo`` (per bind) keeps, per `|` node, the first `new` sibling declaring each name,
+    so many unbound names in a long composition cost one pass over it, not one each."""
     child: Node | Token = tok
     for anc in tok.parent.ancestors() if tok.parent is not None else ():
         if anc.kind == K.PAR:
-            for sib in anc.children:
-                if sib is child or sib.start >= tok.start:
-                    break
-                if isinstance(sib, Node) and sib.kind == K.NEW:
-                    for d in sib.children:
-                        if isinstance(d, Node) and d.kind == K.NAME_DECL:
-                            t = _ident_token(d)
-                            if t is not None and t.text == name:
-                                return sib
+            table = memo.get(id(anc)) if memo is not None else None
+            if table is None:
+                table = {}
+                for sib in anc.children:
+                    if isinstance(sib, Node) and sib.kind == K.NEW:
+                        for d in sib.children:
+                            if isinstance(d, Node) and d.kind == K.NAME_DECL:
+                                t = _ident_token(d)
+                                if t is not None:
+                                    table.setdefault(t.text, sib)
+                if memo is not None:
+                    memo[id(anc)] = table
+            sib_new = table.get(name)
+            if sib_new is not None and sib_new is not child and sib_new.start < child.start:
+                if sib_new.start < tok.start:
+                    return sib_new
         child = anc
     return None
 
@@ -309,6 +321,7 @@ class Binder:
         self._env_scope: dict[int, int] = {}
         self._envs: list[Env] = [self.root_env]
         self._bundles_in_patterns: list[tuple[Node, PatState]] = []
+        self._par_news: dict[int, dict[str, Node]] = {}  # see _new_sibling_declaring
 
     # ------------------------------------------------------------------ helpers
     def _scope(self, kind: ScopeKind, node: Node, parent: Env, label: str | None = None) -> Scope:
@@ -429,7 +442,7 @@ class Binder:
             )
 
     def _unbound(self, tok: Token, env: Env) -> None:
-        new_node = _new_sibling_declaring(tok, tok.text)
+        new_node = _new_sibling_declaring(tok, tok.text, self._par_news)
         self.facts.unbound.append(
             UnboundUse(
                 tok.start,

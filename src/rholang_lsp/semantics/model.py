@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rholang_lsp.semantics.doc_comments import DocComment
@@ -174,6 +174,15 @@ class SemanticModel:
     _sorted: list[Reference] = field(default_factory=list)
     _by_symbol: dict[int, list[Reference]] = field(default_factory=dict)
     _global_sorted: list[tuple[int, int, str, bool]] = field(default_factory=list)
+    # running maximum of the ends of ``_global_sorted`` (bisect: skip ranges ending before)
+    _global_max_end: list[int] = field(default_factory=list)
+    _contracts_by_symbol: dict[int, list[ContractInfo]] = field(default_factory=dict)
+    _contracts_by_key: dict[str, list[ContractInfo]] = field(default_factory=dict)
+    # sends by channel start (outer first), their index in ``sends`` and the position of
+    # the nearest enclosing channel range (ranges come from tree nodes: nested or disjoint)
+    _sends_sorted: list[tuple[int, int, SendInfo]] = field(default_factory=list)
+    _sends_starts: list[int] = field(default_factory=list)
+    _sends_parent: list[int] = field(default_factory=list)
 
     def finish(self) -> None:
         """Build lookup tables; call once after binding."""
@@ -184,6 +193,27 @@ class SemanticModel:
             if ref.symbol is not None:
                 self._by_symbol.setdefault(ref.symbol, []).append(ref)
         self._global_sorted = sorted((s, e, k, d) for k, s, e, d in self.global_refs)
+        self._global_max_end = _running_max(e for _, e, _, _ in self._global_sorted)
+        # per-channel tables: every query below is a lookup, not a scan of the whole file
+        self._contracts_by_symbol = {}
+        self._contracts_by_key = {}
+        for c in self.contracts:
+            if c.symbol is not None:
+                self._contracts_by_symbol.setdefault(c.symbol, []).append(c)
+            if c.global_key is not None:
+                self._contracts_by_key.setdefault(c.global_key, []).append(c)
+        self._sends_sorted = sorted(
+            ((s.start, i, s) for i, s in enumerate(self.sends)),
+            key=lambda t: (t[0], -t[2].end, t[1]),
+        )
+        self._sends_starts = [t[0] for t in self._sends_sorted]
+        self._sends_parent = []
+        open_: list[int] = []  # positions of the ranges enclosing the current one
+        for j, (_st, _, snd) in enumerate(self._sends_sorted):
+            while open_ and not (snd.end <= self._sends_sorted[open_[-1]][2].end):
+                open_.pop()
+            self._sends_parent.append(open_[-1] if open_ else -1)
+            open_.append(j)
 
     # ------------------------------------------------------------------ queries
     def reference_at(self, offset: int) -> Reference | None:
@@ -201,12 +231,32 @@ class SemanticModel:
         """The quoted global name (key, start, end, is_definition) at ``offset``.
 
         The range of the whole quote (from `@`) also matches."""
-        for s, e, k, d in self._global_sorted:
+        # skip every range that ends before ``offset - 1`` (running max of ends: bisect)
+        i = bisect.bisect_left(self._global_max_end, offset - 1)
+        glob = self._global_sorted
+        while i < len(glob):
+            s, e, k, d = glob[i]
             if s - 2 <= offset <= e + 1:
                 return (k, s, e, d)
             if s > offset + 2:
                 break
+            i += 1
         return None
+
+    def send_at(self, start: int, end: int) -> SendInfo | None:
+        """The first send (in binding order) whose channel covers ``[start, end)``.
+
+        The ranges covering it are the last range starting at or before ``start`` and
+        its enclosing ranges: a walk up at most the nesting depth, not over every send.
+        """
+        j = bisect.bisect_right(self._sends_starts, start) - 1
+        best: tuple[int, SendInfo] | None = None
+        while j >= 0:
+            _, i, s = self._sends_sorted[j]
+            if end <= s.end and (best is None or i < best[0]):
+                best = (i, s)
+            j = self._sends_parent[j]
+        return best[1] if best is not None else None
 
     def symbol(self, sid: int) -> Symbol:
         return self.symbols[sid]
@@ -215,13 +265,22 @@ class SemanticModel:
         return self._by_symbol.get(sid, [])
 
     def contracts_on(self, sid: int) -> list[ContractInfo]:
-        return [c for c in self.contracts if c.symbol == sid]
+        return list(self._contracts_by_symbol.get(sid, ()))
 
     def contracts_global(self, key: str) -> list[ContractInfo]:
-        return [c for c in self.contracts if c.global_key == key]
+        return list(self._contracts_by_key.get(key, ()))
 
     def scope_chain(self, scope_id: int | None) -> Iterator[Scope]:
         while scope_id is not None:
             sc = self.scopes[scope_id]
             yield sc
             scope_id = sc.parent
+
+
+def _running_max(values: Iterable[int]) -> list[int]:
+    out: list[int] = []
+    m = -1
+    for v in values:
+        m = max(m, v)
+        out.append(m)
+    return out

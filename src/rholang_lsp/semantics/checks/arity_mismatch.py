@@ -31,51 +31,85 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     for c in model.contracts:
         if c.symbol is not None:
             by_sym.setdefault(c.symbol, []).append(c)
+    # per channel, once: which arities its contracts accept, the "known" text and the
+    # related locations (a file with many overloads and sends stays linear)
+    accepts = {sid: _Arities(cs) for sid, cs in by_sym.items()}
+    by_key: dict[str, _Arities | None] = {}
     receive_arities = model.facts.receive_arities
     for s in model.sends:
         n = len(s.args)
         if s.is_send and s.symbol is not None and s.symbol in by_sym:
-            cs = by_sym[s.symbol]
-            if any(c.accepts_arity(n) for c in cs):
+            ar = accepts[s.symbol]
+            if ar.accepts(n):
                 continue
             ra = receive_arities.get(s.symbol, set())
             if None in ra or n in ra:
                 continue
-            known = ", ".join(sorted({str(c.arity) + ("+" if c.remainder else "") for c in cs}))
             name = model.symbols[s.symbol].name
             yield diagnostic(
                 s.start,
                 s.end,
                 Severity.WARNING,
-                f"No contract `{name}` takes {n} argument{_plural(n)} (known: {known}).",
+                f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known}).",
                 C.ARITY_MISMATCH,
-                tuple(
-                    Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in cs
-                ),
+                ar.related(name),
             )
         elif s.global_key is not None:
             key = s.global_key
-            defs = (
-                [(u, c) for u, c in ctx.index.definitions(key) if u != ctx.uri] if ctx.index else []
-            )
-            local = model.contracts_global(key)
-            if not defs and not local:
+            g = by_key.get(key)
+            if g is None:
+                g = by_key[key] = _global_arities(ctx, key)
+            if g is None or g.accepts(n):
                 continue
-            if any(c.accepts_arity(n) for _, c in defs) or any(c.accepts_arity(n) for c in local):
-                continue
-            arities = sorted({c.arity for _, c in defs} | {c.arity for c in local})
-            related = tuple(
-                Related(c.name_start, c.name_end, f"contract {c.key}/{c.arity}", u)
-                for u, c in defs[:5]
-            ) + tuple(
-                Related(c.name_start, c.name_end, f"contract {c.name}/{c.arity}") for c in local[:5]
-            )
             yield diagnostic(
                 s.start,
                 s.end,
                 Severity.WARNING,
-                f"No contract {key} takes {n} argument{_plural(n)} "
-                f"(known: {', '.join(map(str, arities))}).",
+                f"No contract {key} takes {n} argument{_plural(n)} (known: {g.known}).",
                 C.ARITY_MISMATCH,
-                related,
+                g.related_global,
             )
+
+
+def _global_arities(ctx: CheckContext, key: str) -> _Arities | None:
+    """The arities of every contract on a quoted name (None: no contract on it)."""
+    defs = [(u, c) for u, c in ctx.index.definitions(key) if u != ctx.uri] if ctx.index else []
+    local = ctx.model.contracts_global(key)
+    if not defs and not local:
+        return None
+    ar = _Arities(local)
+    ar.exact |= {c.arity for _, c in defs}
+    var = [c.arity for _, c in defs if c.remainder] + (
+        [ar.min_variadic] if ar.min_variadic is not None else []
+    )
+    ar.min_variadic = min(var) if var else None
+    ar.known = ", ".join(map(str, sorted({c.arity for _, c in defs} | {c.arity for c in local})))
+    ar.related_global = tuple(
+        Related(c.name_start, c.name_end, f"contract {c.key}/{c.arity}", u) for u, c in defs[:5]
+    ) + tuple(Related(c.name_start, c.name_end, f"contract {c.name}/{c.arity}") for c in local[:5])
+    return ar
+
+
+class _Arities:
+    """What the overloads of one channel accept, computed once per check run."""
+
+    __slots__ = ("exact", "min_variadic", "known", "related_global", "_cs", "_related")
+
+    def __init__(self, cs: list[ContractInfo]) -> None:
+        self.exact = {c.arity for c in cs}
+        variadic = [c.arity for c in cs if c.remainder is not None]
+        self.min_variadic = min(variadic) if variadic else None
+        self.known = ", ".join(sorted({str(c.arity) + ("+" if c.remainder else "") for c in cs}))
+        self.related_global: tuple[Related, ...] = ()
+        self._cs = cs
+        self._related: tuple[Related, ...] | None = None
+
+    def accepts(self, n: int) -> bool:
+        return n in self.exact or (self.min_variadic is not None and n >= self.min_variadic)
+
+    def related(self, name: str) -> tuple[Related, ...]:
+        if self._related is None:
+            self._related = tuple(
+                Related(c.name_start, c.name_end, f"contract `{name}`/{c.arity}") for c in self._cs
+            )
+        return self._related

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, Tag
@@ -30,10 +31,21 @@ class CheckContext:
     target: str = "f1r3fly"
     uri: str = ""
     index: GlobalLookup | None = None  # only for the workspace checks
+    # offsets of the line breaks, found on the first ``line_of`` (a bisect per call, not a
+    # count over the text: many diagnostics in a large file stay linear)
+    _breaks: list[int] = field(default_factory=list, compare=False, repr=False)
+    _scanned: list[bool] = field(default_factory=list, compare=False, repr=False)
 
     def line_of(self, offset: int) -> int:
         """1-based line of ``offset`` (for messages such as "bound on line 3")."""
-        return self.text.count("\n", 0, offset) + 1
+        if not self._scanned:
+            text = self.text
+            i = text.find("\n")
+            while i >= 0:
+                self._breaks.append(i)
+                i = text.find("\n", i + 1)
+            self._scanned.append(True)
+        return bisect.bisect_left(self._breaks, offset) + 1
 
 
 def diagnostic(
