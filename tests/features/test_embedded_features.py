@@ -105,3 +105,20 @@ def test_a_token_split_over_two_joined_literals_stays_inside_them() -> None:
     pieces = [text[s : s + n] for s, n, _, _ in merged]
     assert "lo" in pieces and "ng" in pieces  # `long` in two pieces, not over `" ++ "`
     assert all('"' not in p or p == '"' for p in pieces)
+
+
+def test_metta_uris_are_system_channels_for_completion_and_hover() -> None:
+    from rholang_lsp.features import completion
+    from rholang_lsp.features.hover import hover as rholang_hover
+    from rholang_lsp.workspace.documents import TextDocument
+    from rholang_lsp.workspace.snapshot import Snapshot
+
+    uri = "file:///x.rho"
+    typing = "new mc(`rho:me"
+    snap = Snapshot({uri: TextDocument(uri, typing, 1)})
+    labels = [i.label for i in completion.complete(snap, uri, len(typing)).items]
+    assert {"rho:metta:compile", "rho:metta:eval", "rho:metta:repl"} <= set(labels)
+    text = 'new mc(`rho:metta:compile`) in { mc!("(f)") }'
+    snap = Snapshot({uri: TextDocument(uri, text, 1)})
+    h = rholang_hover(snap, uri, text.index("metta:compile"))
+    assert h is not None and "compiles MeTTa" in h.markdown
