@@ -300,3 +300,15 @@ async def test_a_connection_pipelining_without_bound_is_read_no_further(h: Harne
     assert h.endpoint.pending_requests == MAX_PENDING  # the rest wait in the transport
     ids = {(await h.recv())["id"] for _ in range(n)}
     assert ids == set(range(n))  # every one answered, once
+
+
+async def test_a_large_batch_of_tiny_items_is_refused_before_decoding(h: Harness) -> None:
+    from rholang_lsp.protocol.endpoint import MAX_BATCH_BYTES
+
+    body = b"[" + b",".join([b"[]"] * (MAX_BATCH_BYTES // 3 + 10)) + b"]"
+    h.send(body)
+    reply = await h.recv()
+    assert reply["id"] is None and reply["error"]["code"] == -32600
+    assert "batch of" in reply["error"]["message"]
+    h.send({"jsonrpc": "2.0", "id": 5, "method": "echo", "params": 1})
+    assert (await h.recv())["result"] == 1
