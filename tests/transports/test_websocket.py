@@ -419,12 +419,14 @@ async def test_token_auth() -> None:
 
 
 async def test_ten_megabyte_did_open_accepted() -> None:
+    # over the default limit (4 MiB): accepted when --max-message-bytes allows it
     text = ("contract foo(x) = { x!(1) }\n" * 400_000)[:10_000_000]
-    async with running() as (_, fake, url), connect(url, max_size=None) as ws:
+    big = WebSocketOptions(max_message_size=16 << 20)
+    async with running(big) as (_, fake, url), connect(url, max_size=None) as ws:
         msg = request(1, "len", {"textDocument": {"uri": "file:///big.rho", "text": text}})
         await ws.send(msg)
         assert (await recv_json(ws, timeout=20))["result"] == len(msg)
-    async with running() as (_, _, url), connect(url, max_size=None) as ws:
+    async with running(big) as (_, _, url), connect(url, max_size=None) as ws:
         await ws.send(lsp_frame(msg))  # the same in stream mode
         assert (await StreamReader().next(ws))["result"] == len(msg)
 
