@@ -289,15 +289,26 @@ async def test_oversized_batch_is_refused_whole(h: Harness) -> None:
 async def test_a_connection_pipelining_without_bound_is_read_no_further(h: Harness) -> None:
     from rholang_lsp.protocol.endpoint import MAX_PENDING
 
+    release = asyncio.Event()
+    original = h.dispatcher.dispatch_request
+
+    async def hold() -> str:
+        await release.wait()
+        return "released"
+
+    def held(method: str, params: Raw, request_id: Any) -> Any:
+        return hold() if method == "hold" else original(method, params, request_id)
+
+    h.dispatcher.dispatch_request = held  # type: ignore[method-assign]
     n = MAX_PENDING + 40
     for i in range(n):
-        h.send({"jsonrpc": "2.0", "id": i, "method": "sleep", "params": 0.3})
-    await h.dispatcher.started.wait()
+        h.send({"jsonrpc": "2.0", "id": i, "method": "hold"})
     while h.endpoint.pending_requests < MAX_PENDING:
-        await asyncio.sleep(0.001)  # all sleeps last 0.3 s: none answered yet
+        await asyncio.sleep(0.001)  # none can finish before the release
     for _ in range(50):
         await asyncio.sleep(0)
     assert h.endpoint.pending_requests == MAX_PENDING  # the rest wait in the transport
+    release.set()
     ids = {(await h.recv())["id"] for _ in range(n)}
     assert ids == set(range(n))  # every one answered, once
 
