@@ -55,6 +55,9 @@ def test_the_servers_policies() -> None:
         "textDocument/declaration": IndexNeed.IF_GLOBAL,
         "textDocument/references": IndexNeed.IF_GLOBAL,
         "textDocument/rename": IndexNeed.IF_GLOBAL,
+        "textDocument/prepareCallHierarchy": IndexNeed.IF_GLOBAL,
+        "callHierarchy/incomingCalls": IndexNeed.ALWAYS,
+        "callHierarchy/outgoingCalls": IndexNeed.ALWAYS,
     }
     # several handlers of one notification: the document first, then the index
     assert [s.fn.__module__ for s in reg.notifications["textDocument/didSave"]] == [

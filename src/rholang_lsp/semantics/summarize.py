@@ -7,7 +7,9 @@ from rholang_lsp.semantics.summary import (
     SK_FUNCTION,
     SK_VARIABLE,
     CompactLineMap,
+    ContractSpan,
     FileSummary,
+    GlobalCall,
     GlobalContract,
     GlobalRef,
     PlainContract,
@@ -57,6 +59,7 @@ def build_summary(
             if all(sc.kind in _OUTER_SCOPES for sc in model.scope_chain(sym.scope)):
                 symbols.append(SymbolEntry(sym.name, SK_VARIABLE, sym.start, sym.end, None))
     refs = tuple(GlobalRef(k, s, e, d) for k, s, e, d in model.global_refs)
+    callers, calls = _calls(text, model)
     return FileSummary(
         uri=uri,
         content_hash=content_hash(text),
@@ -66,4 +69,36 @@ def build_summary(
         symbols=tuple(symbols),
         plain_contracts=tuple(plain),
         version=version,
+        callers=callers,
+        calls=calls,
     )
+
+
+def _calls(
+    text: str, model: SemanticModel
+) -> tuple[tuple[ContractSpan, ...], tuple[GlobalCall, ...]]:
+    """The file's contracts and its sends on quoted names, each with its innermost contract."""
+    ordered = sorted(model.contracts, key=lambda c: (c.start, -c.end))
+    callers = tuple(
+        ContractSpan(
+            text[c.name_start : c.name_end] if c.global_key is not None else c.name,
+            c.name_start,
+            c.name_end,
+            c.start,
+            c.end,
+            c.signature,
+        )
+        for c in ordered
+    )
+    calls = []
+    for snd in model.sends:
+        if snd.global_key is None or not snd.is_send:
+            continue
+        caller = -1
+        for i, c in enumerate(ordered):  # the innermost (last starting) contract around it
+            if c.start > snd.start:
+                break
+            if snd.end <= c.end and not (c.name_start <= snd.start < c.name_end):
+                caller = i
+        calls.append(GlobalCall(snd.global_key, snd.start, snd.end, len(snd.args), caller))
+    return callers, tuple(calls)

@@ -128,6 +128,27 @@ class PlainContract(msgspec.Struct, frozen=True, gc=False):
     arity: int
 
 
+class ContractSpan(msgspec.Struct, frozen=True, gc=False):
+    """A contract of the file (any name): where its calls come from (call hierarchy)."""
+
+    name: str  # as written (`@"Registry"` for a quoted name)
+    name_start: int
+    name_end: int
+    start: int  # whole contract
+    end: int
+    signature: str
+
+
+class GlobalCall(msgspec.Struct, frozen=True, gc=False):
+    """A send on a quoted ground name, with the contract it is written in."""
+
+    key: str
+    start: int  # the channel
+    end: int
+    arity: int
+    caller: int = -1  # index into ``FileSummary.callers`` (-1: outside every contract)
+
+
 class FileSummary(msgspec.Struct, frozen=True, gc=False):
     uri: str
     content_hash: str
@@ -137,3 +158,5 @@ class FileSummary(msgspec.Struct, frozen=True, gc=False):
     symbols: tuple[SymbolEntry, ...] = ()
     plain_contracts: tuple[PlainContract, ...] = ()
     version: int | None = None  # editor version when built from an open document
+    callers: tuple[ContractSpan, ...] = ()
+    calls: tuple[GlobalCall, ...] = ()
