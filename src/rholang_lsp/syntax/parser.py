@@ -336,7 +336,9 @@ class Parser:
     ) -> None:
         """Consume the closer of the bracket at ``open_idx`` (skipping garbage before it)."""
         k = self.kinds[self.pos]
-        if k in accept:
+        # an unpaired opener does not take a closer that pairs with another (outer) opener:
+        # the brace the user left open is reported where its block ends, not at end of file
+        if k in accept and not (self.match[open_idx] < 0 and self.match[self.pos] >= 0):
             items.append(self.bump())
             return
         opener = self.toks[open_idx]
@@ -1567,7 +1569,7 @@ class Parser:
         lbrace = self.bump()
         kinds = self.kinds
         k = kinds[self.pos]
-        if k is RBRACE:
+        if k is RBRACE and not (self.match[open_idx] < 0 and self.match[self.pos] >= 0):
             rbrace = self.bump()
             if body:
                 self.error(
@@ -1589,7 +1591,9 @@ class Parser:
                     entry = Node(K.MAP_ENTRY, [first, colon, self._required_proc("after `:`")])
                     return self._map_rest(open_idx, [lbrace, entry])
                 if kinds[self.pos] is RBRACE:
-                    return Node(K.BLOCK, [lbrace, first, self.bump()])
+                    one: list[Node | Token] = [lbrace, first]
+                    self.close(open_idx, CLOSE_BLOCK, one)
+                    return Node(K.BLOCK, one)
                 content = self.parse_seq(RBRACE, first)
             else:
                 content = self.parse_seq(RBRACE, None)

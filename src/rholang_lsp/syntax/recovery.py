@@ -1,0 +1,147 @@
+"""Point a broken file's errors at their likely cause, before the parse.
+
+While a user types, a file is often unbalanced for a moment: a `"` or a `{` typed without its
+closer. Read literally, an unclosed `"` swallows code up to the next string's quote and turns
+the rest of the file inside out, and an extra `{` is closed by the next `}`, so that every
+brace after it pairs with the wrong opener and the error lands at the end of the file naming
+the outermost block. Both are decided here, on the tokens, and only when the brackets of the
+file do not pair up (a balanced file is never touched, so valid programs lex and pair exactly
+as the grammar says):
+
+* a string that spans lines is read as ending at its line's end when that makes the brackets
+  pair better ("unclosed string?"); the rest of the file then parses as the code it is;
+* brackets are paired with the help of indentation: a closer that begins its line pairs with
+  the innermost open bracket on a line of the same indentation, leaving the brackets opened
+  in between unclosed; this is kept when it leaves no more brackets unpaired than the plain
+  pairing, so the error names the brace the user just typed, next to it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
+from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.lexer import SOURCE, LexResult, lex, line_col
+from rholang_lsp.syntax.parser import _CLOSE_CLASS, _OPEN_CLASS, pair_brackets
+from rholang_lsp.syntax.tree import Token
+
+_BRACKETS = frozenset(_OPEN_CLASS) | frozenset(_CLOSE_CLASS)
+
+
+def unpaired(kinds: Sequence[K], match: Sequence[int]) -> int:
+    return sum(1 for k, m in zip(kinds, match, strict=True) if m < 0 and k in _BRACKETS)
+
+
+def pair(text: str, tokens: Sequence[Token]) -> list[int]:
+    """The bracket pairing to parse with: the plain one, or the indentation-guided one when
+    the plain one leaves brackets unpaired and this leaves no more of them unpaired."""
+    kinds = [t.kind for t in tokens]
+    match = pair_brackets(kinds)
+    bad = unpaired(kinds, match)
+    if bad:
+        imatch = pair_by_indentation(text, tokens)
+        if unpaired(kinds, imatch) <= bad:
+            return imatch
+    return match
+
+
+def runaway_string(lexed: LexResult, first_error: int) -> Token | None:
+    """The string most likely left unclosed: the last one that spans lines and starts
+    before the first error (what a runaway string breaks comes after it)."""
+    found = None
+    for tok in lexed.tokens:
+        if tok.start > first_error:
+            break
+        if tok.kind is K.STRING and "\n" in tok.text:
+            found = tok
+    return found
+
+
+def end_string_at_line(text: str, target: str, tok: Token) -> LexResult:
+    """Re-lex ``text`` with the string ``tok`` ended at the end of its first line."""
+    eol = text.index("\n", tok.start)
+    head = lex(text, target, 0, tok.start)
+    tail = lex(text, target, eol)
+    eof = head.tokens[-1]
+    string = Token(K.STRING, tok.start, text[tok.start : eol], eof._trivia)
+    diag = Diagnostic(
+        tok.start,
+        eol,
+        Severity.ERROR,
+        f'Unclosed string: the `"` at {line_col(text, tok.start)} has no closing `"` on its '
+        "line (a string may span lines, but what follows reads as code).",
+        "unclosed-string",
+        SOURCE,
+    )
+    # the head's diagnostics past the string's start belonged to the swallowed text
+    head_diags = [d for d in head.diagnostics if d.start < tok.start]
+    return LexResult(
+        head.tokens[:-1] + [string] + tail.tokens, head_diags + [diag] + tail.diagnostics
+    )
+
+
+def _indent_of_lines(text: str) -> tuple[list[int], list[int]]:
+    """Start offset of every line and the width of its leading blanks."""
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    widths = []
+    n = len(text)
+    for s in starts:
+        j = s
+        while j < n and text[j] in " \t":
+            j += 1
+        widths.append(j - s)
+    return starts, widths
+
+
+def pair_by_indentation(text: str, tokens: Sequence[Token]) -> list[int]:
+    """Like ``pair_brackets``, but a closer that begins its line pairs with the innermost open
+    bracket of the same class on a line of the same indentation, when there is one."""
+    starts, widths = _indent_of_lines(text)
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    match = [-1] * len(tokens)
+    stack: list[int] = []
+    classes: list[int] = []
+    for i, tok in enumerate(tokens):
+        k = tok.kind
+        c = _OPEN_CLASS.get(k)
+        if c is not None:
+            stack.append(i)
+            classes.append(c)
+            continue
+        c = _CLOSE_CLASS.get(k)
+        if c is None or not stack:
+            continue
+        if k is K.PIPE_RBRACE and classes[-1] == 2:
+            c = 2
+        j = len(stack) - 1
+        line = line_of(tok.start)
+        at_line_start = tok.start - starts[line] == widths[line]
+        if at_line_start and widths[line_of(tokens[stack[j]].start)] != widths[line]:
+            want = widths[line]
+            k2 = j
+            while k2 >= 0 and not (
+                classes[k2] == c and widths[line_of(tokens[stack[k2]].start)] == want
+            ):
+                k2 -= 1
+            if k2 >= 0:
+                j = k2
+        lowest = max(-1, j - 4) if j == len(stack) - 1 else -1
+        while j > lowest and classes[j] != c:
+            j -= 1
+        if j > lowest:
+            o = stack[j]
+            match[o] = i
+            match[i] = o
+            del stack[j:]
+            del classes[j:]
+    return match
