@@ -110,7 +110,9 @@ def _code_mask(text: str) -> list[bool]:
 Edit = tuple[int, int, str]  # start, end, new text (offsets into the buffer before the edit)
 
 
-def keystrokes(text: str, start: int, end: int, *, auto_close: bool) -> Iterator[tuple[Edit | None, int, str]]:
+def keystrokes(
+    text: str, start: int, end: int, *, auto_close: bool
+) -> Iterator[tuple[Edit | None, int, str]]:
     """The edits that type ``text[start:end]`` into ``text[:start] + text[end:]``.
 
     Yields (edit or None for a cursor move over an auto-inserted closer, cursor after the
@@ -151,7 +153,9 @@ def _word_before(text: str, offset: int) -> str:
     return text[start:end]
 
 
-def _far_key(d_start: int, d_end: int, code: str, message: str, cursor: int, length: int) -> tuple[object, ...]:
+def _far_key(
+    d_start: int, d_end: int, code: str, message: str, cursor: int, length: int
+) -> tuple[object, ...]:
     # before the cursor: absolute offsets; after it: offsets from the end (the text after the
     # cursor does not move while typing)
     if d_start >= cursor:
@@ -211,11 +215,11 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
     prev_far: set[tuple[object, ...]] | None = None
     prev_cursor = start
 
-    def timed(method: str, fn: Callable[[], object]) -> object:
+    def timed(method: str, fn: Callable[..., object], *args: object, **kw: object) -> object:
         st.requests += 1
         t0 = time.perf_counter()
         try:
-            return fn()
+            return fn(*args, **kw)
         except Exception:
             st.failures.append(f"{method} at {prev_cursor}: {traceback.format_exc(limit=3)}")
             return None
@@ -234,15 +238,15 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
         prev_cursor = cursor
         snap = Snapshot({URI: doc}, cache=cache)
         cur = doc.text
-        diags = timed("diagnostics", lambda: document_diagnostics(cur, uri=URI, snapshot=snap))
-        timed("documentHighlight", lambda: document_highlights(snap, URI, cursor))
+        diags = timed("diagnostics", document_diagnostics, cur, uri=URI, snapshot=snap)
+        timed("documentHighlight", document_highlights, snap, URI, cursor)
         a = snap.analysis(URI)
         assert a is not None
-        timed("codeAction", lambda: code_actions(a, cursor, cursor))
-        timed("semanticTokens", lambda: semantic_tokens(a.parse, a.model))
-        timed("foldingRange", lambda: folding_ranges(a.parse))
-        comp = timed("completion", lambda: complete(snap, URI, cursor))
-        sh = timed("signatureHelp", lambda: signature_help(snap, URI, cursor))
+        timed("codeAction", code_actions, a, cursor, cursor)
+        timed("semanticTokens", semantic_tokens, a.parse, a.model)
+        timed("foldingRange", folding_ranges, a.parse)
+        comp = timed("completion", complete, snap, URI, cursor)
+        sh = timed("signatureHelp", signature_help, snap, URI, cursor)
         # argument lists right after `(` or `,`
         if ch in "(," and cursor <= len(cur):
             exp = probe.expected_at(cursor)
@@ -250,7 +254,9 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
                 want_sig, names = exp
                 st.checked_args += 1
                 if want_sig and sh is None:
-                    st.violations.append(f"no signature help at {cursor}: {cur[max(0, cursor - 40) : cursor]!r}|")
+                    st.violations.append(
+                        f"no signature help at {cursor}: {cur[max(0, cursor - 40) : cursor]!r}|"
+                    )
                 labels = {getattr(i, "label", "").lstrip("*@") for i in getattr(comp, "items", [])}
                 missing = names - labels
                 if missing and len(labels) < 100:  # a truncated list may drop some
@@ -270,7 +276,9 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
                 diff = {
                     k
                     for k in far ^ prev_far
-                    if not (word and _subject(k).startswith(word[:1]) and _related(_subject(k), word))
+                    if not (
+                        word and _subject(k).startswith(word[:1]) and _related(_subject(k), word)
+                    )
                 }
                 changed = len(diff)
                 if changed:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from rholang_lsp.semantics.binder import bind
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.syntax import parse
-from rholang_lsp.syntax.diagnostic import Diagnostic
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
@@ -32,8 +32,50 @@ def document_diagnostics(
         result = parse(text, target=target)
         model = bind(result, target=target)
     out = list(result.diagnostics)
-    out.extend(
-        semantic_diagnostics(result, uri=uri, index=snapshot, target=target, model=model)
-    )
+    out.extend(semantic_diagnostics(result, uri=uri, index=snapshot, target=target, model=model))
     out.sort(key=lambda d: (d.start, d.end, int(d.severity)))
+    return out
+
+
+#: Errors of a construct that is still being typed: an auto-closed `{}` before its content,
+#: `f!(1,)` before the next argument, `P |` or `1 +` before the next operand, a `match { }`
+#: before its first case, a closer not typed yet.
+UNFINISHED_CODES = frozenset(
+    {
+        "empty-block",
+        "trailing-comma",
+        "dangling-bar",
+        "expected-process",
+        "empty-match",
+        "missing-token",
+    }
+)
+
+
+def soften_unfinished(diagnostics: list[Diagnostic], cursor: int | None) -> list[Diagnostic]:
+    """While the user types, an error of an unfinished construct at the cursor (the end of
+    the document's last edit) is a hint: the next keystrokes are about to finish it, and a red
+    squiggle under every auto-closed `{}` is noise. It is an error again as soon as the user
+    edits elsewhere; ``rholang-lsp check`` and the first analysis of a file stay strict."""
+    if cursor is None:
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        if (
+            d.severity == Severity.ERROR
+            and d.code in UNFINISHED_CODES
+            and d.start <= cursor <= d.end
+        ):
+            d = Diagnostic(
+                d.start,
+                d.end,
+                Severity.HINT,
+                d.message,
+                d.code,
+                d.source,
+                d.related,
+                d.tags,
+                d.data,
+            )
+        out.append(d)
     return out

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from rholang_lsp.features.diagnostics import document_diagnostics
+from rholang_lsp.features.diagnostics import document_diagnostics, soften_unfinished
 from rholang_lsp.protocol.lsp import PublishDiagnosticsParams
 from rholang_lsp.protocol.messages import ResponseError
 from rholang_lsp.server import embedded
@@ -112,6 +112,7 @@ class DiagnosticsPublisher:
             diags = []  # a .metta file: its MeTTa diagnostics alone
         else:
             diags = document_diagnostics(text, target=session.config.target, uri=uri, snapshot=snap)
+            diags = soften_unfinished(diags, doc.last_edit_end)
         # embedded MeTTa: detection runs here, after the edit, off the request path
         diags += embedded.diagnostics(session, uri, snap)
         del snap  # release the analyses it pinned (next edits reparse in place)

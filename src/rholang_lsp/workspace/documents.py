@@ -75,6 +75,15 @@ class TextDocument:
         self._log_start = self._seq
 
     @property
+    def last_edit_end(self) -> int | None:
+        """Where the last ranged edit ended (the editor's cursor after typing), or None after
+        an open or a full change."""
+        if not self._log or self._log_start + len(self._log) != self._seq:
+            return None
+        start, _end, new_text = self._log[-1]
+        return start + len(new_text)
+
+    @property
     def revision(self) -> Revision:
         return (self._serial, self._seq)
 
