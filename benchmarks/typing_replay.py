@@ -128,7 +128,7 @@ def keystrokes(
             cursor += 1
             yield None, cursor, ch
             continue
-        if auto_close and ch in PAIRS and mask[i] and not (ch == '"' and not mask[i + 1]):
+        if auto_close and ch in PAIRS and mask[i]:
             closer = PAIRS[ch]
             yield (cursor, cursor, ch + closer), cursor + 1, ch
             pending = closer + pending
@@ -212,6 +212,7 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
     doc = TextDocument(URI, buf, 1)
     cache = AnalysisCache()
     probe = _Probe(text, start, end)
+    code = _code_mask(text)  # the typed character at ``cursor - 1`` is in code (not a string)
     prev_far: set[tuple[object, ...]] | None = None
     prev_cursor = start
 
@@ -248,7 +249,7 @@ def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
         comp = timed("completion", complete, snap, URI, cursor)
         sh = timed("signatureHelp", signature_help, snap, URI, cursor)
         # argument lists right after `(` or `,`
-        if ch in "(," and cursor <= len(cur):
+        if ch in "(," and code[cursor - 1]:
             exp = probe.expected_at(cursor)
             if exp is not None:
                 want_sig, names = exp

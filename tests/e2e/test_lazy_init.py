@@ -57,7 +57,11 @@ async def connect(
         if server is None:
             options = ServerOptions(
                 test_handlers=True,
-                backend=BackendOptions(cache_dir=tmp_path / "cache", workers=2, **backend),
+                # the queue's time bound (10 s by default) is raised: on a loaded machine the
+                # index may take longer, and the tests want the answer after it (one test lowers it)
+                backend=BackendOptions(
+                    cache_dir=tmp_path / "cache", workers=2, **{"queue_timeout": 300.0, **backend}
+                ),
             )
             server = Server(options)
         client_side, server_side = memory_pair()
@@ -155,7 +159,7 @@ async def test_workspace_symbol_waits_for_complete_index(
     h.client.notify("initialized", {})
     last = sorted(workspace.global_contracts)[-1]  # defined in one of the last files
     queries = [
-        asyncio.ensure_future(h.client.request("workspace/symbol", {"query": q}, timeout=60))
+        asyncio.ensure_future(h.client.request("workspace/symbol", {"query": q}, timeout=300))
         for q in (last, "svc_")
     ]
     hover_probe = workspace.probes_of("local_var")[0]
@@ -238,7 +242,9 @@ async def test_edit_during_indexing_wins(connect: Connect, workspace: WorkspaceI
         "textDocument/didChange",
         {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]},
     )
-    found = await h.client.request("workspace/symbol", {"query": "edited_during_indexing"})
+    found = await h.client.request(
+        "workspace/symbol", {"query": "edited_during_indexing"}, timeout=300
+    )
     assert (await _status(h))["settled"]
     assert [s["location"]["uri"] for s in found] == [uri]
     old = await h.client.request("workspace/symbol", {"query": name})

@@ -344,7 +344,9 @@ class _Query:
     ) -> list[VisibleName]:
         if anchor is None:
             return []
-        closer = anchor.kind in _CLOSERS
+        # after a closer that ends a scope, its binders are out of sight; inside a `,)` token
+        # (an auto-closed paren after a comma) the cursor is still before the `)`
+        closer = anchor.kind in _CLOSERS and offset >= anchor.end
         seen: set[str] = set()
         out: list[VisibleName] = []
         node = anchor.parent
