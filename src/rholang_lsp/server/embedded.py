@@ -70,8 +70,7 @@ class SessionEmbedded:
         from rholang_lsp.server.indexing import session_indexing
 
         ws = session_indexing(self.session).workspace_for(uri)
-        reg = getattr(ws, "embedded", None) if ws is not None else None
-        return reg if isinstance(reg, EmbeddedRegistry) else self.private
+        return ws.embedded if ws is not None else self.private
 
     def current(self, uri: str) -> EmbeddedFile | None:
         """The regions of ``uri`` if they are of its current text (None: stale or none)."""

@@ -55,12 +55,9 @@ _log = logging.getLogger(__name__)
 
 
 def _shared_ids(server: Server, session: Session) -> set[int]:
-    stop: list[Any] = [server, server.registry, getattr(server, "metrics", None), server.options]
-    backend = getattr(server, "backend", None)
-    if backend is not None:
-        stop.append(backend)
-        for ws in list(getattr(backend, "workspaces", {}).values()):
-            stop += [ws, getattr(ws, "index", None), getattr(ws, "indexer", None)]
+    stop: list[Any] = [server, server.registry, server.metrics, server.options, server.backend]
+    for ws in list(server.backend.workspaces.values()):
+        stop += [ws, ws.index, ws.indexer]
     stop += [s for s in server.sessions if s is not session]
     try:
         stop.append(asyncio.get_running_loop())
@@ -120,7 +117,7 @@ def estimate_session_memory(session: Session) -> int:
 
 def refresh_session_memory(server: Server) -> None:
     """Record the estimate of every open session in the server's metrics."""
-    metrics = getattr(server, "metrics", None)
+    metrics = server.metrics
     if metrics is None:
         return
     for session in list(server.sessions):

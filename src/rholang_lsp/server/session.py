@@ -97,7 +97,7 @@ class Session:
         self.id = session_id
         self.peer = f"#{session_id} {transport.peer}"
         self.log = logging.getLogger("rholang_lsp.session")
-        metrics = getattr(server, "metrics", None)
+        metrics = server.metrics
         self.endpoint = Endpoint(
             transport,
             self,
@@ -348,7 +348,7 @@ class Session:
     def _initialize(self, raw: Raw) -> dict[str, Any]:
         t0 = time.perf_counter()
         result = self._initialize_inner(raw)
-        metrics = getattr(self.server, "metrics", None)
+        metrics = self.server.metrics
         if metrics is not None:
             metrics.initialize_latency(time.perf_counter() - t0)
         return result
