@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rholang_lsp.features.formatting import TextEdit
+from rholang_lsp.features.formatting import TextEdit, line_ending
 from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
 from rholang_lsp.semantics.model import SemanticModel, SymbolKind
 from rholang_lsp.syntax import Node, SyntaxKind, Token
@@ -45,6 +45,8 @@ class CodeAction:
     diagnostics: list[DiagnosticRef] = field(default_factory=list)
     is_preferred: bool = False
 
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: quick fixes are computed for at most this many diagnostics per request (ARCHITECTURE "Limits")
 MAX_QUICKFIX_DIAGNOSTICS = 64
@@ -182,7 +184,9 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
         return None
     indent = "  "
     body = a.text[target.start : target.end]
-    wrapped = f"new {name} in {{\n{indent}" + body.replace("\n", "\n" + indent) + "\n}"
+    eol = line_ending(a.text)  # the file's own line endings (CRLF and CR files stay so)
+    body = _LINE_BREAK.sub(lambda m: m.group() + indent, body)
+    wrapped = f"new {name} in {{{eol}{indent}{body}{eol}}}"
     return CodeAction(
         f"Add `new {name} in {{ … }}` around the process",
         QUICKFIX,
