@@ -618,9 +618,11 @@ class Fuzz:
                 for _ in range(20):
                     s = self.rng.randrange(len(text) + 1)
                     e = min(len(text), s + self.rng.choice([0, 0, 1, 3, 20]))
-                    # never split a surrogate pair or a \r\n (positions must be exact)
-                    while s > 0 and text[s - 1 : s + 1] == "\r\n":
+                    # no position inside a \r\n: it has none (positions must be exact)
+                    if 0 < s < len(text) and text[s - 1 : s + 1] == "\r\n":
                         s -= 1
+                    if 0 < e < len(text) and text[e - 1 : e + 1] == "\r\n":
+                        e += 1
                     new = self.rng.choice(SNIPPETS + ["", "x", "😀", "\n"])
                     rng_ = {
                         "start": offset_to_pos(text, s, enc),
