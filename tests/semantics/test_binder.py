@@ -276,7 +276,8 @@ def test_receipt_guard_sees_own_and_earlier_receipts_only() -> None:
 
 
 def test_guard_completion_scope_includes_own_receipt() -> None:
-    from rholang_lsp.features.completion import names_in_scope
+    from tests.semantics.scope_oracle import names_in_scope
+
     from rholang_lsp.semantics.scope_at import names_in_scope_at, token_before
 
     text = "new c, d in { for (@x <- c & @w <- d where x == 1; @y <- d where y) { Nil } }"

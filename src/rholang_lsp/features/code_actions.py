@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rholang_lsp.features.formatting import TextEdit, line_ending
 from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
 from rholang_lsp.semantics.model import SemanticModel, SymbolKind
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 
 K = SyntaxKind
@@ -123,12 +123,11 @@ def _remove_unused(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None:
         return None
     new = decl.parent
     name = a.text[d.start : d.end]
-    decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+    decls = ast.New(new).decls
     if len(decls) == 1:
-        body = next(
-            (c for c in new.children if isinstance(c, Node) and c.kind != K.NAME_DECL), None
-        )
-        kw_in = new.first_child(K.KW_IN)
+        view = ast.New(new)
+        body = view.body[0] if view.body else None
+        kw_in = view.kw_in
         if body is None or kw_in is None:
             return None
         first_body_tok = body.first_token()
@@ -167,7 +166,7 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
     name = tok.text
     new = _enclosing_new(tok)
     if new is not None:
-        decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+        decls = ast.New(new).decls
         if not decls:
             return None
         last = decls[-1]
@@ -224,7 +223,7 @@ def _sort_new(a: DocumentAnalysis, offset: int) -> CodeAction | None:
     # prefer the `new` whose declaration list holds the cursor, else the innermost
     if new is None:
         return None
-    decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+    decls = ast.New(new).decls
     if len(decls) < 2:
         return None
     texts = [a.text[c.start : c.end] for c in decls]
