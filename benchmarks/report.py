@@ -110,6 +110,11 @@ def fuzz_section(path: Path = FUZZ_FIGURES) -> list[str]:
         f"| {f['max_lag_ms']} ms |",
         f"| other client's ping, worst round trip ({f['pings']:,} pings) "
         f"| {f['ping_worst_ms']} ms |",
+        "| ... worst by class | "
+        + ", ".join(f"{k} {v} ms" for k, v in f.get("ping_worst_ms_by_class", {}).items())
+        + " |",
+        f"| authenticate + initialize + ping during an unauthenticated flood "
+        f"| {f.get('auth_during_flood_ms', '?')} ms |",
         f"| peak server RSS | {f['peak_rss_mb']} MB |",
         "",
     ]

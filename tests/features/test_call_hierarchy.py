@@ -3,6 +3,7 @@ contract of each call), outgoing."""
 
 from __future__ import annotations
 
+import msgspec
 from tests.features.test_navigation_features import World
 
 from rholang_lsp.features.call_hierarchy import SK_FILE, incoming, outgoing, prepare
@@ -92,3 +93,13 @@ def test_outgoing_calls_of_a_contract() -> None:
     lib_out = {c.item.name for c in outgoing(w.snap, *w.at("lib"))}
     assert lib_out == {"helper", "Lib"}
     assert {c.item.name for c in outgoing(w.snap, *w.at("h1"))} == set()  # r is a parameter
+
+
+def test_incoming_from_a_summary_cached_before_calls_were_recorded() -> None:
+    w = _world()
+    closed = "file:///ws/closed.rho"
+    old = w.index.get(closed)
+    assert old is not None and old.calls
+    w.index.update(closed, msgspec.structs.replace(old, calls=(), callers=()))
+    callers = {c.item.name for c in incoming(w.snap, *w.at("lib"))}
+    assert "Closed" in callers  # the file was analysed again

@@ -1,7 +1,7 @@
 """`names_in_scope_at` (local, no bind) agrees with the scope derived from the full `bind`.
 
-The oracle is ``features.completion.names_in_scope`` applied to ``bind(parse(text))``
-(what completion used before the local query). Offsets: every offset of hand-written
+The oracle is ``tests/semantics/scope_oracle.names_in_scope`` applied to
+``bind(parse(text))`` (the scopes of the forward walk). Offsets: every offset of hand-written
 snippets covering each binding construct, random offsets in the shared corpus (when
 present) and in generated files, and the same after random edits (broken code).
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from benchmarks.workspace_gen import generate_large_file
+from tests.semantics.scope_oracle import names_in_scope
 
-from rholang_lsp.features.completion import names_in_scope
 from rholang_lsp.semantics.binder import bind
 from rholang_lsp.semantics.model import Symbol
 from rholang_lsp.semantics.scope_at import (

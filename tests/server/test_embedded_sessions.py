@@ -92,9 +92,75 @@ async def test_registry_is_shared_per_root_and_private_per_connection(
     assert reg.stats.parses == parses and reg.stats.reused >= 1
     assert sb.embedded(uri + "#metta:0") is not None
     # closing in a drops a's documents only; b's disconnect drops the rest
+    start = len(a.notifications)
     a.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-    await a.request("rholang/ping", 1)  # the close is handled before this answer
+    # the close handler clears the diagnostics, then drops the virtual documents, in one step
+    await a.wait_notification(
+        "textDocument/publishDiagnostics",
+        lambda p: p["uri"] == uri and p["diagnostics"] == [],
+        timeout=10,
+        start=start,
+    )
     assert reg.file(sa, uri) is None and reg.file(sb, uri) is not None
     await b.close()
     await asyncio.wait_for(b.task, 5)  # type: ignore[attr-defined]  # b's session has ended
     assert len(reg) == 0
+
+
+async def test_rholang_positions_never_wait_for_detection(
+    memory_pair: Callable[[], Any], tmp_path: Path
+) -> None:
+    """Diagnostics debounced far away: a request at a Rholang position after an edit does
+    not detect regions; one inside a literal does (it needs them)."""
+    server = Server(ServerOptions(diagnostics_debounce=60.0), HandlerRegistry.discover())
+    client_t, server_t = memory_pair()
+    task = asyncio.create_task(server.serve(server_t))
+    c = JsonRpcClient(client_t)
+    try:
+        await c.request(
+            "initialize",
+            {"capabilities": {}, "workspaceFolders": [{"uri": tmp_path.as_uri(), "name": "w"}]},
+        )
+        c.notify("initialized", {})
+        uri = (tmp_path / "a.rho").as_uri()
+        c.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "rholang", "version": 1, "text": TEXT}},
+        )
+        await published(c, uri)  # didOpen publishes at once
+        session = next(iter(server.sessions))
+        reg = session.virtual_documents.where[uri]
+        detections = reg.stats.detections
+        c.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": 0, "character": 0},
+                            "end": {"line": 0, "character": 0},
+                        },
+                        "text": " ",
+                    }
+                ],
+            },
+        )
+        mc = TEXT.index("mc!") + 1  # a Rholang name
+        hover = await c.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 0, "character": mc}},
+        )
+        assert hover is not None and "rho:metta:compile" in str(hover)
+        assert reg.stats.detections == detections  # the Rholang request did not detect
+        f_at = TEXT.index("(f $x)") + 2  # `f` in the MeTTa literal (shifted by the edit)
+        defs = await c.request(
+            "textDocument/definition",
+            {"textDocument": {"uri": uri}, "position": {"line": 0, "character": f_at}},
+        )
+        assert reg.stats.detections == detections + 1
+        assert defs and defs[0]["range"]["start"]["character"] == f_at
+    finally:
+        await c.close()
+        server.stop()
+        await asyncio.wait_for(task, 5)

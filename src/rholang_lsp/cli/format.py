@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from rholang_lsp.cli import inputs
-from rholang_lsp.features.formatting import FormatOptions, format_text
+from rholang_lsp.features.formatting import MAX_INDENT_WIDTH, FormatOptions, format_text
 from rholang_lsp.syntax.line_index import LineIndex
 
 EXIT_STATUS = """\
@@ -59,8 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.indent is not None and args.tabs:
         parser.error("--indent N and --tabs exclude each other (tabs are one per level)")
-    if args.indent is not None and args.indent < 0:
-        parser.error("--indent must be >= 0")
+    if args.indent is not None and not 0 <= args.indent <= MAX_INDENT_WIDTH:
+        parser.error(f"--indent must be between 0 and {MAX_INDENT_WIDTH}")
 
 
 def _plural(n: int, word: str) -> str:

@@ -165,10 +165,17 @@ def incoming(snap: Snapshot, uri: str, offset: int) -> list[Call]:
 
 
 def _summaries_calling(snap: Snapshot, key: str) -> list[tuple[str, FileSummary]]:
-    """The summaries of the files that use ``key`` (the index knows them: no file is read)."""
+    """The summaries of the files that use ``key`` (the index knows them: no file is read).
+
+    A file that uses ``key`` without a recorded call on it either only passes or receives
+    on it, or has a summary from an index cache written before calls were recorded: that
+    file is analysed again (its fresh summary has the calls, if any)."""
     out = []
     for u in sorted({u for u, r in snap.global_references(key) if not r.is_def}):
         s = snap.summary(u)
+        if s is not None and not any(c.key == key for c in s.calls):
+            a = snap.analysis(u)
+            s = a.summary if a is not None else s
         if s is not None:
             out.append((u, s))
     return out

@@ -5,7 +5,6 @@
 * ``unbound-variable`` / ``top-level-free-variable`` -> declare the name in the
   enclosing `new`, or wrap the top-level process in a new `new`;
 * ``shadowing`` -> rename the inner binder (and its uses) to a fresh name;
-* ``comparison-intent`` -> compare with the outer variable: `*x` -> `=*x`, `x` -> `=x`;
 * source action ``source.sortNew``: sort the declarations of the `new` at the cursor.
 
 Edits are offset ranges into the document ``str``.
@@ -17,10 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rholang_lsp.features.formatting import TextEdit
+from rholang_lsp.features.formatting import TextEdit, line_ending
 from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
 from rholang_lsp.semantics.model import SemanticModel, SymbolKind
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 
 K = SyntaxKind
@@ -46,6 +45,8 @@ class CodeAction:
     diagnostics: list[DiagnosticRef] = field(default_factory=list)
     is_preferred: bool = False
 
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: quick fixes are computed for at most this many diagnostics per request (ARCHITECTURE "Limits")
 MAX_QUICKFIX_DIAGNOSTICS = 64
@@ -91,8 +92,6 @@ def code_actions(
                 act = _declare_unbound(a, d)
             elif d.code == DiagnosticCode.SHADOWING:
                 act = _rename_shadowing(a, d)
-            elif d.code == DiagnosticCode.COMPARISON_INTENT:
-                act = _compare_instead(a, d)
             else:
                 act = None
             if act is not None:
@@ -124,12 +123,11 @@ def _remove_unused(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None:
         return None
     new = decl.parent
     name = a.text[d.start : d.end]
-    decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+    decls = ast.New(new).decls
     if len(decls) == 1:
-        body = next(
-            (c for c in new.children if isinstance(c, Node) and c.kind != K.NAME_DECL), None
-        )
-        kw_in = new.first_child(K.KW_IN)
+        view = ast.New(new)
+        body = view.body[0] if view.body else None
+        kw_in = view.kw_in
         if body is None or kw_in is None:
             return None
         first_body_tok = body.first_token()
@@ -168,7 +166,7 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
     name = tok.text
     new = _enclosing_new(tok)
     if new is not None:
-        decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+        decls = ast.New(new).decls
         if not decls:
             return None
         last = decls[-1]
@@ -185,28 +183,15 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
         return None
     indent = "  "
     body = a.text[target.start : target.end]
-    wrapped = f"new {name} in {{\n{indent}" + body.replace("\n", "\n" + indent) + "\n}"
+    eol = line_ending(a.text)  # the file's own line endings (CRLF and CR files stay so)
+    body = _LINE_BREAK.sub(lambda m: m.group() + indent, body)
+    wrapped = f"new {name} in {{{eol}{indent}{body}{eol}}}"
     return CodeAction(
         f"Add `new {name} in {{ … }}` around the process",
         QUICKFIX,
         [TextEdit(target.start, target.end, wrapped)],
         [d],
     )
-
-
-def _compare_instead(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None:
-    """Replace the binder that was meant as a comparison by the comparison (the fix the
-    binder recorded with the fact)."""
-    for f in a.model.facts.shadowing:
-        if f.fix is not None and (f.fix[0], f.fix[1]) == (d.start, d.end):
-            start, end, text = f.fix
-            return CodeAction(
-                f"Compare with the outer `{a.model.symbols[f.outer].name}`: `{text}`",
-                QUICKFIX,
-                [TextEdit(start, end, text)],
-                [d],
-            )
-    return None
 
 
 def _fresh_name(model: SemanticModel, text: str, base: str) -> str:
@@ -238,7 +223,7 @@ def _sort_new(a: DocumentAnalysis, offset: int) -> CodeAction | None:
     # prefer the `new` whose declaration list holds the cursor, else the innermost
     if new is None:
         return None
-    decls = [c for c in new.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
+    decls = ast.New(new).decls
     if len(decls) < 2:
         return None
     texts = [a.text[c.start : c.end] for c in decls]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rholang_lsp.semantics.binder import doc_for
-from rholang_lsp.semantics.model import ContractInfo, SemanticModel, Sort, Symbol, SymbolKind
+from rholang_lsp.semantics.model import ContractInfo, Sort
 from rholang_lsp.semantics.scope_at import (
     LocalContract,
     VisibleName,
@@ -280,44 +280,6 @@ def in_pattern(tok: Token) -> bool:
         child = node
         node = node.parent
     return False
-
-
-def names_in_scope(model: SemanticModel, anchor: Token | None, offset: int) -> list[Symbol]:
-    """Symbols visible at ``offset`` (``anchor``: the token just before it), innermost first,
-    without the ones shadowed by an inner binder of the same name.
-
-    Derived from a full ``bind`` model. Completion uses the local
-    ``scope_at.names_in_scope_at`` instead; this stays as its reference (the
-    equivalence test in ``tests/semantics/test_scope_at.py``)."""
-    if anchor is None:
-        return []
-    a_start, a_end = anchor.start, anchor.end
-    closer = anchor.kind in _CLOSERS
-    scopes = [
-        sc
-        for sc in model.scopes
-        if sc.start <= a_start
-        and a_end <= sc.end
-        and not (closer and a_end == sc.end)
-        and sc.symbols
-    ]
-    scopes.sort(key=lambda sc: (-sc.start, sc.end, -sc.id))
-    seen: set[str] = set()
-    out: list[Symbol] = []
-    symbols = model.symbols
-    for sc in scopes:
-        for sid in reversed(sc.symbols):
-            sym = symbols[sid]
-            if sym.kind == SymbolKind.PATTERN or sym.end > offset or sym.name in seen:
-                continue
-            if (
-                sym.kind not in (SymbolKind.NEW, SymbolKind.NEW_URI)
-                and sym.decl_start <= offset <= sym.decl_end
-            ):
-                continue  # inside its own pattern
-            seen.add(sym.name)
-            out.append(sym)
-    return out
 
 
 def _formal_placeholder(text: str) -> str:

@@ -42,6 +42,12 @@ from rholang_lsp.syntax.lexer import lex
 K = SyntaxKind
 
 
+#: the widest indentation unit (ARCHITECTURE "Limits"): the server refuses a larger
+#: ``tabSize`` (-32602) and ignores a larger ``rholang.format.indentWidth``; here it is
+#: clamped, so no caller can make the formatter build gigabytes of spaces
+MAX_INDENT_WIDTH = 32
+
+
 @dataclass(frozen=True, slots=True)
 class FormatOptions:
     tab_size: int = 2
@@ -49,7 +55,7 @@ class FormatOptions:
 
     @property
     def unit(self) -> str:
-        return " " * max(self.tab_size, 0) if self.insert_spaces else "\t"
+        return " " * min(max(self.tab_size, 0), MAX_INDENT_WIDTH) if self.insert_spaces else "\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +195,7 @@ _GLUE_KINDS: dict[tuple[int, int, int | None, int | None], int] = {}
 
 
 class _Piece:
-    __slots__ = ("kind", "text", "start", "token", "ws_start", "ws_end", "newlines")
+    __slots__ = ("kind", "text", "start", "token", "ws_start", "ws_end", "newlines", "eol")
 
     def __init__(
         self,
@@ -200,6 +206,7 @@ class _Piece:
         ws_start: int,
         ws_end: int,
         newlines: int,
+        text_gap: str = "",
     ) -> None:
         self.kind = kind
         self.text = text
@@ -208,11 +215,37 @@ class _Piece:
         self.ws_start = ws_start  # the whitespace gap before this piece in the input
         self.ws_end = ws_end
         self.newlines = newlines
+        #: the line ending of the input gap before this piece (None: no break in it)
+        self.eol: str | None = _eol_of(text_gap) if newlines else None
 
 
 def _count_newlines(s: str) -> int:
+    """Line breaks in ``s``: ``\r\n``, a lone ``\n`` and a lone ``\r`` count one each."""
     n = s.count("\n")
-    return n if n else s.count("\r")
+    r = s.count("\r")
+    return n + r - s.count("\r\n") if r else n
+
+
+def _eol_of(s: str) -> str:
+    """The first line ending in ``s`` (which has one)."""
+    i = s.find("\n")
+    j = s.find("\r")
+    if j < 0 or (0 <= i < j):
+        return "\n"
+    return "\r\n" if s.startswith("\n", j + 1) else "\r"
+
+
+def line_ending(text: str) -> str:
+    """The line ending most used in ``text`` (``\n`` when it has none).
+
+    New line breaks use it; a break the layout keeps keeps its own (a file with mixed
+    endings keeps them), so formatting never turns CRLF or CR files into LF."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    if crlf >= lf and crlf >= cr and crlf:
+        return "\r\n"
+    return "\r" if cr > lf else "\n"
 
 
 def _pieces(root: Node, case_starts: set[int] | None = None) -> list[_Piece]:
@@ -222,6 +255,7 @@ def _pieces(root: Node, case_starts: set[int] | None = None) -> list[_Piece]:
     out: list[_Piece] = []
     append = out.append
     ws = K.WHITESPACE
+    lc, doc = K.LINE_COMMENT, K.DOC_COMMENT
     node_type = Node
     cases = _CASES
     # depth-first over the children lists: the tokens come in document order
@@ -252,13 +286,18 @@ def _pieces(root: Node, case_starts: set[int] | None = None) -> list[_Piece]:
                 if kind == ws:
                     ws_text += text
                 else:
-                    append(_Piece(kind, text, pos, None, ws_start, pos, _count_newlines(ws_text)))
-                    ws_start = pos + len(text)
-                    ws_text = ""
+                    shown = text
+                    if text[-1] == "\r" and (kind == lc or (kind == doc and text[2] == "/")):
+                        # a line comment ends before its line ending: in a CRLF (or CR)
+                        # file the `\r` belongs to the gap, not to the comment's text
+                        shown = text.rstrip("\r")
+                    nl = _count_newlines(ws_text)
+                    append(_Piece(kind, shown, pos, None, ws_start, pos, nl, ws_text))
+                    ws_start = pos + len(shown)
+                    ws_text = text[len(shown) :]
                 pos += len(text)
-            append(
-                _Piece(tok.kind, tok.text, tstart, tok, ws_start, tstart, _count_newlines(ws_text))
-            )
+            nl = _count_newlines(ws_text)
+            append(_Piece(tok.kind, tok.text, tstart, tok, ws_start, tstart, nl, ws_text))
         else:
             pop()
     return out
@@ -273,7 +312,7 @@ class _Formatter:
         self.text = text
         self.root = root
         self.unit = options.unit
-        self.eol = "\r\n" if "\r\n" in text else "\n"
+        self.eol = line_ending(text)
         self._multi: dict[int, bool] = {}
         self._case_starts: set[int] = set()
 
@@ -419,7 +458,7 @@ class _Formatter:
             c = pieces[i]
             ck = c.kind
             if ck == eof:
-                add_gap(eol)
+                add_gap(c.eol or eol)
                 break
             ctok = c.token
             newlines = c.newlines
@@ -444,7 +483,8 @@ class _Formatter:
                 line_indent = indent
                 if not closer and _continues(prev_tok, c):
                     indent += 1
-                add_gap(eol * (2 if blank else 1) + unit * indent)
+                e = c.eol or eol
+                add_gap(e * (2 if blank else 1) + unit * indent)
             else:
                 add_gap(space_between(prev, c))
             if ctok is not None:

@@ -24,8 +24,8 @@ from rholang_lsp.features.completion import (
     other_files_definitions,
     token_before,
 )
-from rholang_lsp.semantics.binder import ground_text
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel
+from rholang_lsp.semantics.patterns import ground_text
 from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token

@@ -8,7 +8,7 @@ messages may stay plain dicts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -198,8 +198,13 @@ class SelectionRangeParams(msgspec.Struct):
     positions: list[Position]
 
 
+#: the largest ``tabSize`` accepted (ARCHITECTURE "Limits"); more is -32602 naming the field,
+#: as a width of 10^7 made the server build indentation strings of gigabytes
+MAX_TAB_SIZE = 32
+
+
 class FormattingOptions(msgspec.Struct):
-    tabSize: int = 2
+    tabSize: Annotated[int, msgspec.Meta(ge=0, le=MAX_TAB_SIZE)] = 2
     insertSpaces: bool = True
 
 

@@ -2,7 +2,7 @@
 
 Follows RHOLANG_SYNTAX.md section 4. The walk is iterative (an explicit work
 stack); only patterns nested inside patterns recurse, and that recursion is
-bounded (``_MAX_PATTERN_DEPTH``).
+bounded (``MAX_PATTERN_DEPTH``).
 
 The binder judges nothing: what a check needs it records as facts
 (``SemanticModel.facts``); ``bind`` then runs the file checks of
@@ -12,7 +12,6 @@ The binder judges nothing: what a check needs it records as facts
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
@@ -40,168 +39,31 @@ from rholang_lsp.semantics.model import (
     Symbol,
     SymbolKind,
 )
+from rholang_lsp.semantics.patterns import (
+    MAX_PATTERN_DEPTH,
+    Env,
+    PatState,
+    agent_implicit_names,
+    ground_name_range,
+    ground_text,
+    literal_text,
+    name_process,
+    receipt_binds,
+)
+from rholang_lsp.syntax import ast
 from rholang_lsp.syntax.diagnostic import Severity
-from rholang_lsp.syntax.kinds import RECEIVE_ARROWS
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.tree import Node, Token
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
 
-_MAX_PATTERN_DEPTH = 200
-
-_LITERAL_TOKENS = frozenset(
-    {K.INT, K.STRING, K.URI, K.KW_TRUE, K.KW_FALSE, K.TYPED_NUMBER, K.KW_NIL}
-)
-_GROUND_PUNCT = frozenset(
-    {
-        K.LPAREN,
-        K.RPAREN,
-        K.LBRACKET,
-        K.RBRACKET,
-        K.LBRACE,
-        K.RBRACE,
-        K.COMMA,
-        K.COMMA_RPAREN,
-        K.COLON,
-        K.KW_SET,
-        K.MINUS,
-        K.BIGINT_OPEN,
-    }
-)
-
-
-class Env:
-    """A chain of variable tables (one per binding construct)."""
-
-    __slots__ = ("vars", "parent", "depth")
-
-    def __init__(self, vars: dict[str, int], parent: Env | None) -> None:
-        self.vars = vars
-        self.parent = parent
-        self.depth: int = 0 if parent is None else parent.depth + 1
-
-    def lookup(self, name: str, stop: Env | None = None) -> int | None:
-        e: Env | None = self
-        while e is not None and e is not stop:
-            sid = e.vars.get(name)
-            if sid is not None:
-                return sid
-            e = e.parent
-        return None
-
-
-@dataclass(slots=True, eq=False)
-class PatState:
-    """Binders being collected from one pattern (or one join / formals list)."""
-
-    base: Env  # the environment outside the pattern
-    scope: int
-    kind: SymbolKind
-    names: dict[str, int] = field(default_factory=dict)
-    receive: bool = False  # a receive/contract pattern (\/ and ~ forbidden)
-    match_case: bool = False
-    depth: int = 0
-    decl_start: int = 0
-    decl_end: int = 0
-    # free variables and wildcards of this pattern, logged only while a `bundle` inside
-    # the pattern needs them (sec. 4.5): (start, end, text)
-    free_log: list[tuple[int, int, str]] | None = None
-    # a `match` case: what the comparison-intent facts need (see ``MatchCase``)
-    case: MatchCase | None = None
-
-    @classmethod
-    def nested(
-        cls,
-        outer: PatState | None,
-        base: Env,
-        scope: int,
-        kind: SymbolKind,
-        decl_start: int = 0,
-        decl_end: int = 0,
-        *,
-        receive: bool = False,
-        match_case: bool = False,
-    ) -> PatState:
-        """A pattern one level inside ``outer`` (depth 0 when not inside a pattern)."""
-        return cls(
-            base=base,
-            scope=scope,
-            kind=kind,
-            receive=receive,
-            match_case=match_case,
-            depth=outer.depth + 1 if outer is not None else 0,
-            decl_start=decl_start,
-            decl_end=decl_end,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class MatchCase:
-    """One `match` case pattern, with what tells a binder meant as a comparison."""
-
-    pattern: Node
-    target_names: frozenset[str]  # identifiers of the match target
-    # element positions of top-level tuple/list patterns where some case has a literal
-    literal_positions: frozenset[int]
-
-
 # work item: (node, env, pattern state or None, inside \/ or ~)
 _Item = tuple[Node, Env, PatState | None, bool]
 
 
-def _ident_token(node: Node | Token) -> Token | None:
-    """The IDENT token of a VAR/NAME-like node, or the token itself."""
-    if isinstance(node, Token):
-        return node if node.kind == K.IDENT else None
-    for c in node.children:
-        if isinstance(c, Token) and c.kind == K.IDENT:
-            return c
-        if isinstance(c, Node) and c.kind == K.VAR:
-            return _ident_token(c)
-    return None
-
-
-def _nodes(node: Node) -> list[Node]:
-    return [c for c in node.children if isinstance(c, Node)]
-
-
-def ground_text(node: Node) -> str | None:
-    """Canonical text of a ground process (no variables), or None."""
-    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
-        node = _nodes(node)[0]
-    parts: list[str] = []
-    for el in node.walk_elements():
-        if isinstance(el, Node):
-            if el.kind in (
-                K.VAR,
-                K.VAR_REF,
-                K.WILDCARD,
-                K.EVAL,
-                K.REMAINDER,
-                K.NAME,
-                K.ERROR,
-                K.QUOTE,
-            ):
-                return None
-            continue
-        if el.kind in _LITERAL_TOKENS:
-            parts.append(el.text)
-        elif el.kind in _GROUND_PUNCT:
-            parts.append(el.text + (" " if el.kind in (K.COMMA, K.COLON) else ""))
-        else:
-            return None
-    text = "".join(parts).strip()
-    return text or None
-
-
-def literal_text(node: Node) -> str | None:
-    """Canonical text of a literal argument/pattern (``42``, ``"hello"``), or None."""
-    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
-        node = _nodes(node)[0]
-    if node.kind in (K.LITERAL, K.BIGINT_LITERAL, K.UNARY_EXPR, K.LIST, K.TUPLE, K.SET, K.MAP):
-        return ground_text(node)
-    return None
+_ident_token = ast.ident_of
+_nodes = ast.nodes
 
 
 def _new_sibling_declaring(
@@ -220,11 +82,10 @@ def _new_sibling_declaring(
                 table = {}
                 for sib in anc.children:
                     if isinstance(sib, Node) and sib.kind == K.NEW:
-                        for d in sib.children:
-                            if isinstance(d, Node) and d.kind == K.NAME_DECL:
-                                t = _ident_token(d)
-                                if t is not None:
-                                    table.setdefault(t.text, sib)
+                        for d in ast.New(sib).decls:
+                            t = _ident_token(d)
+                            if t is not None:
+                                table.setdefault(t.text, sib)
                 if memo is not None:
                     memo[id(anc)] = table
             sib_new = table.get(name)
@@ -233,76 +94,6 @@ def _new_sibling_declaring(
                     return sib_new
         child = anc
     return None
-
-
-def new_binding_key(entry: tuple[int, int, str | None]) -> tuple[bool, str, int]:
-    """Sort key of a `new` declaration ``(index, _, uri)`` in the order the nodes bind
-    them: plain names first (in source order), then URI names by URI (RNode's
-    PNewNormalizer ``sortBy(_._1)``; F1R3FLY's p_new_normalizer.rs sorts the same way)."""
-    index, _sid, uri = entry
-    return (uri is not None, uri or "", index)
-
-
-def _var_ref_text(binder_sort: Sort, outer_sort: Sort, name: str) -> str:
-    """What compares with the outer variable at a binder's place: `=x` for a process,
-    `=*x` for a name, in a process position; `@=x` / `@=*x` in a name position."""
-    ref = ("=*" if outer_sort == Sort.NAME else "=") + name
-    return ref if binder_sort == Sort.PROC else "@" + ref
-
-
-def _comparison_intent(
-    tok: Token, sym: Symbol, outer: Symbol, case: MatchCase
-) -> tuple[str | None, tuple[int, int, str] | None]:
-    """Why a match-case binder named like an outer variable was evidently meant as a
-    comparison with it, and the edit that compares: ``(intent, (start, end, text))``."""
-    var = tok.parent
-    if var is None:
-        return None, None
-    node: Node = var
-    if var.kind == K.VAR and var.parent is not None and var.parent.kind == K.NAME:
-        name = var.parent
-        if name.parent is not None and name.parent.kind == K.EVAL:
-            node = name.parent  # `*x`: binds the name x
-    if node.kind == K.EVAL:
-        text = ("=*" if outer.sort == Sort.NAME else "=") + sym.name
-    elif node.kind == K.VAR:
-        text = _var_ref_text(sym.sort, outer.sort, sym.name)
-    else:
-        return None, None
-    fix = (node.start, node.end, text)
-    if node is case.pattern:
-        return ("eval" if node.kind == K.EVAL else "whole"), fix
-    parent = node.parent
-    if (
-        parent is case.pattern
-        and case.literal_positions
-        and parent.kind in (K.TUPLE, K.LIST)
-        and _nodes(parent).index(node) in case.literal_positions
-    ):
-        return "literal", fix
-    return None, fix
-
-
-def _unwrap(node: Node) -> Node:
-    """``{ P }`` / ``( P )`` -> ``P`` (the BNFC grammar needs braces around `*x` in a case)."""
-    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
-        node = _nodes(node)[0]
-    return node
-
-
-def _match_facts(target: Node | None, cases: list[Node]) -> tuple[frozenset[str], frozenset[int]]:
-    """The identifiers of a match target, and the element positions of top-level
-    tuple/list case patterns where some case has a literal (once per `match`)."""
-    names = frozenset(
-        t.text for t in (target.tokens() if target is not None else ()) if t.kind == K.IDENT
-    )
-    lits: set[int] = set()
-    for p in map(_unwrap, cases):
-        if p.kind in (K.TUPLE, K.LIST):
-            for i, el in enumerate(_nodes(p)):
-                if literal_text(el) is not None:
-                    lits.add(i)
-    return names, frozenset(lits)
 
 
 def doc_for(node: Node) -> DocComment | None:
@@ -375,26 +166,10 @@ def contract_info(
     )
 
 
-def name_process(name: Node) -> Node | None:
-    """The first node of a NAME, seen through its QUOTE (the ``P`` of ``@P``)."""
-    inner = [c for c in name.children if isinstance(c, Node)]
-    if inner and inner[0].kind == K.QUOTE:
-        inner = [c for c in inner[0].children if isinstance(c, Node)]
-    return inner[0] if inner else None
-
-
-def ground_name_range(process: Node) -> tuple[int, int]:
-    """The range naming a quoted ground process: a string's text without its quotes."""
-    tokens = list(process.tokens())
-    if len(tokens) == 1 and tokens[0].kind == K.STRING and len(tokens[0].text) >= 2:
-        return tokens[0].start + 1, tokens[0].end - 1
-    return process.start, process.end
-
-
 class Binder:
-    def __init__(self, result: ParseResult, *, target: str = "f1r3fly") -> None:
-        self.result = result
-        self.text: str = result.text
+    def __init__(self, result: ParseResult | None, *, target: str = "f1r3fly") -> None:
+        self.result = result  # None: patterns only (``PatternCollector``)
+        self.text: str = result.text if result is not None else ""
         self.target = target
         self.m = SemanticModel()
         self.facts = self.m.facts
@@ -459,38 +234,24 @@ class Binder:
         self.m.references.append(Reference(tok_start, tok_end, name, sym.id, Role.WRITE, sort))
         return sym
 
-    def _shadow_hint(
-        self,
-        sym: Symbol,
-        outer: Env,
-        match_case: bool,
-        tok: Token | None = None,
-        case: MatchCase | None = None,
-    ) -> None:
+    def _shadow_hint(self, sym: Symbol, outer: Env, match_case: bool) -> None:
         prev = outer.lookup(sym.name)
-        if prev is None:
-            return
-        if case is None or tok is None:
+        if prev is not None:
             self.facts.shadowing.append(Shadowing(sym.id, prev, match_case))
-            return
-        o = self.m.symbols[prev]
-        intent, fix = _comparison_intent(tok, sym, o, case)
-        self.facts.shadowing.append(
-            Shadowing(sym.id, prev, match_case, sym.name in case.target_names, intent, fix)
-        )
 
     def _doc_for(self, node: Node) -> DocComment | None:
         return doc_for(node)
 
     # ------------------------------------------------------------------ entry
     def run(self) -> SemanticModel:
-        root = self.result.tree
+        """Bind the whole tree (facts only: ``bind`` also runs the file checks)."""
+        result = self.result
+        assert result is not None, "a PatternCollector's binder has no tree"
+        root = result.tree
         file_scope = Scope(0, ScopeKind.FILE, None, root.start, root.end, label=None)
         self.m.scopes.append(file_scope)
         self._env_scope[id(self.root_env)] = 0
-        self.m.has_syntax_errors = any(
-            d.severity == Severity.ERROR for d in getattr(self.result, "diagnostics", ())
-        )
+        self.m.has_syntax_errors = any(d.severity == Severity.ERROR for d in result.diagnostics)
         self._walk(root, self.root_env, None, False)
         self._finish()
         self.m.finish()
@@ -567,14 +328,11 @@ class Binder:
                 DuplicateBinder(tok.start, tok.end, name, prev, in_new=False)
             )
             return
-        if neg:
-            # RNode normalises each side of `\/` (and the body of `~`) with an empty free
-            # map and discards it: the variable binds nothing, a use in the body is free
-            self.facts.disjunction_binders.append(Span(tok.start, tok.end, name))
-            return
         pat.names[name] = sym.id
+        if neg:
+            self.facts.disjunction_binders.append(Span(tok.start, tok.end, name))
         if pat.depth == 0:
-            self._shadow_hint(sym, pat.base, pat.match_case, tok, pat.case)
+            self._shadow_hint(sym, pat.base, pat.match_case)
 
     # ------------------------------------------------------------------ patterns
     def _pattern(
@@ -586,7 +344,7 @@ class Binder:
         name_pattern: bool,
     ) -> None:
         """Collect the binders of pattern nodes into ``pat`` (synchronously)."""
-        if pat.depth > _MAX_PATTERN_DEPTH:
+        if pat.depth > MAX_PATTERN_DEPTH:
             return
         for n in nodes:
             if name_pattern and n.kind == K.NAME_PATTERNS:
@@ -704,38 +462,29 @@ def _h_remainder(
     tok = _ident_token(node)
     if tok is None:
         wild = node.first_child(K.WILDCARD)
-        if wild is not None and pat is None:
-            b.facts.outside_pattern.append(OutsidePattern(wild.start, wild.end, "wildcard", "_"))
-        elif wild is not None and pat is not None and pat.free_log is not None:
+        if wild is not None and pat is not None and pat.free_log is not None:
             pat.free_log.append((wild.start, wild.end, "_"))  # `..._`
         return
-    if pat is None:
-        # RNode's RemainderNormalizeMatcher always makes `...x` a new free variable (it
-        # never looks `x` up): outside a pattern that is a top-level free variable
-        b.m.references.append(Reference(tok.start, tok.end, tok.text, None, Role.READ, Sort.PROC))
-        b.facts.outside_pattern.append(OutsidePattern(tok.start, tok.end, "remainder", tok.text))
-    elif env.lookup(tok.text, stop=pat.base) is None:
+    if pat is not None and env.lookup(tok.text, stop=pat.base) is None:
         b._pattern_binder(tok, pat, Sort.PROC, neg, SymbolKind.REMAINDER)
     else:
         b._use(tok, env, pat, neg, Sort.PROC)
 
 
 def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    decls = [c for c in node.children if isinstance(c, Node) and c.kind == K.NAME_DECL]
-    body = [c for c in node.children if isinstance(c, Node) and c.kind != K.NAME_DECL]
+    new = ast.New(node)
+    decls, body = new.decls, new.body
     kw = node.children[0]
     sc = b._scope(ScopeKind.NEW, node, env, "new")
     sc.sel_start, sc.sel_end = kw.start, kw.end
     doc = b._doc_for(node)
     names: dict[str, int] = {}
-    # (declaration index, symbol id, uri) in source order; bound below in the node's order
-    declared: list[tuple[int, int, str | None]] = []
     for i, d in enumerate(decls):
-        tok = _ident_token(d)
+        decl = ast.NameDecl(d)
+        tok = decl.ident
         if tok is None:
             continue
-        uri_tok = next((t for t in d.children if isinstance(t, Token) and t.kind == K.URI), None)
-        uri = uri_tok.text[1:-1] if uri_tok is not None and len(uri_tok.text) >= 2 else None
+        uri_tok, uri = decl.uri_token, decl.uri
         sym = b._declare(
             tok.start,
             tok.end,
@@ -758,16 +507,8 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
             if pat is None or pat.depth == 0:
                 b._shadow_hint(sym, env, False)
         names[tok.text] = sym.id
-        declared.append((i, sym.id, uri))
         if uri is not None and uri_tok is not None:
             b.facts.system_uris.append(Span(uri_tok.start, uri_tok.end, uri))
-    # PNewNormalizer sorts plain names first, then URI names by URI, and binds them in
-    # that order: of two declarations of one name the later one in that order wins
-    # (`new out(`rho:io:stdout`), out in` binds `out` to stdout in the body)
-    order = [sid for _i, sid, _uri in sorted(declared, key=new_binding_key)]
-    for sid in order:
-        names[b.m.symbols[sid].name] = sid
-    sc.symbols[:] = order  # the scope lists them in binding order too (scope_at agrees)
     new_env = b._new_env(names, env, sc)
     for c in reversed(body):
         push((c, new_env, pat, neg))
@@ -776,10 +517,8 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
 def _h_contract(
     b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
 ) -> None:
-    nodes = _nodes(node)
-    name_node = next((c for c in nodes if c.kind == K.NAME), None)
-    formals_node = next((c for c in nodes if c.kind == K.NAME_PATTERNS), None)
-    body = [c for c in nodes if c is not name_node and c is not formals_node]
+    contract = ast.Contract(node)
+    name_node, formals_node, body = contract.name, contract.formals, contract.body
     symbol: int | None = None
     global_key: str | None = None
     free = False
@@ -838,30 +577,7 @@ def _h_contract(
         push((c, body_env, pat, neg))
 
 
-def _unquote_eval(name_node: Node) -> Node:
-    """``@{*a}``, ``@*a``, ``@(*a)`` -> ``a``: RNode normalises the quote of an eval of a
-    name to that name (NameNormalizeMatcher + PEvalNormalizer), so they are one channel."""
-    for _ in range(_MAX_PATTERN_DEPTH):
-        inner = name_process(name_node)
-        if (
-            inner is None
-            or name_node.first_child(K.AT) is None
-            and (name_node.first_child(K.QUOTE) is None)
-        ):
-            return name_node
-        while inner.kind in (K.BLOCK, K.PAREN) and len(_nodes(inner)) == 1:
-            inner = _nodes(inner)[0]
-        if inner.kind != K.EVAL:
-            return name_node
-        nxt = inner.first_child(K.NAME)
-        if not isinstance(nxt, Node):
-            return name_node
-        name_node = nxt
-    return name_node
-
-
 def _channel_key(b: Binder, name_node: Node, env: Env) -> tuple[str, int | str] | None:
-    name_node = _unquote_eval(name_node)
     tok = _ident_token(name_node)
     if tok is not None:
         sid = env.lookup(tok.text)
@@ -872,10 +588,6 @@ def _channel_key(b: Binder, name_node: Node, env: Env) -> tuple[str, int | str] 
         if g is not None:
             return ("global", g)
     return None
-
-
-def _binds_of(node: Node) -> list[Node]:
-    return [c for c in node.children if isinstance(c, Node) and c.kind == K.BIND]
 
 
 def _do_binds(
@@ -890,23 +602,16 @@ def _do_binds(
     """Sources in ``env`` (before the receipt), patterns into ``p``."""
     seen: dict[tuple[str, int | str], Node] = {}
     for bind in binds:
-        nodes = _nodes(bind)
-        pats = [c for c in nodes if c.kind == K.NAME_PATTERNS]
-        srcs = [c for c in nodes if c.kind != K.NAME_PATTERNS]
-        arrow = next(
-            (t for t in bind.children if isinstance(t, Token) and t.kind in RECEIVE_ARROWS), None
-        )
-        n_formals = None
+        view = ast.Bind(bind)
+        pats = [view.patterns] if view.patterns is not None else []
+        arrow = view.arrow
+        n_formals: int | None = None
         has_rem = False
         if pats:
-            elems = _nodes(pats[0])
-            has_rem = any(e.kind == K.REMAINDER for e in elems)
-            n_formals = len([e for e in elems if e.kind != K.REMAINDER])
-        for src in srcs:
+            n_formals, has_rem = ast.NamePatterns(pats[0]).arity
+        for src in view.sources:
             b._walk(src, env, pat, neg)
-            chan = src
-            if src.kind == K.SOURCE:
-                chan = next((c for c in _nodes(src) if c.kind == K.NAME), src)
+            chan = ast.source_channel(src)
             if chan.kind == K.NAME:
                 key = _channel_key(b, chan, env)
                 if key is not None and key[0] == "sym" and isinstance(key[1], int):
@@ -925,18 +630,15 @@ def _do_binds(
 
 
 def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    nodes = _nodes(node)
-    receipts = [c for c in nodes if c.kind == K.RECEIPT]
-    body = [c for c in nodes if c.kind != K.RECEIPT]
+    view = ast.For(node)
+    receipts, body = view.receipts, view.body
     cur = env
     for r in receipts:
         sc = b._scope(ScopeKind.RECEIVE, r, cur, "for")
         kw = node.children[0]
         sc.sel_start, sc.sel_end = kw.start, kw.end
         sc.start, sc.end = node.start, node.end
-        binds = _binds_of(r)
-        if not binds:  # tolerate receipts without BIND wrappers
-            binds = [r]
+        binds = receipt_binds(r)
         # the declaring construct is the receipt's binds (not its guard, which sees them)
         p = PatState.nested(
             pat, cur, sc.id, SymbolKind.RECEIVE, r.start, binds[-1].end, receive=True
@@ -945,7 +647,7 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         cur = b._bind_env(cur, p, sc)
         # sec. 4.3: a guard sees its own receipt (all `&` binds) and the earlier receipts,
         # never a later one: it is walked now, before the next receipt is bound
-        for g in (c for c in _nodes(r) if c.kind == K.GUARD):
+        for g in ast.Receipt(r).guards:
             b._walk(g, cur, pat, neg)
     for c in reversed(body):
         push((c, cur, pat, neg))
@@ -953,47 +655,27 @@ def _h_for(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
 
 def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     # the "select is not compiled" diagnostic comes from the parser (target-dependent)
-    for br in (c for c in _nodes(node) if c.kind == K.BRANCH):
+    for br in ast.Select(node).branches:
         sc = b._scope(ScopeKind.SELECT, br, env, "select")
         p = PatState.nested(pat, env, sc.id, SymbolKind.SELECT, br.start, br.start, receive=True)
-        binds = _binds_of(br)
+        branch = ast.Branch(br)
+        binds = branch.binds
         _do_binds(b, binds, env, pat, neg, p, check_join=len(binds) > 1)
         benv = b._bind_env(env, p, sc)
-        for c in _nodes(br):
-            if c.kind != K.BIND:
-                push((c, benv, pat, neg))
-
-
-def _case_parts(c: Node) -> tuple[Node | None, list[Node]]:
-    """A CASE's pattern and the rest (guard, body)."""
-    arrow_seen = False
-    pattern: Node | None = None
-    rest: list[Node] = []
-    for el in c.children:
-        if isinstance(el, Token) and el.kind == K.FAT_ARROW:
-            arrow_seen = True
-        elif isinstance(el, Node):
-            if pattern is None and not arrow_seen and el.kind != K.GUARD:
-                pattern = el
-            else:
-                rest.append(el)
-    return pattern, rest
+        for c in branch.rest:
+            push((c, benv, pat, neg))
 
 
 def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     nodes = _nodes(node)
-    target = next((c for c in nodes if c.kind != K.CASE), None)
-    cases = [c for c in nodes if c.kind == K.CASE]
-    patterns = [p for p in (_case_parts(c)[0] for c in cases) if p is not None]
-    facts: tuple[frozenset[str], frozenset[int]] | None = None
     for c in nodes:
         if c.kind != K.CASE:
             push((c, env, pat, neg))
             continue
-        parts = _nodes(c)
-        if not parts:
+        case = ast.Case(c)
+        pattern, rest = case.pattern, case.rest
+        if pattern is None and not rest:
             continue
-        pattern, rest = _case_parts(c)
         sc = b._scope(ScopeKind.MATCH_CASE, c, env, "case")
         p = PatState.nested(
             pat,
@@ -1005,9 +687,6 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             match_case=True,
         )
         if pattern is not None:
-            if facts is None:
-                facts = _match_facts(target, patterns)
-            p.case = MatchCase(_unwrap(pattern), *facts)
             b._pattern([pattern], env, p, name_pattern=False)
         cenv = b._bind_env(env, p, sc)
         for r in reversed(rest):
@@ -1017,20 +696,20 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
 def _h_matches(
     b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
 ) -> None:
-    nodes = _nodes(node)
-    if not nodes:
+    view = ast.Matches(node)
+    left, patterns = view.left, view.patterns
+    if left is None:
         return
-    push((nodes[0], env, pat, neg))
-    if len(nodes) > 1:
-        sc = b._scope(ScopeKind.PATTERN, nodes[1], env, None)
+    push((left, env, pat, neg))
+    if patterns:
+        sc = b._scope(ScopeKind.PATTERN, patterns[0], env, None)
         p = PatState.nested(pat, env, sc.id, SymbolKind.PATTERN, match_case=True)
-        b._pattern(nodes[1:], env, p, name_pattern=False)
+        b._pattern(patterns, env, p, name_pattern=False)
 
 
 def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    decls = [c for c in node.children if isinstance(c, Node) and c.kind == K.LET_DECL]
-    body = [c for c in node.children if isinstance(c, Node) and c.kind != K.LET_DECL]
-    concurrent = any(isinstance(t, Token) and t.kind == K.AMP for t in node.children)
+    let = ast.Let(node)
+    decls, body, concurrent = let.decls, let.body, let.concurrent
     kw = node.children[0]
     sc = b._scope(ScopeKind.LET, node, env, "let")
     sc.sel_start, sc.sel_end = kw.start, kw.end
@@ -1051,24 +730,18 @@ def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
         )
         p.decl_start, p.decl_end = d.start, d.end
         value_env = env if concurrent else cur
-        eq = any(isinstance(t, Token) and t.kind == K.EQ for t in d.children)
-        dn = _nodes(d)
-        if eq:
+        decl = ast.LetDecl(d)
+        if decl.is_assign:
             # `let x = P`: x is a process variable (= `let @x <- P`)
-            tok = next((t for t in d.children if isinstance(t, Token) and t.kind == K.IDENT), None)
-            if tok is None and dn and dn[0].kind in (K.VAR, K.NAME):
-                tok = _ident_token(dn[0])
-                dn = dn[1:]
-            for v in dn:
+            tok = decl.assign_ident
+            for v in decl.assign_values:
                 b._walk(v, value_env, pat, neg)
             if tok is not None:
                 b._pattern_binder(tok, p, Sort.PROC, False)
         else:
-            pats = [c for c in dn if c.kind == K.NAME_PATTERNS]
-            vals = [c for c in dn if c.kind != K.NAME_PATTERNS]
-            for v in vals:
+            for v in decl.values:
                 b._walk(v, value_env, pat, neg)
-            b._pattern(pats, value_env, p, name_pattern=True)
+            b._pattern(decl.patterns, value_env, p, name_pattern=True)
         if not concurrent:
             cur = b._bind_env(cur, p, sc)
     if concurrent:
@@ -1078,11 +751,10 @@ def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
 
 
 def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
-    nodes = _nodes(node)
-    chan = next((c for c in nodes if c.kind == K.NAME), None)
-    args_node = next((c for c in nodes if c.kind == K.ARGS), None)
+    send = ast.Send(node)
+    chan = send.channel
     if chan is not None and pat is None:
-        args = _nodes(args_node) if args_node is not None else []
+        args = send.args
         tok = _ident_token(chan)
         sid = env.lookup(tok.text) if tok is not None else None
         gkey = None
@@ -1098,14 +770,12 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
             # `ch!?(a)` sends `(*reply, a)`: the reply channel comes first (RNode's
             # PSendSynchNormalizer prepends it, as F1R3FLY's p_send_sync_normalizer.rs does);
             # `ch!m(a)` is sugar for `ch!?("m", a)`
-            meth = next(
-                (t for t in node.children if isinstance(t, Token) and t.kind == K.IDENT), None
-            )
+            meth = send.method
             if meth is not None:
                 lits = (f'"{meth.text}"', *lits)
             lits = (None, *lits)
         b.m.sends.append(SendInfo(s, e, sid, gkey, lits))
-    for c in reversed(nodes):
+    for c in reversed(ast.nodes(node)):
         push((c, env, pat, neg))
 
 
@@ -1122,14 +792,22 @@ def _h_connective(
             b.facts.outside_pattern.append(OutsidePattern(op.start, op.end, "connective", op.text))
         elif op.kind in (K.DISJ, K.TILDE):
             inner_neg = True
-            # RNode's failOnInvalidConnective: a receive (or contract) that is not itself
-            # inside a pattern (bound-map depth 0) rejects `\/` and `~` anywhere in its
-            # patterns, at any quote depth; a receive nested in a pattern accepts them
-            if pat.receive and pat.depth == 0:
+            if pat.receive and _quote_depth(node) <= 1:
                 b.facts.receive_connectives.append(Span(op.start, op.end, op.text))
     for c in reversed(node.children):
         if isinstance(c, Node):
             push((c, env, pat, inner_neg))
+
+
+def _quote_depth(node: Node) -> int:
+    """Number of quotes between ``node`` and the enclosing name-pattern list."""
+    depth = 0
+    for anc in node.ancestors():
+        if anc.kind == K.QUOTE:
+            depth += 1
+        elif anc.kind in (K.NAME_PATTERNS, K.MATCH, K.MATCHES):
+            break
+    return depth
 
 
 def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
@@ -1142,9 +820,8 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             sc = b._scope(ScopeKind.AGENT, c, env, "agent")
             p = PatState.nested(pat, env, sc.id, SymbolKind.AGENT, c.start, c.start, receive=True)
             names: dict[str, int] = {}
-            is_ctor = any(isinstance(t, Token) and t.kind == K.KW_CONSTRUCTOR for t in c.children)
-            implicits = ("this", "private") if is_ctor else ("this", "private", "return")
-            for implicit in implicits:
+            decl = ast.AgentDecl(c)
+            for implicit in agent_implicit_names(c):
                 sym = Symbol(
                     len(b.m.symbols),
                     implicit,
@@ -1162,13 +839,10 @@ def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
                 names[implicit] = sym.id
             penv = b._new_env(names, env, sc)
             p.base = penv
-            b._pattern(
-                [x for x in _nodes(c) if x.kind == K.NAME_PATTERNS], penv, p, name_pattern=True
-            )
+            b._pattern(decl.formals, penv, p, name_pattern=True)
             denv = b._bind_env(penv, p, sc)
-            for x in reversed(_nodes(c)):
-                if x.kind != K.NAME_PATTERNS:
-                    push((x, denv, pat, neg))
+            for x in reversed(decl.body):
+                push((x, denv, pat, neg))
         else:
             push((c, env, pat, neg))
 
@@ -1228,3 +902,48 @@ def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
     model = Binder(result, target=target).run()
     model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
     return model
+
+
+class PatternCollector:
+    """The binder's pattern walk, run on patterns alone: which identifiers of a pattern
+    bind (and with which sort) never depends on the environment outside it. Used by walks
+    that do not bind the whole file (``scope_at``)."""
+
+    def __init__(self) -> None:
+        self._b = Binder(None)
+        self._b.m.scopes.append(Scope(0, ScopeKind.FILE, None, 0, 0))
+
+    def state(
+        self,
+        kind: SymbolKind,
+        decl: tuple[int, int],
+        *,
+        receive: bool = False,
+        match_case: bool = False,
+    ) -> PatState:
+        """A fresh pattern (its own scope) declared by the construct ``decl``."""
+        m = self._b.m
+        sc = Scope(len(m.scopes), ScopeKind.PATTERN, 0, 0, 0)
+        m.scopes.append(sc)
+        return PatState(
+            base=self._b.root_env,
+            scope=sc.id,
+            kind=kind,
+            receive=receive,
+            match_case=match_case,
+            decl_start=decl[0],
+            decl_end=decl[1],
+        )
+
+    def collect(self, nodes: list[Node], p: PatState, *, name_pattern: bool) -> None:
+        """Collect the binders of pattern ``nodes`` (a NAME_PATTERNS list when
+        ``name_pattern``) into ``p``."""
+        self._b._pattern(nodes, self._b.root_env, p, name_pattern=name_pattern)
+
+    def bind(self, tok: Token, p: PatState, sort: Sort) -> None:
+        """Bind one identifier (e.g. the variable of `let x = P`)."""
+        self._b._pattern_binder(tok, p, sort, False)
+
+    def symbols(self, p: PatState) -> list[Symbol]:
+        m = self._b.m
+        return [m.symbols[i] for i in m.scopes[p.scope].symbols]

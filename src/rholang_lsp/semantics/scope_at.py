@@ -15,12 +15,13 @@ the offset:
 
 The result is innermost first and drops outer names shadowed by an inner binder. Which
 identifiers of a pattern bind is decided by the binder's own pattern walk
-(``Binder._pattern``), run on the pattern alone: binding in a pattern never depends on
+(``binder.PatternCollector``; the binding-form rules are in ``semantics/patterns.py``), run on the pattern alone: binding in a pattern never depends on
 the environment outside it. Cost: O(depth + size of the binding constructs on the path);
 there is no full-file pass.
 
-The visibility rules are those of ``features.completion.names_in_scope`` applied to the
-full ``bind`` model; ``tests/semantics/test_scope_at.py`` checks that both agree.
+The visibility rules agree with the scopes of the full ``bind`` model;
+``tests/semantics/test_scope_at.py`` checks it against an oracle built on that model
+(``tests/semantics/scope_oracle.py``).
 
 ``resolve_name_at`` answers "which binder does this identifier refer to" the same way,
 and ``file_contracts`` lists the file's contracts syntactically (found by a text scan
@@ -34,18 +35,17 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from rholang_lsp.semantics.binder import (
-    Binder,
+from rholang_lsp.semantics.binder import PatternCollector, contract_info, doc_for
+from rholang_lsp.semantics.model import ContractInfo, Sort, Symbol, SymbolKind
+from rholang_lsp.semantics.patterns import (
     PatState,
-    _ident_token,
-    contract_info,
-    doc_for,
+    agent_implicit_names,
     ground_name_range,
     ground_text,
     name_process,
-    new_binding_key,
+    receipt_binds,
 )
-from rholang_lsp.semantics.model import ContractInfo, Scope, ScopeKind, Sort, Symbol, SymbolKind
+from rholang_lsp.syntax import ast
 from rholang_lsp.syntax.kinds import CLOSERS
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
@@ -99,57 +99,8 @@ def token_before(root: Node, offset: int) -> Token | None:
         node = chosen
 
 
-# ---------------------------------------------------------------------- pattern binders
-class _Collector(Binder):
-    """A throw-away binder used only to collect the binders of patterns."""
-
-    def __init__(self, result: ParseResult | _TextOnly) -> None:
-        super().__init__(result)  # type: ignore[arg-type]
-        self.m.scopes.append(Scope(0, ScopeKind.FILE, None, 0, 0))
-
-    def state(
-        self,
-        kind: SymbolKind,
-        decl: tuple[int, int],
-        *,
-        receive: bool = False,
-        match_case: bool = False,
-    ) -> PatState:
-        sc = Scope(len(self.m.scopes), ScopeKind.PATTERN, 0, 0, 0)
-        self.m.scopes.append(sc)
-        return PatState(
-            base=self.root_env,
-            scope=sc.id,
-            kind=kind,
-            receive=receive,
-            match_case=match_case,
-            decl_start=decl[0],
-            decl_end=decl[1],
-        )
-
-    def collect(self, nodes: list[Node], p: PatState, *, name_pattern: bool) -> None:
-        self._pattern(nodes, self.root_env, p, name_pattern=name_pattern)
-
-    def binder(self, tok: Token, p: PatState, sort: Sort) -> None:
-        self._pattern_binder(tok, p, sort, False)
-
-    def symbols(self, p: PatState) -> list[Symbol]:
-        return [self.m.symbols[i] for i in self.m.scopes[p.scope].symbols]
-
-
-class _TextOnly:
-    """Stands in for a ParseResult when only a tree is given (formal texts are unused here)."""
-
-    __slots__ = ("text", "tree", "diagnostics")
-
-    def __init__(self, tree: Node) -> None:
-        self.text = ""
-        self.tree = tree
-        self.diagnostics: list[object] = []
-
-
-def _nodes(node: Node) -> list[Node]:
-    return [c for c in node.children if isinstance(c, Node)]
+_ident_token = ast.ident_of
+_nodes = ast.nodes
 
 
 def _visible(sym: Symbol) -> VisibleName:
@@ -160,13 +111,8 @@ def _visible(sym: Symbol) -> VisibleName:
 
 class _Query:
     def __init__(self, src: ParseResult | Node) -> None:
-        if isinstance(src, Node):
-            self.result: ParseResult | _TextOnly = _TextOnly(src)
-            self.root = src
-        else:
-            self.result = src
-            self.root = src.tree
-        self._collector: _Collector | None = None
+        self.root = src if isinstance(src, Node) else src.tree
+        self._collector: PatternCollector | None = None
         # per construct node (alive as long as the tree): its symbol groups, and per
         # group a name -> symbols index (for ``only`` lookups); shared by the queries
         # of one ``_Query`` (``file_contracts`` resolves every contract name with one)
@@ -174,9 +120,9 @@ class _Query:
         self._by_name: dict[int, dict[str, list[VisibleName]]] = {}
 
     @property
-    def col(self) -> _Collector:
+    def col(self) -> PatternCollector:
         if self._collector is None:
-            self._collector = _Collector(self.result)
+            self._collector = PatternCollector()
         return self._collector
 
     # Each method returns the symbol groups (scopes) of one construct, innermost scope
@@ -222,18 +168,12 @@ class _Query:
 
     def _new(self, node: Node) -> list[VisibleName]:
         out: list[VisibleName] = []
-        decls = [d for d in node.children if isinstance(d, Node) and d.kind == K.NAME_DECL]
-        # the node binds plain names first, then URI names by URI; the last one wins
-        order = sorted(((i, i, _decl_uri(d)) for i, d in enumerate(decls)), key=new_binding_key)
-        for i, _i, _uri in order:
-            d = decls[i]
-            tok = _ident_token(d)
+        for d in ast.New(node).decls:
+            decl = ast.NameDecl(d)
+            tok = decl.ident
             if tok is None:
                 continue
-            uri_tok = next(
-                (t for t in d.children if isinstance(t, Token) and t.kind == K.URI), None
-            )
-            uri = uri_tok.text[1:-1] if uri_tok is not None and len(uri_tok.text) >= 2 else None
+            uri = decl.uri
             kind = SymbolKind.NEW_URI if uri is not None else SymbolKind.NEW
             out.append(
                 VisibleName(tok.text, Sort.NAME, kind, tok.start, tok.end, d.start, d.end, uri)
@@ -241,7 +181,7 @@ class _Query:
         return out
 
     def _contract(self, node: Node) -> list[VisibleName]:
-        formals = next((c for c in _nodes(node) if c.kind == K.NAME_PATTERNS), None)
+        formals = ast.Contract(node).formals
         if formals is None:
             return []
         p = self.col.state(SymbolKind.CONTRACT_FORMAL, (formals.start, formals.end), receive=True)
@@ -250,15 +190,13 @@ class _Query:
 
     def _binds(self, binds: list[Node], p: PatState) -> None:
         for bind in binds:
-            pats = [c for c in _nodes(bind) if c.kind == K.NAME_PATTERNS]
-            self.col.collect(pats, p, name_pattern=True)
+            pats = ast.Bind(bind).patterns
+            self.col.collect([pats] if pats is not None else [], p, name_pattern=True)
 
     def _for(self, node: Node) -> list[list[VisibleName]]:
         out: list[list[VisibleName]] = []
-        for r in _nodes(node):
-            if r.kind != K.RECEIPT:
-                continue
-            binds = [c for c in _nodes(r) if c.kind == K.BIND] or [r]
+        for r in ast.For(node).receipts:
+            binds = receipt_binds(r)
             # the guard (after the binds) sees the receipt's own binders
             p = self.col.state(SymbolKind.RECEIVE, (r.start, binds[-1].end), receive=True)
             self._binds(binds, p)
@@ -268,18 +206,11 @@ class _Query:
 
     def _branch(self, node: Node) -> list[VisibleName]:
         p = self.col.state(SymbolKind.SELECT, (node.start, node.start), receive=True)
-        self._binds([c for c in _nodes(node) if c.kind == K.BIND], p)
+        self._binds(ast.Branch(node).binds, p)
         return [_visible(s) for s in self.col.symbols(p)]
 
     def _case(self, node: Node) -> list[VisibleName]:
-        arrow_seen = False
-        pattern: Node | None = None
-        for el in node.children:
-            if isinstance(el, Token) and el.kind == K.FAT_ARROW:
-                arrow_seen = True
-            elif isinstance(el, Node) and pattern is None and not arrow_seen and el.kind != K.GUARD:
-                pattern = el
-                break
+        pattern = ast.Case(node).pattern
         if pattern is None:
             return []
         p = self.col.state(SymbolKind.MATCH_CASE, (pattern.start, pattern.end), match_case=True)
@@ -289,40 +220,35 @@ class _Query:
     def _matches(self, node: Node, anchor: Token) -> list[VisibleName]:
         # the binders of a `matches` pattern are never visible, except `...rest`
         # remainders, which are visible to the rest of the pattern
-        nodes = _nodes(node)
-        if len(nodes) < 2:
+        patterns = ast.Matches(node).patterns
+        if not patterns:
             return []
-        pat = nodes[1]
+        pat = patterns[0]
         closer = anchor.kind in _CLOSERS
         if not (pat.start <= anchor.start and anchor.end <= pat.end) or (
             closer and anchor.end == pat.end
         ):
             return []
         p = self.col.state(SymbolKind.PATTERN, (0, 0), match_case=True)
-        self.col.collect(nodes[1:], p, name_pattern=False)
+        self.col.collect(patterns, p, name_pattern=False)
         return [_visible(s) for s in self.col.symbols(p)]
 
     def _let(self, node: Node) -> list[VisibleName]:
-        concurrent = any(isinstance(t, Token) and t.kind == K.AMP for t in node.children)
+        let = ast.Let(node)
+        concurrent = let.concurrent
         col = self.col
         shared = col.state(SymbolKind.LET, (node.start, node.start))
         syms: list[Symbol] = []
-        for d in node.children:
-            if not isinstance(d, Node) or d.kind != K.LET_DECL:
-                continue
+        for d in let.decls:
             p = shared if concurrent else col.state(SymbolKind.LET, (d.start, d.end))
             p.decl_start, p.decl_end = d.start, d.end
-            dn = _nodes(d)
-            if any(isinstance(t, Token) and t.kind == K.EQ for t in d.children):
-                tok = next(
-                    (t for t in d.children if isinstance(t, Token) and t.kind == K.IDENT), None
-                )
-                if tok is None and dn and dn[0].kind in (K.VAR, K.NAME):
-                    tok = _ident_token(dn[0])
+            decl = ast.LetDecl(d)
+            if decl.is_assign:
+                tok = decl.assign_ident
                 if tok is not None:
-                    col.binder(tok, p, Sort.PROC)
+                    col.bind(tok, p, Sort.PROC)
             else:
-                col.collect([c for c in dn if c.kind == K.NAME_PATTERNS], p, name_pattern=True)
+                col.collect(decl.patterns, p, name_pattern=True)
             if not concurrent:
                 syms.extend(col.symbols(p))
         if concurrent:
@@ -331,13 +257,10 @@ class _Query:
 
     def _agent_decl(self, node: Node) -> list[VisibleName]:
         s = node.start
-        is_ctor = any(isinstance(t, Token) and t.kind == K.KW_CONSTRUCTOR for t in node.children)
-        implicits = ("this", "private") if is_ctor else ("this", "private", "return")
+        implicits = agent_implicit_names(node)
         out = [VisibleName(n, Sort.NAME, SymbolKind.AGENT, s, s, s, s) for n in implicits]
         p = self.col.state(SymbolKind.AGENT, (s, s), receive=True)
-        self.col.collect(
-            [x for x in _nodes(node) if x.kind == K.NAME_PATTERNS], p, name_pattern=True
-        )
+        self.col.collect(ast.AgentDecl(node).formals, p, name_pattern=True)
         out.extend(_visible(sym) for sym in self.col.symbols(p))
         return out
 
@@ -379,11 +302,6 @@ class _Query:
 
 
 _FIRST_BINDING_PART = {K.CONTRACT: K.NAME_PATTERNS, K.FOR: K.RECEIPT, K.LET: K.LET_DECL}
-
-
-def _decl_uri(decl: Node) -> str | None:
-    uri_tok = next((t for t in decl.children if isinstance(t, Token) and t.kind == K.URI), None)
-    return uri_tok.text[1:-1] if uri_tok is not None and len(uri_tok.text) >= 2 else None
 
 
 def _may_see(node: Node, offset: int) -> bool:
@@ -512,9 +430,8 @@ def _contract(
     kw: Token | None = None,
     docs: bool = True,
 ) -> LocalContract | None:
-    nodes = _nodes(node)
-    name_node = next((c for c in nodes if c.kind == K.NAME), None)
-    formals_node = next((c for c in nodes if c.kind == K.NAME_PATTERNS), None)
+    contract = ast.Contract(node)
+    name_node, formals_node = contract.name, contract.formals
     display = ""
     ns = ne = node.start
     global_key: str | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from rholang_lsp.features.formatting import MAX_INDENT_WIDTH
 from rholang_lsp.syntax.line_index import UTF16
 
 #: Dialects a client may check against (``initializationOptions.target`` or ``--target``).
@@ -40,7 +41,15 @@ class SessionConfig:
         """Merge client settings and re-read the typed fields."""
         _merge(self.settings, raw)
         width = self._get("format", "indentWidth")
-        self.format_indent_width = width if isinstance(width, int) and width > 0 else None
+        # 1..MAX_INDENT_WIDTH (ARCHITECTURE "Limits"); anything else is ignored like a
+        # missing setting (a notification cannot be answered with an error)
+        self.format_indent_width = (
+            width
+            if isinstance(width, int)
+            and not isinstance(width, bool)
+            and 0 < width <= MAX_INDENT_WIDTH
+            else None
+        )
         names = self._get("inlayHints", "parameterNames")
         if isinstance(names, dict):
             names = names.get("enabled")

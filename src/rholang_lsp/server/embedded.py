@@ -28,6 +28,7 @@ from rholang_lsp.protocol.lsp import Location as LspLocation
 from rholang_lsp.protocol.lsp import Position
 from rholang_lsp.semantics.embedded.detect import mentions_metta
 from rholang_lsp.semantics.metta.summary import is_metta_uri
+from rholang_lsp.syntax import SyntaxKind
 from rholang_lsp.syntax.diagnostic import Diagnostic
 from rholang_lsp.workspace.embedded import (
     EmbeddedFile,
@@ -156,15 +157,41 @@ def embedded_file(session: Session, uri: str) -> EmbeddedFile | None:
 
 def embedded_at(session: Session, uri: str, position: Position) -> tuple[EmbeddedFile, int] | None:
     """The regions and the parent offset when ``position`` lies in an embedded region
-    (or the document is a ``.metta`` file); None: a Rholang position."""
-    ef = embedded_file(session, uri)
-    if ef is None:
+    (or the document is a ``.metta`` file); None: a Rholang position.
+
+    A Rholang position never waits for detection: when the regions are not current (an
+    edit since the last diagnostics pass), they are detected only if the position is
+    inside a string literal of the current parse (which the request needs anyway)."""
+    text_doc = session.documents.get(uri)
+    if text_doc is None:
+        return None
+    se = session_embedded(session)
+    if not se.may_hold_metta(uri, text_doc.text, text_doc.language_id):
         return None
     doc = session.positions().document(uri)
     if doc is None:
         return None
     off = doc.offset(position)
+    ef = se.current(uri)
+    if ef is None and not is_metta_document(uri, text_doc.language_id):
+        if not _in_string_literal(session, uri, off):
+            return None
+        ef = se.refresh(uri)
+    elif ef is None:
+        ef = se.refresh(uri)
+    if ef is None or not ef.docs:
+        return None
     return (ef, off) if emb.in_region(ef, off) else None
+
+
+def _in_string_literal(session: Session, uri: str, off: int) -> bool:
+    from rholang_lsp.server.indexing import session_snapshot
+
+    parse = session_snapshot(session, uri).parse(uri)
+    if parse is None:
+        return False
+    tok = parse.tree.token_at(off)
+    return tok is not None and tok.kind == SyntaxKind.STRING and tok.start < off <= tok.end
 
 
 def locations(session: Session, uri: str, spans: Sequence[tuple[int, int]]) -> list[LspLocation]:

@@ -279,7 +279,7 @@ class Session:
                     return await asyncio.shield(fut)
                 except asyncio.CancelledError:
                     self.worker.interrupt(job)
-                    await _settled(fut)  # the thread has let go: the turn may pass on
+                    await _settled(fut, lambda: self.worker.nudge(job))  # the thread let go
                     raise
                 except JobInterrupted:
                     raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed") from None
@@ -425,13 +425,16 @@ def _encoded(fn: Any, session: Session, params: Any, method: str) -> Raw:
         ) from None
 
 
-async def _settled(fut: asyncio.Future[Any]) -> None:
-    """Wait until ``fut`` is done, whatever its outcome, through further cancellations."""
+async def _settled(fut: asyncio.Future[Any], nudge: Any) -> None:
+    """Wait until ``fut`` is done, whatever its outcome, through further cancellations;
+    ``nudge()`` every 50 ms meanwhile (re-sends a swallowed interrupt)."""
     while not fut.done():
         try:
-            await asyncio.wait([fut])
+            await asyncio.wait([fut], timeout=0.05)
         except asyncio.CancelledError:
             continue
+        if not fut.done():
+            nudge()
     if not fut.cancelled():
         fut.exception()  # retrieved: no "exception never retrieved" warning
 

@@ -13,6 +13,8 @@ def uri_to_path(uri: str) -> Path | None:
     if parts.scheme != "file":
         return None
     path = unquote(parts.path)
+    if "\x00" in path:  # no file has one (``file:///%00``); the OS calls would raise
+        return None
     if parts.netloc and parts.netloc != "localhost":
         path = f"//{parts.netloc}{path}"
     if os.name == "nt" and len(path) >= 3 and path[0] == "/" and path[2] == ":":
@@ -28,7 +30,7 @@ def is_under(path: str | os.PathLike[str], roots: list[Path]) -> bool:
     """True if ``path`` (resolved, symlinks followed) lies inside one of ``roots``."""
     try:
         resolved = Path(path).resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: an embedded NUL
         return False
     for root in roots:
         try:

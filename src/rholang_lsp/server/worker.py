@@ -12,11 +12,19 @@ its documents as they were when the job started, and its ``AnalysisCache`` may
 reparse trees in place; one thread and the session's turn (``Session``) make every
 job of a session exclusive, while different sessions run side by side.
 
+Running slots: at most ``RUNNING_JOBS`` jobs (of all sessions) compute at once; a
+worker takes a slot per job and gives it back after it. The GIL is then shared by
+the loop and a few workers, not dozens (the loop waits for it less), and the slots go
+round the sessions job by job: a client with 400 queued requests holds one slot at a
+time, so another client's request runs after at most one job of each busy session.
+
 Cancellation: a job not started yet is dropped; a running one is interrupted with
 ``PyThreadState_SetAsyncExc`` (``Interrupted`` is raised in the worker at its next
-bytecode), at most once per job and only while that very job runs. Work left half
-done by an interruption is only ever the job's own (a tree being reparsed was taken
-out of the cache first; see ``workspace.analysis``).
+bytecode), only while that very job runs. Work left half done by an interruption is
+only ever the job's own (a tree being reparsed was taken out of the cache first; see
+``workspace.analysis``). An interrupt that lands in a finalizer or a weakref callback
+is swallowed there by the interpreter (and kept out of the log by our
+``sys.unraisablehook``); ``nudge`` sends it again while the job still runs.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -36,6 +45,9 @@ SWITCH_INTERVAL: Final = 0.001
 #: Stack of a worker thread: deep (bounded) recursion in the parser, binder and encoder.
 STACK_SIZE: Final = 64 * 1024 * 1024
 
+#: Jobs computing at once, process-wide (a job waiting for a slot is still cancellable).
+RUNNING_JOBS: Final = max(2, os.cpu_count() or 2)
+_slots = threading.Semaphore(RUNNING_JOBS)
 _configured = False
 
 
@@ -85,6 +97,13 @@ def _configure() -> None:
         _configured = True
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
+        previous = sys.unraisablehook
+
+        def hook(unraisable: Any) -> None:
+            if not isinstance(unraisable.exc_value, Interrupted):
+                previous(unraisable)
+
+        sys.unraisablehook = hook
 
 
 class SessionWorker:
@@ -122,6 +141,13 @@ class SessionWorker:
                 return
             job.kill = True
             if job.state == "running" and self._current is job:
+                _set_async_exc(self._tid, Interrupted)
+
+    def nudge(self, job: Job) -> None:
+        """Interrupt ``job`` again if it was cancelled and still runs (the first interrupt
+        was swallowed by a finalizer)."""
+        with self._cond:
+            if job.kill and job.state == "running" and self._current is job:
                 _set_async_exc(self._tid, Interrupted)
 
     def close(self) -> None:
@@ -182,8 +208,11 @@ class SessionWorker:
                 continue
             ok = False
             value: Any = None
+            slot = False
             try:
                 try:
+                    while not slot:  # in short waits: an interrupt lands between them
+                        slot = _slots.acquire(timeout=0.05)
                     value = job.fn(*job.args)
                     ok = True
                 except Interrupted:
@@ -191,10 +220,15 @@ class SessionWorker:
                 except BaseException as e:  # delivered to the awaiting request
                     value = e
                 finally:
-                    self._finish(job)
+                    self._finish(job)  # no interrupt can come after this
+                    if slot:
+                        _slots.release()
+                        slot = False
             except Interrupted:  # landed in the bookkeeping just above
-                ok, value = False, JobInterrupted(job.label)
                 self._finish(job)
+                if slot:
+                    _slots.release()
+                ok, value = False, JobInterrupted(job.label)
             if job.kill and ok:
                 ok, value = False, JobInterrupted(job.label)
             _deliver(job, ok, value)
