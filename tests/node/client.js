@@ -11,6 +11,9 @@
 //
 // Scenario (JSON): { rootUri, document: {uri, languageId, text, version},
 //   hover: {line, character}, definition: {line, character}, repeat: N (extra timed hovers),
+//   waitForSource: "rnode" (also wait for diagnostics with a source starting so),
+//   codeLens: true (ask for the document's code lenses),
+//   executeCommand: {command, arguments} (run it; window/showMessage and logMessage kept),
 //   timeoutMs }
 "use strict";
 
@@ -351,8 +354,14 @@ async function main() {
   });
   const diagnostics = [];
   let diagWaiter = null;
+  let messageWaiter = null;
+  transcript.messages = [];
   conn.onNotification((method, params) => {
     transcript.notifications[method] = (transcript.notifications[method] || 0) + 1;
+    if (method === "window/showMessage" || method === "window/logMessage") {
+      transcript.messages.push({ method, type: params.type, message: params.message });
+      if (messageWaiter) messageWaiter();
+    }
     if (method === "textDocument/publishDiagnostics") {
       diagnostics.push(params);
       if (diagWaiter) diagWaiter();
@@ -403,6 +412,46 @@ async function main() {
     transcript.timingsMs.diagnostics = +(performance.now() - opened).toFixed(3);
     transcript.diagnostics = published;
     const textDocument = { uri: doc.uri };
+    if (scenario.waitForSource) {
+      const prefix = scenario.waitForSource;
+      transcript.sourcedDiagnostics = await withTimeout(
+        new Promise((resolve) => {
+          const check = () => {
+            const hit = diagnostics.find(
+              (d) => d.uri === doc.uri && d.diagnostics.some((x) => (x.source || "").startsWith(prefix)),
+            );
+            if (hit) resolve(hit);
+          };
+          diagWaiter = check;
+          check();
+        }),
+        timeoutMs,
+        `diagnostics from ${prefix}`,
+      );
+      transcript.timingsMs.sourcedDiagnostics = +(performance.now() - opened).toFixed(3);
+    }
+    if (scenario.codeLens) {
+      transcript.codeLens = await time("codeLens", () =>
+        conn.sendRequest(lsp.CodeLensRequest.type, { textDocument }),
+      );
+    }
+    if (scenario.executeCommand) {
+      transcript.executeCommand = await time("executeCommand", () =>
+        conn.sendRequest(lsp.ExecuteCommandRequest.type, scenario.executeCommand),
+      );
+      // the output's notification follows the answer on the same connection
+      await withTimeout(
+        new Promise((resolve) => {
+          const check = () => {
+            if (transcript.messages.some((m) => m.method === "window/showMessage" && m.message.startsWith("Evaluated"))) resolve();
+          };
+          messageWaiter = check;
+          check();
+        }),
+        timeoutMs,
+        "window/showMessage after executeCommand",
+      );
+    }
     if (scenario.hover) {
       transcript.hover = await time("hover", () =>
         conn.sendRequest(lsp.HoverRequest.type, { textDocument, position: scenario.hover }),

@@ -18,7 +18,7 @@ import pytest
 
 from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.client import JsonRpcClient
-from rholang_lsp.server import diagnostics as diagnostics_module
+from rholang_lsp.server import validation as diagnostics_module  # the built-in provider
 from rholang_lsp.server.indexing import session_indexing
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.server import Server, ServerOptions

@@ -23,6 +23,7 @@ COMMANDS: Final = {
     "check": ("rholang_lsp.cli.check", "check Rholang files and print diagnostics"),
     "index": ("rholang_lsp.cli.index", "index a folder the way the server does"),
     "format": ("rholang_lsp.cli.format", "format Rholang files (--check, --diff for CI)"),
+    "eval": ("rholang_lsp.cli.eval", "run a Rholang file on a node and print its output"),
 }
 
 

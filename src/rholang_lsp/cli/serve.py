@@ -21,6 +21,7 @@ from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS as DEFAULT
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
+    from rholang_lsp.server.validation import ValidatorSettings
 
 TRACE: Final = 5
 LOG_LEVELS: Final = {
@@ -128,18 +129,59 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index-workers", type=int, metavar="N", help="background indexing worker processes"
     )
-    # Accepted for compatibility with the Rust server's clients; noted in the log.
-    compat = parser.add_argument_group(
-        "accepted for compatibility with existing clients (noted in the log)"
+    node = parser.add_argument_group(
+        "validation and evaluation on a running RNode / F1R3FLY node (needs the [node] extra;"
+        " the flag names are those of the Rust server, for compatibility with its clients)"
     )
-    compat.add_argument("--no-rnode", action="store_true", help="no RNode is needed")
-    compat.add_argument(
+    node.add_argument(
         "--validator-backend",
-        metavar="rust|grpc:HOST:PORT",
-        help="rust (built in) or a node's grpc:HOST:PORT",
+        metavar="builtin|rust|grpc:HOST:PORT",
+        default=os.environ.get("RHOLANG_VALIDATOR_BACKEND"),
+        help="who judges documents: the built-in checker ('builtin'; 'rust' means the same) or"
+        " a node's gRPC Lsp service; env RHOLANG_VALIDATOR_BACKEND",
     )
-    compat.add_argument("--rnode-address", metavar="HOST", help="a node's host")
-    compat.add_argument("--rnode-port", type=int, metavar="PORT", help="a node's port")
+    node.add_argument(
+        "--rnode-address",
+        metavar="HOST",
+        default=os.environ.get("RHOLANG_ADDRESS_NODE"),
+        help="a node's host (default port 40402): validates and evaluates unless"
+        " --validator-backend says otherwise; env RHOLANG_ADDRESS_NODE",
+    )
+    node.add_argument(
+        "--rnode-port",
+        type=int,
+        metavar="PORT",
+        default=_env_int("RHOLANG_PORT_NODE"),
+        help="a node's gRPC port (default host localhost); env RHOLANG_PORT_NODE",
+    )
+    node.add_argument("--no-rnode", action="store_true", help="ignore --rnode-address/--rnode-port")
+    node.add_argument(
+        "--validator-mode",
+        choices=("replace", "merge"),
+        default="replace",
+        help="the node's errors replace the built-in semantic errors (default) or are added",
+    )
+    node.add_argument(
+        "--node-columns",
+        choices=("utf-16", "utf-8"),
+        default="utf-16",
+        help="units of the node's columns: utf-16 for the JVM node (default), utf-8 for the"
+        " Rust node",
+    )
+    node.add_argument(
+        "--node-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="longest wait for one Validate answer (default %(default)s)",
+    )
+    node.add_argument(
+        "--node-debounce",
+        type=float,
+        default=0.15,
+        metavar="SECONDS",
+        help="quiet time after the built-in check before asking the node (default %(default)s)",
+    )
     parser.add_argument("--test-handlers", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--idle-timeout",
@@ -184,6 +226,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def validator_settings(args: argparse.Namespace) -> ValidatorSettings:
+    """The server-wide validator from the flags; the built-in one, with one clear log line,
+    when a node is named but the [node] extra is missing."""
+    from rholang_lsp.node.address import MISSING_EXTRA
+    from rholang_lsp.server.validation import ValidatorSettings, settings_from_cli
+
+    settings = settings_from_cli(
+        validator_backend=args.validator_backend,
+        rnode_address=args.rnode_address,
+        rnode_port=args.rnode_port,
+        no_rnode=args.no_rnode,
+        columns=args.node_columns,
+        timeout=args.node_timeout,
+        mode=args.validator_mode,
+        debounce=args.node_debounce,
+    )
+    if settings.node is None and settings.eval_node is None:
+        return settings
+    try:
+        import rholang_lsp.node.client  # noqa: F401
+    except ImportError as e:
+        _log.error("node named by the flags: %s (%s)", MISSING_EXTRA, e)
+        return ValidatorSettings()
+    if settings.node is not None:
+        _log.info(
+            "validator: node %s (%s columns, %s mode)",
+            settings.node.target,
+            settings.columns,
+            settings.mode,
+        )
+    elif settings.eval_node is not None:
+        _log.info("evaluation on node %s; validation built in", settings.eval_node.target)
+    return settings
+
+
 def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Usage errors exit 2 with a clear message."""
     if (args.socket or args.websocket) and args.port is None:
@@ -202,10 +287,19 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--max-message-bytes must be a positive number of bytes")
     if args.max_document_bytes <= 0:
         parser.error("--max-document-bytes must be a positive number")
-    if args.validator_backend and not (
-        args.validator_backend == "rust" or args.validator_backend.startswith("grpc:")
-    ):
-        parser.error("--validator-backend must be 'rust' or 'grpc:HOST:PORT'")
+    if args.validator_backend is not None:
+        from rholang_lsp.node.address import parse_backend
+
+        try:
+            parse_backend(args.validator_backend)
+        except ValueError as e:
+            parser.error(f"--validator-backend must be builtin, rust or grpc:HOST:PORT ({e})")
+    if args.rnode_port is not None and not 0 < args.rnode_port <= 65535:
+        parser.error(f"--rnode-port {args.rnode_port}: not a valid port")
+    if args.node_timeout <= 0:
+        parser.error("--node-timeout must be positive")
+    if args.node_debounce < 0:
+        parser.error("--node-debounce must not be negative")
 
 
 class _Formatter(logging.Formatter):
@@ -266,14 +360,6 @@ def stdin_problem() -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Start the server as configured by ``args`` (already validated); return the exit code."""
     configure_logging(args.log_level, color=not args.no_color and "NO_COLOR" not in os.environ)
-    for flag, value in (
-        ("--no-rnode", args.no_rnode),
-        ("--validator-backend", args.validator_backend),
-        ("--rnode-address", args.rnode_address),
-        ("--rnode-port", args.rnode_port),
-    ):
-        if value:
-            _log.info("%s accepted and ignored: validation is built in (no RNode needed)", flag)
     if not (args.socket or args.pipe or args.websocket):
         problem = stdin_problem()
         if problem is not None:
@@ -308,7 +394,7 @@ async def _until_stopped(server: Server, listener: Coroutine[Any, Any, None]) ->
 
 async def _serve(args: argparse.Namespace) -> int:
     from rholang_lsp.protocol.wirelog import WireLog
-    from rholang_lsp.server.server import NodeOptions, ServerOptions
+    from rholang_lsp.server.server import ServerOptions
     from rholang_lsp.server.watchdog import DEFAULT_THRESHOLD as DEFAULT_STALL_THRESHOLD
     from rholang_lsp.workspace.shared import BackendOptions
 
@@ -330,12 +416,7 @@ async def _serve(args: argparse.Namespace) -> int:
             idle_timeout=args.idle_timeout,
             queue_timeout=args.queue_timeout,
         ),
-        node=NodeOptions(
-            validator_backend=args.validator_backend,
-            address=args.rnode_address,
-            port=args.rnode_port,
-            disabled=bool(args.no_rnode),
-        ),
+        validator=validator_settings(args),
         stall_threshold=DEFAULT_STALL_THRESHOLD,
     )
     from rholang_lsp.server.server import Server

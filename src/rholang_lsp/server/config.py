@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from rholang_lsp.features.formatting import MAX_INDENT_WIDTH
+from rholang_lsp.server.validation import ValidatorSettings, settings_from_client
 from rholang_lsp.syntax.line_index import UTF16
 
 #: Dialects a client may check against (``initializationOptions.target`` or ``--target``).
@@ -27,6 +28,13 @@ class SessionConfig:
     inlay_parameter_names: bool = False  # rholang.inlayHints.parameterNames(.enabled)
     format_indent_width: int | None = None  # rholang.format.indentWidth (beats tabSize)
     settings: dict[str, Any] = field(default_factory=dict)  # the merged raw settings
+    #: the server's validator (CLI flags); ``validator`` is it with ``rholang.validator`` applied
+    validator_default: ValidatorSettings = field(default_factory=ValidatorSettings)
+    validator: ValidatorSettings = field(default_factory=ValidatorSettings)
+    validator_problem: str = ""  # what ``rholang.validator`` had wrong ("" if nothing)
+
+    def __post_init__(self) -> None:
+        self.validator = self.validator_default
 
     def initialize(self, options: Any) -> None:
         """Apply ``initializationOptions`` (the target only from there, as before)."""
@@ -54,6 +62,9 @@ class SessionConfig:
         if isinstance(names, dict):
             names = names.get("enabled")
         self.inlay_parameter_names = names is True or names == "all" or names == "literals"
+        self.validator, self.validator_problem = settings_from_client(
+            self.validator_default, self._get("validator")
+        )
 
     def _get(self, *path: str) -> Any:
         node: Any = self.settings

@@ -262,6 +262,21 @@ class Positions:
         return out
 
 
+def foreign_offsets(
+    index: LineIndex,
+    start_line: int,
+    start_column: int,
+    end_line: int,
+    end_column: int,
+    units: str,
+) -> tuple[int, int]:
+    """Offsets of a range another program reported in its own column ``units`` (a node's
+    UTF-16 code units or UTF-8 bytes: not the client's encoding), clamped to the text."""
+    start = index.offset(start_line, start_column, units)
+    end = index.offset(end_line, end_column, units)
+    return (start, end) if start <= end else (end, start)
+
+
 def units(text: str, encoding: str = UTF16) -> int:
     """Length of ``text`` in code units of ``encoding`` (e.g. offsets into a signature label)."""
     if encoding == UTF32 or text.isascii():

@@ -16,24 +16,13 @@ from rholang_lsp.server.process import DEFAULT_POLL_INTERVAL, watch_process
 from rholang_lsp.server.queueing import RequestQueue
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.session import Session
+from rholang_lsp.server.validation import ValidatorSettings, close_providers
 from rholang_lsp.server.watchdog import LoopWatchdog
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
 from rholang_lsp.workspace.shared import BackendOptions, SharedBackend
 from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass
-class NodeOptions:
-    """The RNode/F1R3FLY node settings of the command line (``--rnode-*``,
-    ``--validator-backend``, ``--no-rnode``): accepted for compatibility with the reference
-    server's command line; nothing talks to a node yet."""
-
-    validator_backend: str | None = None
-    address: str | None = None
-    port: int | None = None
-    disabled: bool = False
 
 
 @dataclass
@@ -55,9 +44,11 @@ class ServerOptions:
     max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
     #: the shared workspace backend (its ``target`` is replaced by ``diagnostics_target``)
     backend: BackendOptions = field(default_factory=BackendOptions)
-    node: NodeOptions = field(default_factory=NodeOptions)
     # event-loop stalls longer than this are logged and counted (None: no watchdog)
     stall_threshold: float | None = None
+    #: who judges documents (built-in checker or a node; ``--validator-backend``,
+    #: ``--rnode-*``) unless a client's ``rholang.validator`` says otherwise
+    validator: ValidatorSettings = field(default_factory=ValidatorSettings)
 
 
 class Server:
@@ -87,6 +78,7 @@ class Server:
             metrics=self.metrics,
         )
         self.sessions: set[Session] = set()
+        self.node_providers: dict[Any, Any] = {}  # NodeAddress -> NodeProvider (validation.py)
         self._ids = itertools.count(1)
         self._stopped = asyncio.Event()
         self._monitor: asyncio.Task[None] | None = None
@@ -161,6 +153,7 @@ class Server:
         """
         self.stop()
         await self.backend.close()
+        await close_providers(self)
         if self.metrics is not None and not self._summary_logged:
             self._summary_logged = True
             _log.info("%s", self.metrics.summary_line())

@@ -58,6 +58,7 @@ from rholang_lsp.workspace.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
+    from rholang_lsp.server.validation import ValidatorSettings
 
 T = TypeVar("T")
 
@@ -111,7 +112,10 @@ class Session:
         self.exit_received = False
         self.initialize_params: InitializeParams | None = None
         self.client_capabilities: dict[str, Any] = {}
-        self.config = SessionConfig(target=server.options.diagnostics_target)
+        self.config = SessionConfig(
+            target=server.options.diagnostics_target,
+            validator_default=server.options.validator,
+        )
         self.workspace_folders: list[WorkspaceFolder] = []
         self.documents: dict[str, TextDocument] = {}
         #: embedded (virtual) documents by uri: their positions convert through the host's
@@ -182,6 +186,15 @@ class Session:
     def log_message(self, message: str, type_: int = 3) -> None:
         """``window/logMessage`` (1 error, 2 warning, 3 info, 4 log)."""
         self.notify("window/logMessage", {"type": type_, "message": message})
+
+    def show_message(self, message: str, type_: int = 3) -> None:
+        """``window/showMessage`` (1 error, 2 warning, 3 info, 4 log): the user sees it."""
+        self.notify("window/showMessage", {"type": type_, "message": message})
+
+    @property
+    def validator(self) -> ValidatorSettings:
+        """Who judges this session's documents (``config.validator``; server/validation.py)."""
+        return self.config.validator
 
     @property
     def position_encoding(self) -> str:
@@ -377,6 +390,8 @@ class Session:
                 )
             )
         self.config.initialize(params.initializationOptions)
+        if self.config.validator_problem:
+            self.show_message(f"Rholang: {self.config.validator_problem}", 2)
         self.state = State.INITIALIZED
         indexing.on_initialize(
             self

@@ -1,0 +1,90 @@
+"""One server, several connections, each with its own validator (``rholang.validator``): the
+connection that names the node gets its verdict, the one that does not never reaches the node,
+and two connections naming the same node share one provider (one gRPC channel). In process,
+over memory transports, against the fake node."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+pytest.importorskip("grpc", reason="the [node] extra is not installed")
+
+from tests.rnode.fake_node import FakeNode  # noqa: E402
+
+from rholang_lsp.protocol.client import JsonRpcClient  # noqa: E402
+from rholang_lsp.server.server import Server, ServerOptions  # noqa: E402
+
+URI = "file:///w/a.rho"
+TEXT = "new x in { x!(badName) }"
+PUBLISH = "textDocument/publishDiagnostics"
+
+
+@pytest.fixture
+async def server_and_connect(
+    memory_pair: Callable[[], Any],
+) -> AsyncIterator[tuple[Server, Callable[..., Any]]]:
+    made: list[tuple[JsonRpcClient, asyncio.Task[None]]] = []
+    server = Server(ServerOptions(diagnostics_debounce=0.0))
+
+    async def make(init_options: Any = None) -> JsonRpcClient:
+        client_t, server_t = memory_pair()
+        task = asyncio.create_task(server.serve(server_t))
+        client = JsonRpcClient(client_t)
+        made.append((client, task))
+        params: dict[str, Any] = {"capabilities": {}}
+        if init_options is not None:
+            params["initializationOptions"] = init_options
+        await client.request("initialize", params)
+        client.notify("initialized", {})
+        return client
+
+    yield server, make
+    for client, _ in made:
+        await client.close()
+    await server.aclose()
+    for _, task in made:
+        await asyncio.wait_for(task, 5)
+
+
+def sources(params: dict[str, Any]) -> list[str]:
+    return [d.get("source", "") for d in params["diagnostics"]]
+
+
+async def test_each_connection_its_validator_one_channel_per_node(
+    fake_node: FakeNode, server_and_connect: tuple[Server, Callable[..., Any]]
+) -> None:
+    server, connect = server_and_connect
+    settings = {"rholang": {"validator": {"backend": f"grpc:{fake_node.address}", "mode": "merge"}}}
+    builtin = await connect()
+    with_node = await connect(settings)
+    with_node_too = await connect(settings)
+
+    def open_doc(c: JsonRpcClient) -> None:
+        c.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": URI, "languageId": "rholang", "version": 1, "text": TEXT}},
+        )
+
+    # the built-in connection first: a node call of its own would reach the node before
+    # those of the other two, so it would be counted below
+    open_doc(builtin)
+    params = await builtin.wait_notification(PUBLISH, lambda p: p.get("version") == 1)
+    assert sources(params) == ["rholang-semantic"]
+    for c in (with_node, with_node_too):
+        open_doc(c)
+    for c in (with_node, with_node_too):
+        params = await c.wait_notification(
+            PUBLISH, lambda p: any(s.startswith("rnode") for s in sources(p)), timeout=10
+        )
+        assert sorted(sources(params)) == ["rholang-semantic", "rnode/rholang"]
+    assert len(fake_node.validated) == 2  # one per node connection, none for the built-in one
+    assert len(server.node_providers) == 1
+    assert not any(
+        any(s.startswith("rnode") for s in sources(p))
+        for m, p in builtin.notifications
+        if m == PUBLISH
+    )
