@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 from rholang_lsp.server.progress import ProgressReporter
 from rholang_lsp.server.uris import uri_to_path
 from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.files import ReadRefused, read_source
 from rholang_lsp.workspace.index import CompositeIndex, IndexView, WorkspaceIndex
 from rholang_lsp.workspace.shared import SharedBackend, SharedWorkspace
 from rholang_lsp.workspace.snapshot import Snapshot
@@ -247,13 +248,17 @@ class SessionIndexing:
         return all(ws.state.is_settled for ws in self.workspaces)
 
     def load(self, uri: str) -> str | None:
-        """Text of a closed file, read only if it lies under the session's workspace folders."""
+        """Text of a closed file, read only if it lies under the session's workspace folders
+        (after resolving symlinks) and is a regular UTF-8 file of at most 8 MiB."""
         path = uri_to_path(uri)
-        if path is None or not self.session.is_in_workspace(path):
+        if path is None:
             return None
+        # regular files inside the folders only, non-blocking open, at most 8 MiB
+        # (workspace.files): a FIFO, a device or a huge file never stalls the loop
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return read_source(path, roots=self.session.workspace_roots)
+        except (OSError, ReadRefused) as e:
+            _log.info("%s: not reading %s: %s", self.session.peer, uri, e)
             return None
 
     def snapshot(self, uri: str | None = None) -> Snapshot:

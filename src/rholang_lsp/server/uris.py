@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from rholang_lsp.workspace.files import contained
+
 
 def uri_to_path(uri: str) -> Path | None:
     """The local path of a ``file:`` URI, or None for other schemes."""
@@ -13,8 +15,8 @@ def uri_to_path(uri: str) -> Path | None:
     if parts.scheme != "file":
         return None
     path = unquote(parts.path)
-    if "\x00" in path:  # no file has one (``file:///%00``); the OS calls would raise
-        return None
+    if "\x00" in path:
+        return None  # `file:///%00`: no such path (the OS would refuse it anyway)
     if parts.netloc and parts.netloc != "localhost":
         path = f"//{parts.netloc}{path}"
     if os.name == "nt" and len(path) >= 3 and path[0] == "/" and path[2] == ":":
@@ -27,15 +29,5 @@ def path_to_uri(path: str | os.PathLike[str]) -> str:
 
 
 def is_under(path: str | os.PathLike[str], roots: list[Path]) -> bool:
-    """True if ``path`` (resolved, symlinks followed) lies inside one of ``roots``."""
-    try:
-        resolved = Path(path).resolve()
-    except (OSError, RuntimeError, ValueError):  # ValueError: an embedded NUL
-        return False
-    for root in roots:
-        try:
-            if resolved.is_relative_to(root.resolve()):
-                return True
-        except (OSError, RuntimeError):
-            continue
-    return False
+    """True if ``path`` (resolved, symlinks followed) lies inside one of ``roots`` (resolved)."""
+    return contained(path, roots)

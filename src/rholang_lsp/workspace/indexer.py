@@ -45,6 +45,13 @@ import msgspec
 from rholang_lsp.semantics.metta.summary import METTA_EXTENSIONS
 from rholang_lsp.semantics.summary import content_hash
 from rholang_lsp.workspace.cache import CacheEntry, IndexCache, decode_entry, encode_entry
+from rholang_lsp.workspace.files import (
+    MAX_FILE_BYTES,
+    ReadRefused,
+    contained,
+    is_within,
+    read_source_bytes,
+)
 from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.state import IndexingState
 
@@ -54,7 +61,12 @@ INDEXED_EXTENSIONS: Final = RHOLANG_EXTENSIONS + METTA_EXTENSIONS
 EXCLUDED_DIRS: Final = frozenset(
     {".git", ".hg", ".svn", "node_modules", "target", ".venv", "venv", "__pycache__", ".tox"}
 )
-DEFAULT_MAX_FILE_BYTES: Final = 8 * 1024 * 1024
+DEFAULT_MAX_FILE_BYTES: Final = MAX_FILE_BYTES
+#: discovery bounds per workspace root (ARCHITECTURE "Limits"): a folder such as `/` or
+#: `/dev` is indexed up to here and no further (a warning says so)
+MAX_WORKSPACE_FILES: Final = 20_000
+MAX_WORKSPACE_BYTES: Final = 512 * 1024 * 1024
+MAX_DISCOVERY_ENTRIES: Final = 500_000  # directory entries looked at
 DEFAULT_BATCH_SIZE: Final = 16
 SLICE_SECONDS: Final = 0.002  # merge work between two yields to the event loop
 INLINE_LIMIT: Final = 4  # at most this many files are parsed on the loop instead of a worker
@@ -75,8 +87,7 @@ class FileStat:
     mtime_ns: int
 
 
-def _is_under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+_is_under = is_within
 
 
 def discover_files(
@@ -84,15 +95,26 @@ def discover_files(
     *,
     extensions: Sequence[str] = INDEXED_EXTENSIONS,
     excluded_dirs: frozenset[str] = EXCLUDED_DIRS,
+    max_files: int = MAX_WORKSPACE_FILES,
+    max_bytes: int = MAX_WORKSPACE_BYTES,
+    max_entries: int = MAX_DISCOVERY_ENTRIES,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> list[FileStat]:
     """Every Rholang file under ``root`` (sorted by path). Blocking: run it in a thread.
 
     Directory symlinks are not followed; a file symlink is taken only if its
-    target lies under the root. Unreadable directories are skipped.
+    target lies under the root. Only regular files are taken (no FIFO, device,
+    socket); one over ``max_file_bytes`` is left to the reader to refuse (and count
+    as such). Unreadable directories are skipped.
+    Discovery stops, with a warning, after ``max_files`` files, ``max_bytes`` bytes
+    of them or ``max_entries`` directory entries (a root of `/` stays bounded).
     """
     real_root = os.path.realpath(root)
     out: list[FileStat] = []
     stack = [str(root)]
+    seen = 0
+    total = 0
+    suffixes = tuple(extensions)
     while stack:
         current = stack.pop()
         try:
@@ -101,13 +123,22 @@ def discover_files(
         except OSError as e:
             _log.info("skipping directory %s: %s", current, e)
             continue
+        seen += len(entries)
+        if seen > max_entries:
+            _log.warning(
+                "indexing %s: stopped after %d directory entries (limit %d)",
+                root,
+                seen,
+                max_entries,
+            )
+            break
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in excluded_dirs and not entry.name.startswith("."):
                         stack.append(entry.path)
                     continue
-                if not entry.name.endswith(tuple(extensions)):
+                if not entry.name.endswith(suffixes):
                     continue
                 if entry.is_symlink():
                     target = os.path.realpath(entry.path)
@@ -116,6 +147,19 @@ def discover_files(
                 st = entry.stat()
                 if not stat_mod.S_ISREG(st.st_mode):
                     continue
+                size = min(st.st_size, max_file_bytes + 1)  # a larger one is refused unread
+                if len(out) >= max_files or total + size > max_bytes:
+                    _log.warning(
+                        "indexing %s: stopped at %d files, %d bytes (limits %d files, %d bytes)",
+                        root,
+                        len(out),
+                        total,
+                        max_files,
+                        max_bytes,
+                    )
+                    stack.clear()
+                    break
+                total += size
                 out.append(FileStat(entry.path, st.st_size, st.st_mtime_ns))
             except OSError:
                 continue
@@ -165,14 +209,11 @@ def index_one(job: FileJob, *, target: str, max_bytes: int) -> FileResult:
     from rholang_lsp.workspace.analysis import summarize_text
 
     try:
-        with open(job.path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if st.st_size > max_bytes:
-                return FileResult(job.path, job.epoch, error=f"too large ({st.st_size} bytes)")
-            data = f.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            return FileResult(job.path, job.epoch, error=f"too large (over {max_bytes} bytes)")
+        # regular files only, non-blocking open, at most max_bytes (workspace.files)
+        data, st = read_source_bytes(job.path, max_bytes=max_bytes)
         text = data.decode("utf-8")
+    except ReadRefused as e:
+        return FileResult(job.path, job.epoch, error=str(e))
     except FileNotFoundError:
         return FileResult(job.path, job.epoch, error="vanished")
     except UnicodeDecodeError as e:
@@ -221,9 +262,14 @@ def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["rholang_lsp.workspace.indexer", "rholang_lsp.workspace.analysis"])
+        ctx.set_forkserver_preload(
+            ["rholang_lsp.workspace.indexer", "rholang_lsp.workspace.analysis"]
+        )
     return ProcessPoolExecutor(
-        max_workers=max(1, workers), mp_context=ctx, initializer=_init_worker, initargs=(WORKER_NICE,)
+        max_workers=max(1, workers),
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(WORKER_NICE,),
     )
 
 
@@ -433,13 +479,13 @@ class WorkspaceIndexer:
             stats.seconds = time.monotonic() - started
             self.last_stats = stats
             if self.metrics is not None:
-                self.metrics.indexing_finished(self.root_key, stats.files, stats.bytes, stats.seconds)
+                self.metrics.indexing_finished(
+                    self.root_key, stats.files, stats.bytes, stats.seconds
+                )
             self._set_state(IndexingState.complete(stats.files, stats.seconds))
             return stats
 
-    async def _run(
-        self, started: float, progress: Callable[[int, int], None] | None
-    ) -> IndexStats:
+    async def _run(self, started: float, progress: Callable[[int, int], None] | None) -> IndexStats:
         files = await asyncio.to_thread(discover_files, self.root)
         total = len(files)
         if self.metrics is not None:
@@ -471,7 +517,9 @@ class WorkspaceIndexer:
             try:
                 entry = decode_entry(raw)
             except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as e:
-                _log.warning("index cache %s: bad entry (%s); discarding the cache", self.cache.path, e)
+                _log.warning(
+                    "index cache %s: bad entry (%s); discarding the cache", self.cache.path, e
+                )
                 known.clear()
                 self.cache.clear()
                 break
@@ -576,7 +624,11 @@ class WorkspaceIndexer:
         old = self.records.get(path)
         self.records[path] = DiskRecord(entry.size, entry.mtime_ns, entry.content_hash)
         self.uri_of[path] = entry.summary.uri
-        if old is not None and old.content_hash == entry.content_hash and entry.summary.uri in self.index:
+        if (
+            old is not None
+            and old.content_hash == entry.content_hash
+            and entry.summary.uri in self.index
+        ):
             return False
         self.index.update(entry.summary.uri, entry.summary)
         return True
@@ -673,6 +725,12 @@ class WorkspaceIndexer:
         removed: list[str] = []
         for p in dict.fromkeys(os.path.abspath(p) for p in paths):
             if not self.owns(p) or not p.endswith(INDEXED_EXTENSIONS):
+                continue
+            if not contained(p, [self.root_key]):
+                # a symlink (or a link in its directories) leading out of the root: never
+                # read through it; drop what the index may hold under that path
+                if p in self.records or p in self.uri_of:
+                    removed.append(p)
                 continue
             st = await asyncio.to_thread(stat_file, p)
             if st is None:

@@ -113,7 +113,7 @@ class Snapshot:
         if self.loader is None:
             return None
         loaded = self.loader(uri)
-        if loaded is None:
+        if loaded is None or len(loaded) > self.max_chars:
             return None
         return self.cache.get_or_analyze(uri, loaded, None, target=self.target)
 

@@ -35,6 +35,7 @@ from rholang_lsp.server.markup import HOVER, markup
 from rholang_lsp.server.positions import DocumentPositions, Positions
 from rholang_lsp.server.registry import IndexNeed, request
 from rholang_lsp.server.session import Session
+from rholang_lsp.server.uris import uri_to_path
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
@@ -235,6 +236,8 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
         return None
     per_file: dict[str, list[dict[str, Any]]] = {}
     for u, file_edits in sorted(edits.items()):
+        if not _may_edit(session, u):
+            continue
         conv = positions.document(u)
         if conv is None or not file_edits:
             continue
@@ -249,6 +252,16 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
             changes.append({"textDocument": {"uri": u, "version": version}, "edits": lsp_edits})
         return {"documentChanges": changes}
     return {"changes": per_file}
+
+
+def _may_edit(session: Session, uri: str) -> bool:
+    """An edit may go to a document the client has open, or to a file inside the
+    workspace folders once symlinks are resolved: never to a file outside them."""
+    host = uri.split("#", 1)[0]
+    if uri in session.documents or host in session.documents:
+        return True
+    path = uri_to_path(host)
+    return path is not None and session.is_in_workspace(path)
 
 
 _SK_CAPS = {"documentSymbolProvider": True}
