@@ -6,6 +6,7 @@ over memory transports, against the fake node."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -88,3 +89,42 @@ async def test_each_connection_its_validator_one_channel_per_node(
         for m, p in builtin.notifications
         if m == PUBLISH
     )
+
+
+async def test_a_hanging_node_blocks_no_other_connection(
+    fake_node: FakeNode, server_and_connect: tuple[Server, Callable[..., Any]]
+) -> None:
+    """The node holds one connection's Validate call; another connection on the same
+    server (same event loop) is served at once: diagnostics and requests."""
+    server, connect = server_and_connect
+    fake_node.mode = "hang"
+    settings = {"rholang": {"validator": {"backend": f"grpc:{fake_node.address}", "timeout": 30}}}
+    waiting = await connect(settings)
+    other = await connect()
+    waiting.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": URI, "languageId": "rholang", "version": 1, "text": TEXT}},
+    )
+    while not fake_node.validated:  # the node holds the call now (a thread of the fake)
+        await asyncio.sleep(0.01)
+    other_uri = "file:///w/b.rho"
+    t0 = time.perf_counter()
+    other.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": other_uri, "languageId": "rholang", "version": 1, "text": TEXT}},
+    )
+    await other.wait_notification(PUBLISH, lambda p: p.get("uri") == other_uri, timeout=5)
+    published = time.perf_counter() - t0
+    latencies = []
+    for _ in range(10):
+        t1 = time.perf_counter()
+        await other.request("textDocument/documentSymbol", {"textDocument": {"uri": other_uri}})
+        latencies.append(time.perf_counter() - t1)
+    assert published < 1.0 and max(latencies) < 0.5, (published, latencies)
+    # the held call has not produced anything from the node for the first connection
+    assert not any(
+        any(s.startswith("rnode") for s in sources(p))
+        for m, p in waiting.notifications
+        if m == PUBLISH
+    )
+    fake_node.release.set()
