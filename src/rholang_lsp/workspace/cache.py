@@ -11,7 +11,15 @@ target, the entry count, and the length and BLAKE2b checksum of the body. A
 file whose magic, header, versions, root, length or checksum do not match is
 discarded (and rebuilt by the next save), never trusted. Entries are decoded
 one by one (``decode_entry``) so that a caller can yield to its event loop
-between slices. Writes are atomic (temporary file + ``os.replace``).
+between slices. Writes are atomic (a private temporary file in the same
+directory, then ``os.replace``): several server processes may share one cache
+directory, and a reader sees the old file or the new one, never a torn one.
+
+The cache is untrusted input even when its checksum is right (anyone who can
+write the file can compute one): the directory is created with mode 0700 and a
+directory or file owned by another user is not used; every entry is checked by
+``entry_problem`` (its uri, hash, line map and every range within the file)
+before the index takes it, and a bad entry is dropped (that file is re-read).
 
 An entry is keyed by path and records the size, mtime (ns) and content hash
 the summary was built from: a file whose size and mtime are unchanged is not
@@ -23,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 import struct
 import tempfile
 from collections.abc import Iterable
@@ -79,6 +88,83 @@ def default_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / APP_DIR
+
+
+def ensure_private_dir(directory: Path) -> bool:
+    """Create ``directory`` (mode 0700) or check an existing one: owned by this user
+    (then group/other permissions are removed). False: not usable (not ours)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return _private(directory, fix=True)
+
+
+def _private(path: Path, *, fix: bool = False) -> bool:
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if st.st_uid != os.getuid():
+        _log.warning("index cache: %s belongs to another user; not using it", path)
+        return False
+    if fix and stat.S_ISDIR(st.st_mode) and st.st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except OSError as e:
+            _log.warning("index cache: cannot make %s private: %s", path, e)
+            return False
+    return True
+
+
+def entry_problem(entry: CacheEntry, uri: str) -> str | None:
+    """Why ``entry`` (from the cache, for the file at ``uri``) must not be used, or None.
+
+    The checks make every later use safe: the line map is consistent, and every
+    offset of the summary lies within the file (an offset past the end used to make
+    requests fail with ``IndexError`` for every client on the root)."""
+    s = entry.summary
+    if s.uri != uri:
+        return "entry for another file"
+    if s.content_hash != entry.content_hash:
+        return "hash mismatch"
+    lines = s.lines
+    n = lines.length
+    if n < 0 or n > entry.size or entry.size < 0:
+        return "length out of range"
+    starts, ends = lines.starts, lines.ends
+    if not starts or len(starts) != len(ends) or starts[0] != 0:
+        return "bad line map"
+    prev = 0
+    for a, b in zip(starts, ends, strict=True):
+        if not prev <= a <= b <= n:
+            return "bad line map"
+        prev = b
+    for line, text in lines.wide:
+        if not 0 <= line < len(starts) or len(text) != ends[line] - starts[line]:
+            return "bad line map"
+
+    def bad(a: int, b: int) -> bool:
+        return not 0 <= a <= b <= n
+
+    for c in s.contracts:
+        if bad(c.name_start, c.name_end) or bad(c.start, c.end) or c.arity < 0:
+            return "contract out of range"
+    for r in s.refs:
+        if bad(r.start, r.end):
+            return "reference out of range"
+    for y in s.symbols:
+        if bad(y.start, y.end):
+            return "symbol out of range"
+    for p in s.plain_contracts:
+        if bad(p.name_start, p.name_end) or p.arity < 0:
+            return "contract out of range"
+    for sp in s.callers:
+        if bad(sp.name_start, sp.name_end) or bad(sp.start, sp.end):
+            return "contract out of range"
+    for call in s.calls:
+        if bad(call.start, call.end) or not -1 <= call.caller < len(s.callers) or call.arity < 0:
+            return "call out of range"
+    return None
 
 
 def _checksum(data: bytes | memoryview) -> str:
@@ -138,6 +224,10 @@ class IndexCache:
         An invalid file is removed (and logged). Blocking I/O: call it from a thread.
         """
         if not self.enabled:
+            return []
+        if not self.path.exists():
+            return []
+        if not (_private(self.directory) and _private(self.path)):
             return []
         try:
             data = self.path.read_bytes()
@@ -211,7 +301,8 @@ class IndexCache:
                 body_checksum=digest.hexdigest(),
             )
         )
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if not ensure_private_dir(self.directory):
+            return
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
         try:
             with os.fdopen(fd, "wb") as f:

@@ -44,7 +44,13 @@ import msgspec
 
 from rholang_lsp.semantics.metta.summary import METTA_EXTENSIONS
 from rholang_lsp.semantics.summary import content_hash
-from rholang_lsp.workspace.cache import CacheEntry, IndexCache, decode_entry, encode_entry
+from rholang_lsp.workspace.cache import (
+    CacheEntry,
+    IndexCache,
+    decode_entry,
+    encode_entry,
+    entry_problem,
+)
 from rholang_lsp.workspace.files import (
     MAX_FILE_BYTES,
     ReadRefused,
@@ -524,7 +530,11 @@ class WorkspaceIndexer:
                 self.cache.clear()
                 break
             if entry.path in present:
-                known[entry.path] = (entry, bytes(raw))
+                problem = entry_problem(entry, self._uri(entry.path))
+                if problem is None:
+                    known[entry.path] = (entry, bytes(raw))
+                else:  # a crafted or foreign entry: that file is read again
+                    _log.warning("index cache %s: %s: %s", self.cache.path, entry.path, problem)
             if time.perf_counter() - tick > SLICE_SECONDS:
                 await asyncio.sleep(0)
                 tick = time.perf_counter()
