@@ -14,6 +14,7 @@ import asyncio
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,6 +60,7 @@ async def start_client(
     *flags: str,
     encoding: str = "utf-16",
     init_options: Any = None,
+    root: Path | None = None,
 ) -> LanguageClient:
     command = [sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--stdio"]
     command += ["--no-index-cache", "--log-level", "warn", *flags]
@@ -75,6 +77,9 @@ async def start_client(
                 general=types.GeneralClientCapabilities(position_encodings=[enc])
             ),
             initialization_options=init_options,
+            workspace_folders=(
+                [types.WorkspaceFolder(uri=root.as_uri(), name="ws")] if root is not None else None
+            ),
         )
     )
     return client
@@ -337,3 +342,25 @@ async def test_no_node_no_lens_and_a_clear_error(clients: list[LanguageClient]) 
         await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="rholang.evaluate", arguments=[URI])
         )
+
+
+async def test_evaluate_a_closed_workspace_file_only_inside_the_folders(
+    fake_node: FakeNode, clients: list[LanguageClient], tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    inside = root / "main.rho"
+    inside.write_text('new stdout(`rho:io:stdout`) in { stdout!("from disk") }\n')
+    outside = tmp_path / "secret.rho"
+    outside.write_text('stdout!("never sent")\n')
+    client = await start_client(fake_node, "--index-workers", "0", root=root)
+    clients.append(client)
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="rholang.evaluate", arguments=[inside.as_uri()])
+    )
+    assert result["output"] == "from disk\n"
+    with pytest.raises(Exception, match="arguments"):
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="rholang.evaluate", arguments=[outside.as_uri()])
+        )
+    assert fake_node.evaluated == [inside.read_text()]

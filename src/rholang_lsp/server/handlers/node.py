@@ -12,6 +12,7 @@ command's result also carries the output, for clients that show results themselv
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Final
 
@@ -24,6 +25,7 @@ from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.server.uris import uri_to_path
 from rholang_lsp.server.validation import node_provider
+from rholang_lsp.workspace.files import ReadRefused, read_source
 
 EVALUATE: Final = "rholang.evaluate"
 SHORT_OUTPUT: Final = 120  # characters of a one-line output shown as a notification
@@ -58,7 +60,7 @@ async def execute_command(session: Session, params: ExecuteCommandParams) -> dic
             f"arguments: {EVALUATE} takes one argument, the document URI (a string)",
         )
     uri = args[0]
-    text = _program(session, uri)
+    text = await _program(session, uri)
     node = session.validator.evaluation_node
     if node is None:
         raise ResponseError(
@@ -92,20 +94,23 @@ async def execute_command(session: Session, params: ExecuteCommandParams) -> dic
     return {"output": output, "node": node.target}
 
 
-def _program(session: Session, uri: str) -> str:
+async def _program(session: Session, uri: str) -> str:
+    """The open document's text, else the file's, read the one safe way (inside the workspace
+    folders, regular files only, bounded; off the loop)."""
     doc = session.documents.get(uri)
     if doc is not None:
         return doc.text
     path = uri_to_path(uri)
-    if path is None or not session.is_in_workspace(path) or not path.is_file():
+    if path is None:
+        raise ResponseError(INVALID_PARAMS, f"arguments[0]: {uri} is not a file: URI")
+    try:
+        return await asyncio.to_thread(read_source, path, roots=session.workspace_roots)
+    except (ReadRefused, OSError) as e:
         raise ResponseError(
             INVALID_PARAMS,
-            f"arguments[0]: {uri} is neither an open document nor a file in the workspace",
-        )
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ResponseError(INVALID_PARAMS, f"arguments[0]: cannot read {uri}: {e}") from None
+            f"arguments[0]: {uri} is neither an open document nor a readable file in the"
+            f" workspace ({e})",
+        ) from None
 
 
 @request("textDocument/codeLens", params=CodeLensParams, capabilities={"codeLensProvider": {}})
