@@ -64,9 +64,9 @@ class VarOccurrence:
     in_head: bool
 
 
-#: binding forms of the standard library: (head, argument indexes that are patterns);
-#: index -1 means "each element of the list argument at 1 is (pattern value)" (let*) or
-#: "each case of the list argument at 2 is (pattern body)" (case)
+#: binding forms of the standard library: head -> the argument positions that are
+#: patterns (their variables are bound); `let*` and `case` are handled apart (a list of
+#: `(pattern value)` / `(pattern body)` pairs)
 _BINDERS: Final[dict[str, tuple[int, ...]]] = {
     "let": (1,),
     "match": (2,),
@@ -75,7 +75,6 @@ _BINDERS: Final[dict[str, tuple[int, ...]]] = {
     "map-atom": (2,),
     "filter-atom": (2,),
     "foldl-atom": (3, 4),
-    "collapse-bind": (),
 }
 KEYWORD_HEADS: Final = frozenset(
     {
@@ -318,8 +317,6 @@ def _pattern_vars(atom: MettaToken | MettaExpr) -> set[str]:
         if head.text in _BINDERS:
             idx = _BINDERS[head.text]
             patterns = [el.items[i] for i in idx if i < len(el.items)]
-            if head.text == "collapse-bind":
-                patterns = el.items[1:]
         elif head.text == "let*" and len(el.items) > 1 and isinstance(el.items[1], MettaExpr):
             patterns = [
                 p.items[0] for p in el.items[1].items if isinstance(p, MettaExpr) and p.items
