@@ -33,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import stat as stat_mod
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -249,13 +250,51 @@ def warm_up() -> int:
     return os.getpid()
 
 
-def _init_worker(nice: int) -> None:
-    """Worker process initializer: lower its CPU priority (the event loop's process wins)."""
+def _init_worker(nice: int, owner_pid: int = 0, owner_started: str | None = None) -> None:
+    """Worker process initializer: lower its CPU priority (the event loop's process wins)
+    and exit when the server process that owns the pool is gone (even SIGKILLed: no
+    cleanup of its own runs then, and a worker's parent is the forkserver, not it)."""
     if nice > 0 and hasattr(os, "nice"):
         try:
             os.nice(nice)
         except OSError:  # pragma: no cover - not permitted: keep the default priority
             pass
+    if owner_pid > 0:
+        threading.Thread(
+            target=_watch_owner, args=(owner_pid, owner_started), name="owner-watch", daemon=True
+        ).start()
+
+
+#: how often a worker checks that the server process is still alive (seconds)
+OWNER_POLL_SECONDS: Final = 0.5
+
+
+def _process_started(pid: int) -> str | None:
+    """The start time of ``pid`` (Linux ``/proc``; None elsewhere): tells a reused pid apart."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    # the command name may hold spaces and parentheses: fields follow the last ")"
+    fields = data[data.rfind(b")") + 2 :].split()
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+def _owner_alive(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists (another user's process now holds the pid: checked below)
+    return started is None or _process_started(pid) == started
+
+
+def _watch_owner(pid: int, started: str | None) -> None:
+    while _owner_alive(pid, started):
+        time.sleep(OWNER_POLL_SECONDS)
+    os._exit(0)
 
 
 def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
@@ -275,7 +314,7 @@ def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
         max_workers=max(1, workers),
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(WORKER_NICE,),
+        initargs=(WORKER_NICE, os.getpid(), _process_started(os.getpid())),
     )
 
 
