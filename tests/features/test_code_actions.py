@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from rholang_lsp.features.code_actions import DiagnosticRef, code_actions
 from rholang_lsp.features.formatting import apply_edits
+from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.syntax import parse
+from rholang_lsp.syntax.diagnostic import Diagnostic
 from rholang_lsp.workspace.analysis import analyze
 
 
 def fixes(src: str, only: list[str] | None = None) -> dict[str, str]:
     a = analyze("file:///a.rho", src)
     return {act.title: apply_edits(src, act.edits) for act in code_actions(a, 0, len(src), only=only)}
+
+
+def diags_of(src: str) -> list[Diagnostic]:
+    return semantic_diagnostics(parse(src, target="rnode"), target="rnode")
 
 
 def test_remove_unused_new_name() -> None:
@@ -33,8 +39,21 @@ def test_declare_unbound_name() -> None:
 
 
 def test_rename_shadowing_binder() -> None:
-    out = fixes("new x in { for (x <- x) { x!(1) } }")
-    assert out["Rename `x` to `x2`"] == "new x in { for (x2 <- x) { x2!(1) } }"
+    out = fixes("new x, out in { match [1, 2] { [x, y] => out!(x) } }")
+    assert out["Rename `x` to `x2`"] == "new x, out in { match [1, 2] { [x2, y] => out!(x2) } }"
+
+
+def test_compare_instead_of_rebinding() -> None:
+    src = (
+        "new ch, out in { for (thisDecr <- ch; @provided <- ch) { "
+        "match provided { {*thisDecr} => out!(true)  _ => out!(false) } } }"
+    )
+    out = fixes(src)
+    fixed = out["Compare with the outer `thisDecr`: `=*thisDecr`"]
+    assert fixed == src.replace("{*thisDecr}", "{=*thisDecr}")
+    assert not parse(fixed, target="rnode").has_errors
+    # after the fix the case compares: nothing left to report, the outer name is used
+    assert [d.code for d in diags_of(fixed) if d.code] == []
 
 
 def test_sort_new_and_only_filter() -> None:

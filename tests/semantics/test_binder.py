@@ -290,3 +290,49 @@ def test_guard_completion_scope_includes_own_receipt() -> None:
         assert want <= got and got == {s.name for s in names_in_scope(m, anchor, off)}
     off = text.index("x == 1") + 1
     assert "y" not in {v.name for v in names_in_scope_at(r, off)}
+
+
+def _binder_of(m: SemanticModel, start: int) -> int | None:
+    ref = next(r for r in m.references if r.start == start and r.role == Role.READ)
+    return ref.symbol
+
+
+def test_new_binds_plain_names_first_then_uri_names_and_the_last_wins() -> None:
+    # PNewNormalizer sorts plain names first, then URIs; the later binding of a name wins
+    text, labels = mark("new «u:out»(`rho:io:stdout`), «p:out» in { «use:out»!(1) }")
+    for target in ("rnode", "f1r3fly"):
+        m = model_of(text, target)
+        sid = _binder_of(m, labels["use"][0])
+        assert sid is not None and (m.symbols[sid].start, m.symbols[sid].end) == labels["u"]
+        assert m.symbols[sid].uri == "rho:io:stdout"
+    # two URIs: sorted by URI (`rho:io:stderr` < `rho:io:stdout`): stdout wins
+    text, labels = mark("new «a:o»(`rho:io:stdout`), «b:o»(`rho:io:stderr`) in { «use:o»!(1) }")
+    m = model_of(text, "rnode")
+    sid = _binder_of(m, labels["use"][0])
+    assert sid is not None and m.symbols[sid].uri == "rho:io:stdout"
+    # plain names: the later one in the source
+    text, labels = mark("new «a:x», y, «b:x» in { «use:x»!(1) | y!(1) }")
+    m = model_of(text, "rnode")
+    sid = _binder_of(m, labels["use"][0])
+    assert sid is not None and (m.symbols[sid].start, m.symbols[sid].end) == labels["b"]
+
+
+def test_disjunction_binders_are_discarded() -> None:
+    text, labels = mark("new out in { match [1] { [key] \\/ [key, _] => out!(«use:key») } }")
+    m = model_of(text)
+    assert _binder_of(m, labels["use"][0]) is None
+
+
+def test_remainder_without_comma_binds_the_rest() -> None:
+    for text in (
+        "new logAll in { contract logAll(ret ...@rest) = { ret!(rest) } }",
+        "new events, out in { for (@first ...@others <- events) { out!(first, others) } }",
+    ):
+        for target in ("rnode", "f1r3fly"):
+            assert diags(text, target) == [], (text, target)
+
+
+def test_list_remainder_outside_a_pattern_refers_to_nothing() -> None:
+    text, labels = mark("new c in { for (@x <- c) { c!([1 ...«use:x»]) } }")
+    m = model_of(text)
+    assert _binder_of(m, labels["use"][0]) is None

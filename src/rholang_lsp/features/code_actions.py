@@ -5,6 +5,7 @@
 * ``unbound-variable`` / ``top-level-free-variable`` -> declare the name in the
   enclosing `new`, or wrap the top-level process in a new `new`;
 * ``shadowing`` -> rename the inner binder (and its uses) to a fresh name;
+* ``comparison-intent`` -> compare with the outer variable: `*x` -> `=*x`, `x` -> `=x`;
 * source action ``source.sortNew``: sort the declarations of the `new` at the cursor.
 
 Edits are offset ranges into the document ``str``.
@@ -92,6 +93,8 @@ def code_actions(
                 act = _declare_unbound(a, d)
             elif d.code == DiagnosticCode.SHADOWING:
                 act = _rename_shadowing(a, d)
+            elif d.code == DiagnosticCode.COMPARISON_INTENT:
+                act = _compare_instead(a, d)
             else:
                 act = None
             if act is not None:
@@ -192,6 +195,21 @@ def _declare_unbound(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None
         [TextEdit(target.start, target.end, wrapped)],
         [d],
     )
+
+
+def _compare_instead(a: DocumentAnalysis, d: DiagnosticRef) -> CodeAction | None:
+    """Replace the binder that was meant as a comparison by the comparison (the fix the
+    binder recorded with the fact)."""
+    for f in a.model.facts.shadowing:
+        if f.fix is not None and (f.fix[0], f.fix[1]) == (d.start, d.end):
+            start, end, text = f.fix
+            return CodeAction(
+                f"Compare with the outer `{a.model.symbols[f.outer].name}`: `{text}`",
+                QUICKFIX,
+                [TextEdit(start, end, text)],
+                [d],
+            )
+    return None
 
 
 def _fresh_name(model: SemanticModel, text: str, base: str) -> str:

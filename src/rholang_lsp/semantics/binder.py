@@ -42,12 +42,14 @@ from rholang_lsp.semantics.model import (
 from rholang_lsp.semantics.patterns import (
     MAX_PATTERN_DEPTH,
     Env,
+    MatchCase,
     PatState,
     agent_implicit_names,
     ground_name_range,
     ground_text,
     literal_text,
     name_process,
+    new_binding_key,
     receipt_binds,
 )
 from rholang_lsp.syntax import ast
@@ -94,6 +96,68 @@ def _new_sibling_declaring(
                     return sib_new
         child = anc
     return None
+
+
+def _var_ref_text(binder_sort: Sort, outer_sort: Sort, name: str) -> str:
+    """What compares with the outer variable at a binder's place: `=x` for a process,
+    `=*x` for a name, in a process position; `@=x` / `@=*x` in a name position."""
+    ref = ("=*" if outer_sort == Sort.NAME else "=") + name
+    return ref if binder_sort == Sort.PROC else "@" + ref
+
+
+def _comparison_intent(
+    tok: Token, sym: Symbol, outer: Symbol, case: MatchCase
+) -> tuple[str | None, tuple[int, int, str] | None]:
+    """Why a match-case binder named like an outer variable was evidently meant as a
+    comparison with it, and the edit that compares: ``(intent, (start, end, text))``."""
+    var = tok.parent
+    if var is None:
+        return None, None
+    node: Node = var
+    if var.kind == K.VAR and var.parent is not None and var.parent.kind == K.NAME:
+        name = var.parent
+        if name.parent is not None and name.parent.kind == K.EVAL:
+            node = name.parent  # `*x`: binds the name x
+    if node.kind == K.EVAL:
+        text = ("=*" if outer.sort == Sort.NAME else "=") + sym.name
+    elif node.kind == K.VAR:
+        text = _var_ref_text(sym.sort, outer.sort, sym.name)
+    else:
+        return None, None
+    fix = (node.start, node.end, text)
+    if node is case.pattern:
+        return ("eval" if node.kind == K.EVAL else "whole"), fix
+    parent = node.parent
+    if (
+        parent is case.pattern
+        and case.literal_positions
+        and parent.kind in (K.TUPLE, K.LIST)
+        and _nodes(parent).index(node) in case.literal_positions
+    ):
+        return "literal", fix
+    return None, fix
+
+
+def _unwrap(node: Node) -> Node:
+    """``{ P }`` / ``( P )`` -> ``P`` (the BNFC grammar needs braces around `*x` in a case)."""
+    while node.kind in (K.BLOCK, K.PAREN) and len(_nodes(node)) == 1:
+        node = _nodes(node)[0]
+    return node
+
+
+def _match_facts(target: Node | None, cases: list[Node]) -> tuple[frozenset[str], frozenset[int]]:
+    """The identifiers of a match target, and the element positions of top-level
+    tuple/list case patterns where some case has a literal (once per `match`)."""
+    names = frozenset(
+        t.text for t in (target.tokens() if target is not None else ()) if t.kind == K.IDENT
+    )
+    lits: set[int] = set()
+    for p in map(_unwrap, cases):
+        if p.kind in (K.TUPLE, K.LIST):
+            for i, el in enumerate(_nodes(p)):
+                if literal_text(el) is not None:
+                    lits.add(i)
+    return names, frozenset(lits)
 
 
 def doc_for(node: Node) -> DocComment | None:
@@ -234,10 +298,25 @@ class Binder:
         self.m.references.append(Reference(tok_start, tok_end, name, sym.id, Role.WRITE, sort))
         return sym
 
-    def _shadow_hint(self, sym: Symbol, outer: Env, match_case: bool) -> None:
+    def _shadow_hint(
+        self,
+        sym: Symbol,
+        outer: Env,
+        match_case: bool,
+        tok: Token | None = None,
+        case: MatchCase | None = None,
+    ) -> None:
         prev = outer.lookup(sym.name)
-        if prev is not None:
+        if prev is None:
+            return
+        if case is None or tok is None:
             self.facts.shadowing.append(Shadowing(sym.id, prev, match_case))
+            return
+        o = self.m.symbols[prev]
+        intent, fix = _comparison_intent(tok, sym, o, case)
+        self.facts.shadowing.append(
+            Shadowing(sym.id, prev, match_case, sym.name in case.target_names, intent, fix)
+        )
 
     def _doc_for(self, node: Node) -> DocComment | None:
         return doc_for(node)
@@ -328,11 +407,14 @@ class Binder:
                 DuplicateBinder(tok.start, tok.end, name, prev, in_new=False)
             )
             return
-        pat.names[name] = sym.id
         if neg:
+            # RNode normalises each side of `\/` (and the body of `~`) with an empty free
+            # map and discards it: the variable binds nothing, a use in the body is free
             self.facts.disjunction_binders.append(Span(tok.start, tok.end, name))
+            return
+        pat.names[name] = sym.id
         if pat.depth == 0:
-            self._shadow_hint(sym, pat.base, pat.match_case)
+            self._shadow_hint(sym, pat.base, pat.match_case, tok, pat.case)
 
     # ------------------------------------------------------------------ patterns
     def _pattern(
@@ -462,10 +544,17 @@ def _h_remainder(
     tok = _ident_token(node)
     if tok is None:
         wild = node.first_child(K.WILDCARD)
-        if wild is not None and pat is not None and pat.free_log is not None:
+        if wild is not None and pat is None:
+            b.facts.outside_pattern.append(OutsidePattern(wild.start, wild.end, "wildcard", "_"))
+        elif wild is not None and pat is not None and pat.free_log is not None:
             pat.free_log.append((wild.start, wild.end, "_"))  # `..._`
         return
-    if pat is not None and env.lookup(tok.text, stop=pat.base) is None:
+    if pat is None:
+        # RNode's RemainderNormalizeMatcher always makes `...x` a new free variable (it
+        # never looks `x` up): outside a pattern that is a top-level free variable
+        b.m.references.append(Reference(tok.start, tok.end, tok.text, None, Role.READ, Sort.PROC))
+        b.facts.outside_pattern.append(OutsidePattern(tok.start, tok.end, "remainder", tok.text))
+    elif env.lookup(tok.text, stop=pat.base) is None:
         b._pattern_binder(tok, pat, Sort.PROC, neg, SymbolKind.REMAINDER)
     else:
         b._use(tok, env, pat, neg, Sort.PROC)
@@ -479,6 +568,8 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
     sc.sel_start, sc.sel_end = kw.start, kw.end
     doc = b._doc_for(node)
     names: dict[str, int] = {}
+    # (declaration index, symbol id, uri) in source order; bound below in the node's order
+    declared: list[tuple[int, int, str | None]] = []
     for i, d in enumerate(decls):
         decl = ast.NameDecl(d)
         tok = decl.ident
@@ -507,8 +598,16 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
             if pat is None or pat.depth == 0:
                 b._shadow_hint(sym, env, False)
         names[tok.text] = sym.id
+        declared.append((i, sym.id, uri))
         if uri is not None and uri_tok is not None:
             b.facts.system_uris.append(Span(uri_tok.start, uri_tok.end, uri))
+    # PNewNormalizer sorts plain names first, then URI names by URI, and binds them in
+    # that order: of two declarations of one name the later one in that order wins
+    # (`new out(`rho:io:stdout`), out in` binds `out` to stdout in the body)
+    order = [sid for _i, sid, _uri in sorted(declared, key=new_binding_key)]
+    for sid in order:
+        names[b.m.symbols[sid].name] = sid
+    sc.symbols[:] = order  # the scope lists them in binding order too (scope_at agrees)
     new_env = b._new_env(names, env, sc)
     for c in reversed(body):
         push((c, new_env, pat, neg))
@@ -577,7 +676,30 @@ def _h_contract(
         push((c, body_env, pat, neg))
 
 
+def _unquote_eval(name_node: Node) -> Node:
+    """``@{*a}``, ``@*a``, ``@(*a)`` -> ``a``: RNode normalises the quote of an eval of a
+    name to that name (NameNormalizeMatcher + PEvalNormalizer), so they are one channel."""
+    for _ in range(MAX_PATTERN_DEPTH):
+        inner = name_process(name_node)
+        if (
+            inner is None
+            or name_node.first_child(K.AT) is None
+            and (name_node.first_child(K.QUOTE) is None)
+        ):
+            return name_node
+        while inner.kind in (K.BLOCK, K.PAREN) and len(_nodes(inner)) == 1:
+            inner = _nodes(inner)[0]
+        if inner.kind != K.EVAL:
+            return name_node
+        nxt = inner.first_child(K.NAME)
+        if not isinstance(nxt, Node):
+            return name_node
+        name_node = nxt
+    return name_node
+
+
 def _channel_key(b: Binder, name_node: Node, env: Env) -> tuple[str, int | str] | None:
+    name_node = _unquote_eval(name_node)
     tok = _ident_token(name_node)
     if tok is not None:
         sid = env.lookup(tok.text)
@@ -668,6 +790,10 @@ def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, 
 
 def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     nodes = _nodes(node)
+    view = ast.Match(node)
+    target = view.target
+    patterns = [p for p in (ast.Case(c).pattern for c in view.cases) if p is not None]
+    facts: tuple[frozenset[str], frozenset[int]] | None = None
     for c in nodes:
         if c.kind != K.CASE:
             push((c, env, pat, neg))
@@ -687,6 +813,9 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             match_case=True,
         )
         if pattern is not None:
+            if facts is None:
+                facts = _match_facts(target, patterns)
+            p.case = MatchCase(_unwrap(pattern), *facts)
             b._pattern([pattern], env, p, name_pattern=False)
         cenv = b._bind_env(env, p, sc)
         for r in reversed(rest):
@@ -792,22 +921,14 @@ def _h_connective(
             b.facts.outside_pattern.append(OutsidePattern(op.start, op.end, "connective", op.text))
         elif op.kind in (K.DISJ, K.TILDE):
             inner_neg = True
-            if pat.receive and _quote_depth(node) <= 1:
+            # RNode's failOnInvalidConnective: a receive (or contract) that is not itself
+            # inside a pattern (bound-map depth 0) rejects `\/` and `~` anywhere in its
+            # patterns, at any quote depth; a receive nested in a pattern accepts them
+            if pat.receive and pat.depth == 0:
                 b.facts.receive_connectives.append(Span(op.start, op.end, op.text))
     for c in reversed(node.children):
         if isinstance(c, Node):
             push((c, env, pat, inner_neg))
-
-
-def _quote_depth(node: Node) -> int:
-    """Number of quotes between ``node`` and the enclosing name-pattern list."""
-    depth = 0
-    for anc in node.ancestors():
-        if anc.kind == K.QUOTE:
-            depth += 1
-        elif anc.kind in (K.NAME_PATTERNS, K.MATCH, K.MATCHES):
-            break
-    return depth
 
 
 def _h_agent(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:

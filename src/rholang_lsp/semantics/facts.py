@@ -52,6 +52,15 @@ class Shadowing:
     symbol: int
     outer: int
     match_case: bool  # a `match` case pattern (where `=x` compares)
+    # match cases only: the outer variable occurs in the match target (the unwrap idiom
+    # `match vault { (true, vault) => ... }` rebinds it on purpose)
+    in_target: bool = False
+    # match cases only: why the binder evidently meant to compare with the outer variable:
+    # "eval" (the whole pattern is `*x`), "whole" (the whole pattern is `x`), "literal"
+    # (an element where another case has a literal); None: no such evidence
+    intent: str | None = None
+    # the comparison that was meant: replace [start, end) with the text (`=x`, `=*x`)
+    fix: tuple[int, int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +74,12 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class OutsidePattern:
-    """A pattern-only construct (`_`, `=x`, a logical connective) outside a pattern."""
+    """A pattern-only construct (`_`, `=x`, a logical connective, a remainder `...x`)
+    outside a pattern."""
 
     start: int
     end: int
-    what: Literal["wildcard", "var-ref", "connective"]
+    what: Literal["wildcard", "var-ref", "connective", "remainder"]
     text: str
 
 

@@ -68,6 +68,24 @@ class Env:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class MatchCase:
+    """One `match` case pattern, with what tells a binder meant as a comparison."""
+
+    pattern: Node
+    target_names: frozenset[str]  # identifiers of the match target
+    # element positions of top-level tuple/list patterns where some case has a literal
+    literal_positions: frozenset[int]
+
+
+def new_binding_key(entry: tuple[int, int, str | None]) -> tuple[bool, str, int]:
+    """Sort key of a `new` declaration ``(index, _, uri)`` in the order the nodes bind
+    them: plain names first (in source order), then URI names by URI (RNode's
+    PNewNormalizer ``sortBy(_._1)``; F1R3FLY's p_new_normalizer.rs sorts the same way)."""
+    index, _sid, uri = entry
+    return (uri is not None, uri or "", index)
+
+
 @dataclass(slots=True, eq=False)
 class PatState:
     """Binders being collected from one pattern (or one join / formals list)."""
@@ -84,6 +102,8 @@ class PatState:
     # free variables and wildcards of this pattern, logged only while a `bundle` inside
     # the pattern needs them (sec. 4.5): (start, end, text)
     free_log: list[tuple[int, int, str]] | None = None
+    # a `match` case: what the comparison-intent facts need (see ``MatchCase``)
+    case: MatchCase | None = None
 
     @classmethod
     def nested(

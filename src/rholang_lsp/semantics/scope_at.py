@@ -43,6 +43,7 @@ from rholang_lsp.semantics.patterns import (
     ground_name_range,
     ground_text,
     name_process,
+    new_binding_key,
     receipt_binds,
 )
 from rholang_lsp.syntax import ast
@@ -168,7 +169,13 @@ class _Query:
 
     def _new(self, node: Node) -> list[VisibleName]:
         out: list[VisibleName] = []
-        for d in ast.New(node).decls:
+        decls = ast.New(node).decls
+        # the node binds plain names first, then URI names by URI; the last one wins
+        order = sorted(
+            ((i, i, ast.NameDecl(d).uri) for i, d in enumerate(decls)), key=new_binding_key
+        )
+        for i, _i, _uri in order:
+            d = decls[i]
             decl = ast.NameDecl(d)
             tok = decl.ident
             if tok is None:

@@ -16,3 +16,11 @@ def test_sequential_receives_on_one_channel_are_fine() -> None:
         for d in diags("new x in { for (a <- x ; b <- x) { Nil } }")
         if d.code == "join-same-channel"
     ] == []
+
+
+def test_channels_equal_after_normalisation() -> None:
+    # `@{*a}`, `@*a` and `@(*a)` normalise to `a` (NameNormalizeMatcher + PEvalNormalizer)
+    for first in ("@{*a}", "@*a", "@(*a)"):
+        text, labels = mark(f"new a in {{ for (x <- {first} & y <- «a2:a») {{ Nil }} }}")
+        ds = [d for d in diags(text, "rnode") if d.code == "join-same-channel"]
+        assert [(d.start, d.end) for d in ds] == [labels["a2"]], first

@@ -1,4 +1,8 @@
-"""``binder-in-disjunction``: a variable bound under `\\/` or `~` (sec. 4.4)."""
+"""``binder-in-disjunction`` (warning): a variable under `\\/` or `~` (sec. 4.4).
+
+The nodes accept it: RNode's PDisjunctionNormalizer / PNegationNormalizer normalise each
+side with an empty free map and discard it, so the variable matches anything and binds
+nothing. A use of it in the body is then a free variable (reported there as unbound)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield diagnostic(
             f.start,
             f.end,
-            Severity.ERROR,
-            f"`{f.text}` is bound inside `\\/` or `~`; such variables are not available in the body.",
+            Severity.WARNING,
+            f"`{f.text}` inside `\\/` or `~` binds nothing (it matches anything and is discarded); "
+            f"it is not available in the body. Write `_` if that is meant.",
             C.BINDER_IN_DISJUNCTION,
         )

@@ -34,6 +34,10 @@ class DiagnosticCode(enum.StrEnum):
     UNUSED_NAME = "unused-name"
     ARITY_MISMATCH = "arity-mismatch"
     CROSS_FILE_CONTRACT_HINT = "cross-file-contract-hint"
+    URI_NOT_ON_TARGET = "uri-not-on-target"
+    REGISTRY_SHORTHAND_IN_NEW = "registry-shorthand-in-new"
+    REMAINDER_OUTSIDE_PATTERN = "remainder-outside-pattern"
+    COMPARISON_INTENT = "comparison-intent"
 
 
 #: the codes of a use that no binder covers (quick fix: declare it)

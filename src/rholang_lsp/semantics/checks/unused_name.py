@@ -1,4 +1,9 @@
-"""``unused-name`` (warning, tagged unnecessary): a `new` name nothing uses."""
+"""``unused-name`` (hint, tagged unnecessary): a `new` name nothing uses.
+
+A hint, not a warning: an unused name is harmless (editors grey it out through the
+``Unnecessary`` tag instead of a squiggle). URI-bound names (`stdout(`rho:io:stdout`)`) are
+reported the same way, deliberately: binding a system channel that nothing uses is
+boilerplate worth greying out, and never wrong enough to be a warning."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield diagnostic(
                 sym.start,
                 sym.end,
-                Severity.WARNING,
+                Severity.HINT,
                 f"`{sym.name}` is declared but never used.",
                 C.UNUSED_NAME,
                 tags=(Tag.UNNECESSARY,),
