@@ -272,6 +272,7 @@ class Report:
     max_lag_ms: float = 0.0
     peak_rss_mb: float = 0.0
     seconds: float = 0.0
+    load_average: float = 0.0  # the machine's 1-minute load at the end (context for latencies)
     skipped: list[str] = field(default_factory=list)
 
     def absorb(self, c: Conn) -> None:
@@ -284,6 +285,7 @@ class Report:
             "mode": self.mode,
             "seed": self.seed,
             "seconds": round(self.seconds, 1),
+            "load_average": round(self.load_average, 1),
             "inputs": dict(self.inputs),
             "requests": dict(self.requests),
             "error_codes": {str(k): v for k, v in sorted(self.codes.items())},
@@ -866,6 +868,7 @@ async def run(*, long: bool = False, seed: int = 20, classes: tuple[str, ...] = 
     if report.peak_rss_mb > RSS_LIMIT_MB:
         report.violations.append(f"peak RSS {report.peak_rss_mb:.0f} MB > {RSS_LIMIT_MB:.0f} MB")
     report.seconds = time.perf_counter() - t0
+    report.load_average = os.getloadavg()[0]
     return report
 
 

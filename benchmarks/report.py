@@ -96,7 +96,8 @@ def fuzz_section(path: Path = FUZZ_FIGURES) -> list[str]:
         "## Fuzz suite (issue 20)",
         "",
         f"`python -m benchmarks.fuzz --long` (seed {f['seed']}, {f['seconds']} s, recorded "
-        f"{f.get('recorded', '?')}): the real server over TCP.",
+        f"{f.get('recorded', '?')}, load average {f.get('load_average', '?')} on this machine): "
+        "the real server over TCP.",
         "",
         "| Figure | Value |",
         "|---|---|",
