@@ -5,7 +5,10 @@ evaluation."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +169,28 @@ def test_parse_backend_rejects(value: str) -> None:
 
 def test_ipv6_target() -> None:
     assert parse_address("[::1]:5").target == "[::1]:5"
+
+
+def test_eval_command_prints_the_node_output(fake_node: FakeNode, tmp_path: Path) -> None:
+    program = tmp_path / "hello.rho"
+    program.write_text('new stdout(`rho:io:stdout`) in { stdout!("héllo") | stdout!("bye") }\n')
+    cmd = [sys.executable, "-m", "rholang_lsp.cli.main", "eval", str(program)]
+    run = subprocess.run(
+        [*cmd, "--node", f"grpc:{fake_node.address}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "héllo\nbye\n"
+    assert fake_node.evaluated == [program.read_text()]
+    fake_node.stop()
+    gone = subprocess.run(
+        [*cmd, "--node", fake_node.address, "--timeout", "5"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert gone.returncode == 1 and "unreachable" in gone.stderr, gone.stderr
+    bad = subprocess.run([*cmd, "--node", "nowhere"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "--node" in bad.stderr
