@@ -41,3 +41,22 @@ def test_quoted_name_against_contracts_in_this_file_and_the_index() -> None:
 def test_silent_while_the_file_has_syntax_errors() -> None:
     text = "new f in { contract f(@a, @b) = { Nil } | f!(1) | f!( }"
     assert [d for d in diags(text) if d.code == "arity-mismatch"] == []
+
+
+def test_sends_to_system_processes_against_the_target_nodes_arity() -> None:
+    # RhoRuntime installs `rho:io:stdout` with one pattern variable and no remainder
+    text, labels = mark(
+        "new out(`rho:io:stdout`), h(`rho:crypto:sha256Hash`), ret in {\n"
+        "  out!(1) | «a:out»!(1, 2) | «b:out»!?(1). | h!([1].toByteArray(), *ret) | «c:h»!(1)\n"
+        "}"
+    )
+    for target in ("rnode", "f1r3fly"):
+        found = [d for d in diags(text, target) if d.code == "arity-mismatch"]
+        assert [(d.start, d.end) for d in found] == [labels["a"], labels["b"], labels["c"]]
+        assert "takes 1 argument" in found[0].message and "never matches" in found[0].message
+    # the registry entry points are not judged (Registry.rho bootstraps them with one value)
+    assert [
+        d
+        for d in diags("new rl(`rho:registry:lookup`) in { rl!(1) }", "rnode")
+        if d.code == "arity-mismatch"
+    ] == []

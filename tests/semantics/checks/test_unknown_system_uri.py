@@ -5,8 +5,13 @@ from tests.semantics.checks.support import diags, mark
 from rholang_lsp.syntax.diagnostic import Severity
 
 
+_URI_CODES = ("unknown-system-uri", "uri-not-on-target", "registry-shorthand-in-new")
+
+
 def _found(text: str, target: str) -> list[tuple[str, Severity, int, int]]:
-    return [(d.code, d.severity, d.start, d.end) for d in diags(text, target) if d.code]
+    return [
+        (d.code, d.severity, d.start, d.end) for d in diags(text, target) if d.code in _URI_CODES
+    ]
 
 
 def test_unknown_and_known_system_uris() -> None:

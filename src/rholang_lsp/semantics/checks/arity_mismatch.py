@@ -5,7 +5,13 @@ The one home of the arity rule, for both kinds of channel:
 * a local channel (a `new` name): against this file's contracts on it, unless some
   receive on the channel takes that many values (then the send may be meant for it);
 * a quoted ground name (`@"Registry"`): against every contract of that name, in this
-  file and (with an index) in the other files of the workspace.
+  file and (with an index) in the other files of the workspace;
+* a system process (`new out(`rho:io:stdout`)`): against the arity of the target node's
+  process (``system_channels``, from the node's ``Definition(urn, channel, arity, ...)``).
+  The node installs it with exactly that many pattern variables and no remainder, so any
+  other send never matches. Not the registry entry points (`rho:registry:lookup`, ...):
+  Registry.rho's bootstrap sends them a single channel first, and their per-node arities
+  (`insertSigned`: 3 on RNode, 4 on F1R3FLY) stay facts for hover and signature help.
 
 Silent while the file has syntax errors (the sends may be half typed)."""
 
@@ -16,7 +22,13 @@ from collections.abc import Iterator
 from rholang_lsp.semantics.checks.codes import DiagnosticCode as C
 from rholang_lsp.semantics.checks.context import CheckContext, diagnostic
 from rholang_lsp.semantics.model import ContractInfo
+from rholang_lsp.semantics.system_channels import Kind
+from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity
+
+# system processes installed with a fixed arity (RhoRuntime `Definition(urn, _, arity, ...)`);
+# not the registry entry points: Registry.rho's bootstrap sends them one channel first
+_PROCESS_KINDS = (Kind.PROCESS, Kind.TEST)
 
 
 def _plural(n: int) -> str:
@@ -53,6 +65,25 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known}).",
                 C.ARITY_MISMATCH,
                 ar.related(name),
+            )
+        elif s.is_send and s.symbol is not None:
+            sym = model.symbols[s.symbol]
+            ch = lookup_system(sym.uri) if sym.uri is not None else None
+            want = ch.arity_on(ctx.target) if ch is not None and ch.on(ctx.target) else None
+            if want is None or n == want or ch is None or ch.kind not in _PROCESS_KINDS:
+                continue
+            ra = receive_arities.get(s.symbol, set())
+            if None in ra or n in ra:
+                continue
+            node = "RNode" if ctx.target == "rnode" else "F1R3FLY"
+            yield diagnostic(
+                s.start,
+                s.end,
+                Severity.WARNING,
+                f"`{sym.uri}` takes {want} argument{_plural(want)} on {node}; a send of {n} "
+                f"never matches its process.",
+                C.ARITY_MISMATCH,
+                (Related(sym.start, sym.end, f"`{sym.name}` bound to `{sym.uri}`"),),
             )
         elif s.global_key is not None:
             key = s.global_key
