@@ -304,3 +304,37 @@ def test_shared_bracket_sets_match_the_parser_pairing() -> None:
 
     assert frozenset(parser._OPEN_CLASS) == kinds.OPENERS
     assert frozenset(parser._CLOSE_CLASS) == kinds.CLOSERS
+
+
+def test_recursion_limit_is_only_ever_raised_by_parsing() -> None:
+    """Parses run on several threads: restoring a lower limit after one parse could cut the
+    stack of another thread still deep in its own, so the limit is raised once and kept."""
+    import sys
+    import threading
+
+    from rholang_lsp.syntax import parse
+    from rholang_lsp.syntax.parser import MAX_DEPTH
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        deep = "[" * 130 + "]" * 130  # within MAX_DEPTH, beyond the default limit of 1000
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                for _ in range(3):
+                    res = parse("new x in { x!(" + deep + ") }")
+                    assert not [d for d in res.diagnostics if d.code == "nesting-too-deep"]
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sys.getrecursionlimit() >= MAX_DEPTH * 10
+    finally:
+        sys.setrecursionlimit(max(old, sys.getrecursionlimit()))

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -510,3 +511,23 @@ def test_random_edits_with_parses_and_analyses_equal_a_full_analysis(
     final = analysis_of(cache, doc)
     assert final.parse is p and cache.stats["misses"] <= misses + 1
     assert_same(final, analyze(URI, doc.text, doc.version))
+
+
+def test_without_exact_reference_counts_every_version_is_parsed_from_scratch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The in-place reuse depends on CPython's reference counts; elsewhere it is off."""
+    from rholang_lsp.workspace import analysis
+
+    monkeypatch.setattr(analysis, "_EXACT_REFCOUNTS", False)
+    doc = TextDocument(URI, BASE, 1)
+    cache = AnalysisCache()
+    first = analysis_of(cache, doc)
+    tree_id = id(first.parse.tree)
+    del first
+    edit(doc, IN_BLOCK, IN_BLOCK, "x")
+    doc.version = 2
+    a = analysis_of(cache, doc)
+    assert not a.incremental and id(a.parse.tree) != tree_id
+    assert cache.stats["incremental"] == 0 and cache.stats["full_parses"] == 2
+    assert_same(a, analyze(URI, doc.text, doc.version))

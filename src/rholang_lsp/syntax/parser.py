@@ -31,6 +31,22 @@ W = Severity.WARNING
 MAX_DEPTH = 400
 _RECURSION_NEEDED = MAX_DEPTH * 10 + 2000
 
+
+def ensure_recursion_headroom() -> None:
+    """Raise the interpreter's recursion limit to what ``MAX_DEPTH`` nesting needs (about ten
+    frames per level), never lower it.
+
+    The limit is process-wide and parses run on several threads (request workers), so it is
+    only ever raised, once, and never restored: a save/restore around each parse would let one
+    thread's restore cut the stack of another thread still deep in its own parse. The
+    descent itself stays bounded by ``MAX_DEPTH`` (then "nesting too deep"), so the raised
+    limit is a fixed ceiling, not an open door."""
+    if sys.getrecursionlimit() < _RECURSION_NEEDED:
+        sys.setrecursionlimit(_RECURSION_NEEDED)
+
+
+ensure_recursion_headroom()  # at import too: before test harnesses snapshot the limit
+
 # ---- token classes -----------------------------------------------------------
 IDENT = K.IDENT
 EOF = K.EOF
@@ -219,6 +235,7 @@ class Parser:
         target: str = "f1r3fly",
         match: list[int] | None = None,
     ) -> None:
+        ensure_recursion_headroom()  # every descent (full parse or reparse of a block)
         self.text = text
         self.toks = tokens
         self.kinds = [t.kind for t in tokens]
@@ -411,28 +428,21 @@ class Parser:
 
     # ---- program ----------------------------------------------------------------
     def parse_file(self) -> Node:
-        old_limit = sys.getrecursionlimit()
-        if old_limit < _RECURSION_NEEDED:
-            sys.setrecursionlimit(_RECURSION_NEEDED)
-        try:
-            items: list[Node | Token] = []
-            if self.kinds[self.pos] is EOF:
-                if self.rnode:
-                    self.report(
-                        0,
-                        0,
-                        E,
-                        "Empty program: RNode needs at least one process (write `Nil`).",
-                        "empty-program",
-                    )
-            else:
-                items.append(self.parse_seq(EOF, None))
-            items.append(self.toks[-1])
-            self.pos = len(self.toks) - 1
-            return Node(K.SOURCE_FILE, items)
-        finally:
-            if old_limit < _RECURSION_NEEDED:
-                sys.setrecursionlimit(old_limit)
+        items: list[Node | Token] = []
+        if self.kinds[self.pos] is EOF:
+            if self.rnode:
+                self.report(
+                    0,
+                    0,
+                    E,
+                    "Empty program: RNode needs at least one process (write `Nil`).",
+                    "empty-program",
+                )
+        else:
+            items.append(self.parse_seq(EOF, None))
+        items.append(self.toks[-1])
+        self.pos = len(self.toks) - 1
+        return Node(K.SOURCE_FILE, items)
 
     def parse_seq(self, closer: SyntaxKind, first: Node | None) -> Node:
         """Processes up to ``closer``: ``|``-separated, with recovery for juxtaposition."""

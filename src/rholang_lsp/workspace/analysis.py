@@ -22,6 +22,14 @@ must therefore keep the analysis (or its ``ParseResult``) alive while they use
 nodes of its tree: a bare ``Node`` held alone is not protected. The semantic
 model and the summary hold offsets only, never tree nodes.
 
+Why reference counts and not an explicit ownership token: a lease that holders take and
+release is opt-in, so a holder nobody thought of (a memo in a feature, a request still
+running on a worker thread, a test) would be reparsed under its feet: unsafe by default.
+The reference count sees *every* holder, so its failure mode is the safe one (a full
+parse). The dependency on CPython is contained: on an interpreter without exact
+reference counts (``sys.getrefcount`` absent or not CPython) ``_exclusively_owned``
+answers False and every version is parsed from scratch: correct, only slower.
+
 Parse-only entries
 ------------------
 ``AnalysisCache.get_parse`` answers the features that read the tree alone
@@ -154,12 +162,15 @@ def _finish(
 # both directions, so an interpreter that counts differently fails loudly there.
 _OWNED_ANALYSIS_REFS: Final = 2
 _OWNED_PARSE_REFS: Final = 2
+_EXACT_REFCOUNTS: Final = sys.implementation.name == "cpython" and hasattr(sys, "getrefcount")
 
 
 def _exclusively_owned(entry: CacheEntry) -> bool:
     """True when no one but the caller (who took it out of the cache) references
     ``entry`` (an analysis or a parse-only entry), its ``ParseResult`` or its tree
-    root: it may be reparsed in place."""
+    root: it may be reparsed in place. Always False without CPython's exact counts."""
+    if not _EXACT_REFCOUNTS:
+        return False
     if sys.getrefcount(entry) > _OWNED_ANALYSIS_REFS + 1:
         return False
     result = entry.parse
