@@ -84,6 +84,11 @@ async def test_each_connection_its_validator_one_channel_per_node(
         assert sorted(sources(params)) == ["rholang-semantic", "rnode/rholang"]
     assert len(fake_node.validated) == 2  # one per node connection, none for the built-in one
     assert len(server.node_providers) == 1
+    # the node calls are in the server's metrics (rholang/metrics, Prometheus)
+    assert server.metrics is not None
+    stats = dict(server.metrics.request_stats())
+    assert stats["node:lsp.Lsp/Validate"].hist.count == 2
+    assert stats["node:lsp.Lsp/Validate"].ok == 2
     assert not any(
         any(s.startswith("rnode") for s in sources(p))
         for m, p in builtin.notifications

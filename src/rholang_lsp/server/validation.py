@@ -24,6 +24,7 @@ node's (built-in syntax diagnostics and warnings/hints stay: the node does not l
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -47,6 +48,8 @@ COLUMN_UNITS: Final = ("utf-16", "utf-8", "utf-32")  # the node's column units
 SYNTAX_SOURCE: Final = "rholang-parser"
 SEMANTIC_SOURCE: Final = "rholang-semantic"
 NODE_SOURCE: Final = "rnode"
+VALIDATE_METRIC: Final = "node:lsp.Lsp/Validate"
+EVAL_METRIC: Final = "node:repl.Repl/Eval"
 BACKOFF_FIRST: Final = 1.0
 BACKOFF_MAX: Final = 30.0
 
@@ -207,8 +210,9 @@ class ProviderDown(Exception):
 class NodeProvider:
     """A node's verdict, shared by all sessions that name this address."""
 
-    def __init__(self, client: NodeClient) -> None:
+    def __init__(self, client: NodeClient, metrics: Any = None) -> None:
         self.client = client
+        self.metrics = metrics  # node calls are recorded as "node:<service>/<method>"
         self.address = client.address
         self.name = client.address.backend
         self.up = True
@@ -234,16 +238,26 @@ class NodeProvider:
             raise ProviderDown(self.retry_at, self.last_error)
         self.calls += 1
         started = time.perf_counter()
+        outcome = "error"
         try:
             found = await self.client.validate(text, timeout=timeout)
+            outcome = "ok"
         except NodeUnavailable as e:
             self._failed(str(e))
             raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
         finally:
             self.last_call_seconds = time.perf_counter() - started
+            self.record(VALIDATE_METRIC, self.last_call_seconds, outcome)
         self._succeeded()  # an ``error`` answer (NodeRefused) also proves the node is up
         units = columns if columns in COLUMN_UNITS else "utf-16"
         return [to_offsets(d, index, units) for d in found]
+
+    def record(self, name: str, seconds: float, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.request_finished(name, seconds, outcome)
 
     def _failed(self, reason: str) -> None:
         self.last_error = reason
@@ -295,7 +309,7 @@ def node_provider(server: Server, address: NodeAddress) -> NodeProvider | None:
             from rholang_lsp.node.client import NodeClient
         except ImportError:
             return None
-        provider = providers[address] = NodeProvider(NodeClient(address))
+        provider = providers[address] = NodeProvider(NodeClient(address), server.metrics)
     return provider
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any, Final
 
 import msgspec
@@ -24,7 +25,7 @@ from rholang_lsp.protocol.messages import INVALID_PARAMS, REQUEST_FAILED, Respon
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.server.uris import uri_to_path
-from rholang_lsp.server.validation import node_provider
+from rholang_lsp.server.validation import EVAL_METRIC, node_provider
 from rholang_lsp.workspace.files import ReadRefused, read_source
 
 EVALUATE: Final = "rholang.evaluate"
@@ -73,10 +74,13 @@ async def execute_command(session: Session, params: ExecuteCommandParams) -> dic
         raise ResponseError(REQUEST_FAILED, f"{EVALUATE}: {MISSING_EXTRA}")
     from rholang_lsp.node.client import NodeUnavailable
 
+    started = time.perf_counter()
     try:
         output = await provider.client.evaluate(text, timeout=session.validator.eval_timeout)
     except NodeUnavailable as e:
+        provider.record(EVAL_METRIC, time.perf_counter() - started, "error")
         raise ResponseError(REQUEST_FAILED, f"{EVALUATE}: {e}") from None
+    provider.record(EVAL_METRIC, time.perf_counter() - started, "ok")
     name = uri.rsplit("/", 1)[-1] or uri
     shown = output.strip()
     if not shown:
