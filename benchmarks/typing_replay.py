@@ -335,13 +335,16 @@ def corpus_files(limit: int | None = None, seed: int = 1) -> list[Path]:
     return paths[:limit] if limit is not None else paths
 
 
-def run(files: list[Path], spans_per_file: int, seed: int = 3) -> dict[bool, Stats]:
+def run(
+    files: list[Path], spans_per_file: int, seed: int = 3, modes: tuple[bool, ...] = (False, True)
+) -> dict[bool, Stats]:
+    """Replay spans of ``files``, typed (False) and/or with auto-closing (True)."""
     rng = random.Random(seed)
-    out = {False: Stats(), True: Stats()}
+    out = {auto: Stats() for auto in modes}
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         for s, e in spans(text, rng, spans_per_file):
-            for auto in (False, True):
+            for auto in modes:
                 out[auto].merge(replay(text, s, e, auto_close=auto))
     return out
 

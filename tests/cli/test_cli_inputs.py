@@ -216,11 +216,11 @@ def test_help_lists_compatibility_flags_and_cache_dir() -> None:
 
 
 def test_server_with_stdin_at_dev_null_exits_at_once() -> None:
-    t0 = time.monotonic()
+    # a server that waited for input would never exit: the timeout fails the test (no wall-clock
+    # bound beside it: start-up alone took 12 s on a machine at load 10)
     r = subprocess.run(
-        SERVER, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30, check=False
+        SERVER, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False
     )
-    assert time.monotonic() - t0 < 10
     assert r.returncode == 1, r
     assert "stdin is /dev/null" in r.stderr and "Traceback" not in r.stderr, r.stderr
 

@@ -11,7 +11,7 @@ The binder judges nothing: what a check needs it records as facts
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
@@ -53,7 +53,7 @@ from rholang_lsp.semantics.patterns import (
     receipt_binds,
 )
 from rholang_lsp.syntax import ast
-from rholang_lsp.syntax.diagnostic import Severity
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -331,6 +331,8 @@ class Binder:
         self.m.scopes.append(file_scope)
         self._env_scope[id(self.root_env)] = 0
         self.m.has_syntax_errors = any(d.severity == Severity.ERROR for d in result.diagnostics)
+        if self.m.has_syntax_errors:
+            self.m.broken = broken_blocks(root, result.text, result.diagnostics)
         self._walk(root, self.root_env, None, False)
         self._finish()
         self.m.finish()
@@ -1016,6 +1018,27 @@ _HANDLERS = {
     K.AGENT: _h_agent,
     K.BUNDLE: _h_bundle,
 }
+
+
+def broken_blocks(
+    root: Node, text: str, diagnostics: Iterable[Diagnostic]
+) -> list[tuple[int, int]]:
+    """The innermost `{ … }` block around each syntax error (at top level, outside every
+    block: the error's lines)."""
+    spans: set[tuple[int, int]] = set()
+    for d in diagnostics:
+        if d.severity != Severity.ERROR:
+            continue
+        el = root.covering_element(d.start, d.end)
+        node: Node | None = el if isinstance(el, Node) else el.parent
+        while node is not None and node.kind is not K.BLOCK:
+            node = node.parent
+        if node is not None:
+            spans.add((node.start, node.end))
+        else:
+            end = text.find("\n", d.end)
+            spans.add((text.rfind("\n", 0, d.start) + 1, len(text) if end < 0 else end))
+    return sorted(spans)
 
 
 def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:

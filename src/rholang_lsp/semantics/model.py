@@ -170,6 +170,8 @@ class SemanticModel:
     facts: Facts = field(default_factory=Facts)  # what the checks judge (semantics/checks/)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # the file checks' verdicts
     has_syntax_errors: bool = False
+    #: the `{ … }` blocks (or the file) holding a syntax error: what they say is uncertain
+    broken: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _sorted: list[Reference] = field(default_factory=list)
     _by_symbol: dict[int, list[Reference]] = field(default_factory=dict)

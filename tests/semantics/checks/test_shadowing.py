@@ -52,3 +52,12 @@ def test_case_binder_shadowing_an_outer_name_advises_eq_star_x() -> None:
 def test_no_hint_while_the_file_has_syntax_errors() -> None:
     text = "new x, out in { match [1, 2] { [x, y] => out!( } }"
     assert [d for d in diags(text) if d.code == "shadowing"] == []
+
+
+def test_syntax_errors_hide_only_the_hints_of_their_block() -> None:
+    # the error is inside the case body's own block: the shadowing pattern itself is certain
+    text = "new x, out in { match [1, 2] { [x, y] => { out!( } } }"
+    assert [d.code for d in diags(text) if d.code == "shadowing"] == ["shadowing"]
+    # the shadowing pattern stands in the broken block: held back until it parses
+    text = "new x, out in { match [1, 2] { [x, y] => out!(y) } | out!( }"
+    assert [d for d in diags(text) if d.code == "shadowing"] == []

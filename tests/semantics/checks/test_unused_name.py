@@ -26,5 +26,14 @@ def test_uri_bound_boilerplate_is_greyed_too_never_a_warning() -> None:
     assert codes(text) == []
 
 
-def test_no_hint_while_the_file_has_syntax_errors() -> None:
-    assert [d for d in diags("new unused in { Nil | }") if d.code == "unused-name"] == []
+def test_syntax_errors_hide_only_what_they_make_uncertain() -> None:
+    # the broken block does not spell the name: it is surely unused, the warning stays
+    # (the problems panel does not jump while the user types)
+    assert [d.code for d in diags("new unused in { Nil | }") if d.code == "unused-name"] == [
+        "unused-name"
+    ]
+    # the broken block spells it: the use may be in what could not be parsed
+    assert [d for d in diags("new maybe in { maybe!( | }") if d.code == "unused-name"] == []
+    # a warning inside the broken block is dropped
+    src = "new a in { a!(1) | { new b in { Nil } | ) } }"
+    assert [d for d in diags(src) if d.code == "unused-name"] == []

@@ -14,6 +14,8 @@ an entry below, tests in ``tests/semantics/checks/``.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from rholang_lsp.semantics.checks import (
@@ -66,13 +68,29 @@ def sort_key(d: Diagnostic) -> tuple[int, int, int]:
 
 
 def run_file_checks(ctx: CheckContext) -> list[Diagnostic]:
-    """The file-local diagnostics, sorted; while the file has syntax errors only the errors
-    are kept (the user is typing: warnings and hints would be noise)."""
+    """The file-local diagnostics, sorted. While the file has syntax errors, a warning or hint
+    is kept unless the broken code makes it uncertain (``uncertain``): the problems panel
+    must not jump at every keystroke."""
     out = [d for check in FILE_CHECKS for d in check(ctx)]
     if ctx.model.has_syntax_errors:
-        out = [d for d in out if d.severity == Severity.ERROR]
+        words: Counter[str] = Counter()  # identifiers spelt in the broken blocks
+        for s, e in ctx.model.broken:
+            words.update(_WORD.findall(ctx.text, s, e))
+        out = [d for d in out if d.severity == Severity.ERROR or not uncertain(ctx, d, words)]
     out.sort(key=sort_key)
     return out
+
+
+_WORD = re.compile(r"[A-Za-z_'][A-Za-z0-9_']*")
+
+
+def uncertain(ctx: CheckContext, d: Diagnostic, broken_words: Counter[str]) -> bool:
+    """A warning inside a block holding a syntax error is uncertain (its code may read
+    otherwise once fixed); an unused name is uncertain when the broken blocks spell it
+    elsewhere than at its declaration (the use may be in what the parser could not read)."""
+    if any(s <= d.start and d.end <= e for s, e in ctx.model.broken):
+        return True
+    return d.code == DiagnosticCode.UNUSED_NAME and broken_words[ctx.text[d.start : d.end]] > 0
 
 
 def run_workspace_checks(ctx: CheckContext) -> list[Diagnostic]:
