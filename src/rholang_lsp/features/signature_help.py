@@ -18,15 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rholang_lsp.features.completion import (
-    BUILTIN_METHODS,
-    formals_from_signature,
-    other_files_definitions,
-    token_before,
-)
+from rholang_lsp.features.builtin_methods import BUILTIN_METHODS
+from rholang_lsp.features.completion.items import formals_from_signature
+from rholang_lsp.features.completion.workspace_contracts import other_files_definitions
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel
 from rholang_lsp.semantics.patterns import ground_text
-from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at
+from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at, token_before
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 from rholang_lsp.workspace.analysis import DocumentAnalysis
@@ -68,7 +65,11 @@ class SignatureHelpResult:
 
 
 def _make_signature(
-    head: str, params: list[str], docs: dict[str, str], doc: str | None, remainder: str | None = None
+    head: str,
+    params: list[str],
+    docs: dict[str, str],
+    doc: str | None,
+    remainder: str | None = None,
 ) -> Signature:
     label = head + "("
     out: list[Parameter] = []
@@ -117,10 +118,14 @@ def channel_signatures(
             return []
         if ref.symbol is None:
             cs = [c for c in model.contracts if c.free_name and c.name == ident.text]
-            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+            return sorted(
+                (_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity
+            )
         cs = model.contracts_on(ref.symbol)
         if cs:
-            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+            return sorted(
+                (_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity
+            )
         return _system_signature(ident.text, model.symbol(ref.symbol).uri, op, snap.target)
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)
@@ -159,7 +164,9 @@ def _global_signatures(
         params = formals_from_signature(gc.signature)
         if op == "!?" and params:
             params = params[1:]  # the reply channel, supplied by `!?`
-        s = _make_signature(f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None)
+        s = _make_signature(
+            f"{display}{op}", params, {}, gc.doc_markdown, "rest" if gc.remainder else None
+        )
         if (s.label,) in seen:
             continue
         seen.add((s.label,))
@@ -186,7 +193,9 @@ def local_channel_signatures(
             == (binder.start if binder is not None else None)
         ]
         if cs:
-            return sorted((_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity)
+            return sorted(
+                (_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity
+            )
         if binder is None:
             return []
         return _system_signature(ident.text, binder.uri, op, snap.target)
@@ -199,6 +208,8 @@ def local_channel_signatures(
         local = [lc.info for lc in file_contracts(parsed, name=key)]
         return _global_signatures(snap, uri, key, parsed.text[inner.start : inner.end], local, op)
     return []
+
+
 def enclosing_args(root: Node, offset: int) -> Node | None:
     """The innermost ARGS whose parentheses enclose ``offset`` (open lists included)."""
     tok = token_before(root, offset)
@@ -217,7 +228,9 @@ def enclosing_args(root: Node, offset: int) -> Node | None:
     return None
 
 
-def signatures_for_args(snap: Snapshot, uri: str, parsed: ParseResult, args: Node) -> list[Signature]:
+def signatures_for_args(
+    snap: Snapshot, uri: str, parsed: ParseResult, args: Node
+) -> list[Signature]:
     parent = args.parent
     if parent is None:
         return []

@@ -4,7 +4,6 @@ from tests.semantics.checks.support import diags, mark
 
 from rholang_lsp.syntax.diagnostic import Severity
 
-
 _URI_CODES = ("unknown-system-uri", "uri-not-on-target", "registry-shorthand-in-new")
 
 
