@@ -16,7 +16,7 @@ kept for callers that already hold a full analysis (inlay hints).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rholang_lsp.features.builtin_methods import BUILTIN_METHODS
 from rholang_lsp.features.completion.items import formals_from_signature
@@ -48,6 +48,8 @@ class Signature:
     documentation: str | None = None
     variadic: bool = False
     system: bool = False  # a system channel, not a contract
+    #: canonical literal pattern per parameter (`"set"` of `@"set"`), None where a binder
+    literals: tuple[str | None, ...] = ()
 
     @property
     def arity(self) -> int:
@@ -96,9 +98,12 @@ def _contract_signature(display: str, c: ContractInfo, op: str) -> Signature:
         if c.doc.returns:
             doc_md = (doc_md + "\n\n" if doc_md else "") + "Returns: " + c.doc.returns
     params = [f.text for f in c.formals]
+    literals = tuple(f.literal for f in c.formals)
     if op == "!?" and params:
         params = params[1:]  # `!?` supplies the reply channel as the first argument
-    return _make_signature(f"{display}{op}", params, docs, doc_md, c.remainder)
+        literals = literals[1:]
+    sig = _make_signature(f"{display}{op}", params, docs, doc_md, c.remainder)
+    return replace(sig, literals=literals)
 
 
 def channel_signatures(
@@ -170,7 +175,8 @@ def _global_signatures(
         if (s.label,) in seen:
             continue
         seen.add((s.label,))
-        sigs.append(s)
+        literals = gc.literals[1:] if op == "!?" else gc.literals
+        sigs.append(replace(s, literals=tuple(literals)))
     return sorted(sigs, key=lambda s: s.arity)
 
 
@@ -271,6 +277,9 @@ def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult
     n_args = sum(1 for c in args.children if isinstance(c, Node) and c.end > c.start)
     closed = any(c.kind in (K.RPAREN, K.COMMA_RPAREN) for c in args.children)
     wanted = max(n_args, active + 1) if not closed else max(n_args, active + 1)
+    by_literal = _chosen_by_literals(sigs, args)
+    if by_literal is not None:
+        return SignatureHelpResult(sigs, by_literal, active)
     best = 0
     for i, s in enumerate(sigs):
         if s.accepts(wanted):
@@ -282,3 +291,23 @@ def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult
                 best = i
                 break
     return SignatureHelpResult(sigs, best, active)
+
+
+def _chosen_by_literals(sigs: list[Signature], args: Node) -> int | None:
+    """The overload a method string (or another literal argument) picks: `api!("set", |`
+    is the `@"set"` overload whatever the count typed so far. None when no literal
+    argument tells the overloads apart."""
+    typed = [ground_text(c) for c in args.children if isinstance(c, Node) and c.end > c.start]
+    best: tuple[int, int] | None = None  # (score, index)
+    for i, s in enumerate(sigs):
+        score = 0
+        for lit, arg in zip(s.literals, typed, strict=False):
+            if lit is None or arg is None:
+                continue
+            if lit != arg:
+                score = -1
+                break
+            score += 1
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, i)
+    return best[1] if best is not None else None

@@ -1,0 +1,89 @@
+"""The string-method idiom end to end (issue 14): the real server over stdio, pytest-lsp.
+
+A contract in the style of RChain's RevVault is a family of overloads keyed by a
+method string; signature help while typing `RevVault!("deposit", |` shows the
+`"deposit"` overload, chosen by the literal, not the first one with a fitting count.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+ROOT = "file:///tmp/e2e-method-strings"
+VAULT = ROOT + "/RevVault.rho"
+VAULT_TEXT = (
+    "new RevVault, ret in {\n"
+    "  /// Finds or creates the vault of an address.\n"
+    '  contract RevVault(@"findOrCreate", @addr, ret) = { ret!(addr) } |\n'
+    "  /// Deposits an amount.\n"
+    '  contract RevVault(@"deposit", @addr, @amount, ret) = { ret!(amount) } |\n'
+    '  RevVault!("deposit", \n'
+    "}\n"
+)
+API = ROOT + "/api.rho"
+API_TEXT = (
+    'contract @"api"(@"get", @key, ret) = { Nil } |\n'
+    'contract @"api"(@"set", @key, @value, ack) = { Nil } |\n'
+    'new ack in { @"api"!("set", "k", ) }\n'
+)
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "rholang_lsp.cli.main", "serve", "--stdio"]
+    )
+)
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(
+        t.InitializeParams(
+            capabilities=t.ClientCapabilities(),
+            workspace_folders=[t.WorkspaceFolder(uri=ROOT, name="methods")],
+        )
+    )
+    for uri, text in ((VAULT, VAULT_TEXT), (API, API_TEXT)):
+        lsp_client.text_document_did_open(
+            t.DidOpenTextDocumentParams(
+                text_document=t.TextDocumentItem(
+                    uri=uri, language_id="rholang", version=1, text=text
+                )
+            )
+        )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _help(client: LanguageClient, uri: str, line: int, ch: int) -> t.SignatureHelp:
+    res = await client.text_document_signature_help_async(
+        t.SignatureHelpParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=t.Position(line=line, character=ch),
+        )
+    )
+    assert res is not None
+    return res
+
+
+async def test_method_string_selects_the_overload(client: LanguageClient) -> None:
+    line = VAULT_TEXT.split("\n")[5]
+    res = await _help(client, VAULT, 5, len(line))
+    assert res.active_signature is not None
+    active = res.signatures[res.active_signature]
+    assert active.label == 'RevVault!(@"deposit", @addr, @amount, ret)'
+    assert res.active_parameter == 1
+    doc = active.documentation
+    text = doc.value if isinstance(doc, t.MarkupContent) else doc
+    assert text is not None and "Deposits an amount." in text
+    assert {s.label for s in res.signatures} >= {'RevVault!(@"findOrCreate", @addr, ret)'}
+
+
+async def test_set_overload_at_its_second_argument(client: LanguageClient) -> None:
+    line = API_TEXT.split("\n")[2]
+    res = await _help(client, API, 2, line.index(", )") + 2)
+    assert res.active_signature is not None
+    assert res.signatures[res.active_signature].label == '@"api"!(@"set", @key, @value, ack)'
+    assert res.active_parameter == 2
