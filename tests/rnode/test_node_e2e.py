@@ -231,7 +231,7 @@ async def test_hanging_node_times_out_blocks_nothing_warns_once_and_recovers(
     fake_node: FakeNode, clients: list[LanguageClient]
 ) -> None:
     fake_node.mode = "hang"
-    client = await start_client(fake_node, "--node-timeout", "1")
+    client = await start_client(fake_node, "--node-timeout", "3")
     clients.append(client)
     open_doc(client)
     await wait_diagnostics(client, lambda d: len(d) == 3)  # the built-in verdict, at once
@@ -245,8 +245,8 @@ async def test_hanging_node_times_out_blocks_nothing_warns_once_and_recovers(
             types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=URI))
         )
         latencies.append(time.perf_counter() - t0)
-    assert max(latencies) < 0.5, latencies
-    await wait_message(client, lambda m: "did not answer within 1 s" in m)
+    assert max(latencies) < 1.0, latencies  # a blocked one would wait ~3 s
+    await wait_message(client, lambda m: "did not answer within 3 s" in m)
     # edits during the outage: built-in diagnostics each time, no further warning
     for version in range(2, 6):
         replace_all(client, TEXT + "\n" * version, version)

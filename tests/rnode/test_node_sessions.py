@@ -125,7 +125,7 @@ async def test_a_hanging_node_blocks_no_other_connection(
         t1 = time.perf_counter()
         await other.request("textDocument/documentSymbol", {"textDocument": {"uri": other_uri}})
         latencies.append(time.perf_counter() - t1)
-    assert published < 1.0 and max(latencies) < 0.5, (published, latencies)
+    assert published < 2.0 and max(latencies) < 1.0, (published, latencies)
     # the held call has not produced anything from the node for the first connection
     assert not any(
         any(s.startswith("rnode") for s in sources(p))
