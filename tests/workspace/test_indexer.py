@@ -185,3 +185,26 @@ async def test_empty_or_tiny_workspace(tmp_path: Path, n: int) -> None:
     idx = WorkspaceIndexer(root)
     stats = await idx.run()
     assert stats.files == n and idx.state.phase is IndexingPhase.COMPLETE
+
+
+async def test_time_slicer_yields_to_the_loop_only_when_the_slice_is_over() -> None:
+    import asyncio
+
+    from rholang_lsp.workspace.indexer import TimeSlicer
+
+    ran: list[int] = []
+
+    async def other() -> None:
+        ran.append(1)
+
+    long = TimeSlicer(seconds=3600.0)
+    task = asyncio.ensure_future(other())
+    for _ in range(100):
+        await long.maybe_yield()
+    assert ran == [] and not long.due()  # never paused: the other task did not run
+    short = TimeSlicer(seconds=0.0)
+    while not short.due():
+        pass
+    await short.maybe_yield()
+    assert ran == [1]  # one pause let it run
+    await task

@@ -1,4 +1,5 @@
-"""Background workspace indexer: discovery, worker processes, batches, merging, state.
+"""Background workspace indexer: the orchestration of discovery (``discovery.py``), worker
+processes (``workers.py``), batches, merging in time slices, state.
 
 ``WorkspaceIndexer`` fills one root's ``WorkspaceIndex`` from disk:
 
@@ -30,21 +31,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
-import stat as stat_mod
-import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
 import msgspec
 
-from rholang_lsp.semantics.metta.summary import METTA_EXTENSIONS
-from rholang_lsp.semantics.summary import content_hash
 from rholang_lsp.workspace.cache import (
     CacheEntry,
     IndexCache,
@@ -52,301 +48,66 @@ from rholang_lsp.workspace.cache import (
     encode_entry,
     entry_problem,
 )
+from rholang_lsp.workspace.discovery import (
+    DEFAULT_MAX_FILE_BYTES,
+    EXCLUDED_DIRS,
+    INDEXED_EXTENSIONS,
+    MAX_DISCOVERY_ENTRIES,
+    MAX_WORKSPACE_BYTES,
+    MAX_WORKSPACE_FILES,
+    RHOLANG_EXTENSIONS,
+    FileStat,
+    discover_files,
+    stat_file,
+)
 from rholang_lsp.workspace.files import (
-    MAX_FILE_BYTES,
-    ReadRefused,
     contained,
     is_within,
-    read_source_bytes,
 )
 from rholang_lsp.workspace.index import WorkspaceIndex
 from rholang_lsp.workspace.state import IndexingState
-
-RHOLANG_EXTENSIONS: Final = (".rho",)
-#: what the index covers: Rholang files and MeTTa files (their functions for workspace/symbol)
-INDEXED_EXTENSIONS: Final = RHOLANG_EXTENSIONS + METTA_EXTENSIONS
-EXCLUDED_DIRS: Final = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "target", ".venv", "venv", "__pycache__", ".tox"}
+from rholang_lsp.workspace.workers import (
+    WORKER_NICE,
+    FileJob,
+    FileResult,
+    _results_decoder,
+    default_workers,
+    index_batch,
+    index_one,
+    make_executor,
+    prestart_executor,
+    shutdown_executor,
+    start_executor,
 )
-DEFAULT_MAX_FILE_BYTES: Final = MAX_FILE_BYTES
-#: discovery bounds per workspace root (ARCHITECTURE "Limits"): a folder such as `/` or
-#: `/dev` is indexed up to here and no further (a warning says so)
-MAX_WORKSPACE_FILES: Final = 20_000
-MAX_WORKSPACE_BYTES: Final = 512 * 1024 * 1024
-MAX_DISCOVERY_ENTRIES: Final = 500_000  # directory entries looked at
+
 DEFAULT_BATCH_SIZE: Final = 16
 SLICE_SECONDS: Final = 0.002  # merge work between two yields to the event loop
 INLINE_LIMIT: Final = 4  # at most this many files are parsed on the loop instead of a worker
-# Workers run at a lower CPU priority: with one worker per core, the server process would
-# otherwise wait for a core (several ms per wake-up) while every worker is busy parsing.
-WORKER_NICE: Final = 10
 
 _log = logging.getLogger(__name__)
 
 
-# ---------------------------------------------------------------------------- discovery
+class TimeSlicer:
+    """Loop work cut into slices of ``seconds``: ``due()`` says the slice is over,
+    ``await pause()`` gives the event loop a turn and starts the next one, and
+    ``await maybe_yield()`` does both (call it once per unit of work)."""
 
+    __slots__ = ("_seconds", "_start")
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    path: str
-    size: int
-    mtime_ns: int
+    def __init__(self, seconds: float = SLICE_SECONDS) -> None:
+        self._seconds = seconds
+        self._start = time.perf_counter()
 
+    def due(self) -> bool:
+        return time.perf_counter() - self._start > self._seconds
 
-_is_under = is_within
+    async def pause(self) -> None:
+        await asyncio.sleep(0)
+        self._start = time.perf_counter()
 
-
-def discover_files(
-    root: Path | str,
-    *,
-    extensions: Sequence[str] = INDEXED_EXTENSIONS,
-    excluded_dirs: frozenset[str] = EXCLUDED_DIRS,
-    max_files: int = MAX_WORKSPACE_FILES,
-    max_bytes: int = MAX_WORKSPACE_BYTES,
-    max_entries: int = MAX_DISCOVERY_ENTRIES,
-    max_file_bytes: int = MAX_FILE_BYTES,
-) -> list[FileStat]:
-    """Every Rholang file under ``root`` (sorted by path). Blocking: run it in a thread.
-
-    Directory symlinks are not followed; a file symlink is taken only if its
-    target lies under the root. Only regular files are taken (no FIFO, device,
-    socket); one over ``max_file_bytes`` is left to the reader to refuse (and count
-    as such). Unreadable directories are skipped.
-    Discovery stops, with a warning, after ``max_files`` files, ``max_bytes`` bytes
-    of them or ``max_entries`` directory entries (a root of `/` stays bounded).
-    """
-    real_root = os.path.realpath(root)
-    out: list[FileStat] = []
-    stack = [str(root)]
-    seen = 0
-    total = 0
-    suffixes = tuple(extensions)
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as it:
-                entries = list(it)
-        except OSError as e:
-            _log.info("skipping directory %s: %s", current, e)
-            continue
-        seen += len(entries)
-        if seen > max_entries:
-            _log.warning(
-                "indexing %s: stopped after %d directory entries (limit %d)",
-                root,
-                seen,
-                max_entries,
-            )
-            break
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in excluded_dirs and not entry.name.startswith("."):
-                        stack.append(entry.path)
-                    continue
-                if not entry.name.endswith(suffixes):
-                    continue
-                if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not _is_under(target, real_root):
-                        continue
-                st = entry.stat()
-                if not stat_mod.S_ISREG(st.st_mode):
-                    continue
-                size = min(st.st_size, max_file_bytes + 1)  # a larger one is refused unread
-                if len(out) >= max_files or total + size > max_bytes:
-                    _log.warning(
-                        "indexing %s: stopped at %d files, %d bytes (limits %d files, %d bytes)",
-                        root,
-                        len(out),
-                        total,
-                        max_files,
-                        max_bytes,
-                    )
-                    stack.clear()
-                    break
-                total += size
-                out.append(FileStat(entry.path, st.st_size, st.st_mtime_ns))
-            except OSError:
-                continue
-    out.sort(key=lambda f: f.path)
-    return out
-
-
-def stat_file(path: str) -> FileStat | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if not stat_mod.S_ISREG(st.st_mode):
-        return None
-    return FileStat(path, st.st_size, st.st_mtime_ns)
-
-
-# ---------------------------------------------------------------------------- worker side
-
-
-class FileJob(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    path: str
-    uri: str
-    size: int
-    mtime_ns: int
-    known_hash: str | None = None
-    epoch: int = 0
-
-
-class FileResult(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    path: str
-    epoch: int
-    size: int = 0
-    mtime_ns: int = 0
-    content_hash: str = ""
-    entry: bytes | None = None  # an encoded ``CacheEntry`` (None: unchanged or error)
-    unchanged: bool = False  # the hash matched ``known_hash``: keep the known summary
-    error: str | None = None
-
-
-_results_encoder: Final = msgspec.msgpack.Encoder()
-_results_decoder: Final = msgspec.msgpack.Decoder(list[FileResult])
-
-
-def index_one(job: FileJob, *, target: str, max_bytes: int) -> FileResult:
-    """Read, hash and summarise one file (never raises)."""
-    from rholang_lsp.workspace.analysis import summarize_text
-
-    try:
-        # regular files only, non-blocking open, at most max_bytes (workspace.files)
-        data, st = read_source_bytes(job.path, max_bytes=max_bytes)
-        text = data.decode("utf-8")
-    except ReadRefused as e:
-        return FileResult(job.path, job.epoch, error=str(e))
-    except FileNotFoundError:
-        return FileResult(job.path, job.epoch, error="vanished")
-    except UnicodeDecodeError as e:
-        return FileResult(job.path, job.epoch, error=f"not UTF-8 ({e.reason} at byte {e.start})")
-    except OSError as e:
-        return FileResult(job.path, job.epoch, error=f"unreadable ({e.strerror or e})")
-    h = content_hash(text)
-    if job.known_hash is not None and h == job.known_hash:
-        return FileResult(job.path, job.epoch, st.st_size, st.st_mtime_ns, h, unchanged=True)
-    try:
-        summary = summarize_text(job.uri, text, target=target)
-    except Exception as e:  # the parser should never raise; be safe anyway
-        return FileResult(job.path, job.epoch, error=f"analysis failed: {type(e).__name__}: {e}")
-    entry = CacheEntry(job.path, st.st_size, st.st_mtime_ns, h, summary)
-    return FileResult(job.path, job.epoch, st.st_size, st.st_mtime_ns, h, encode_entry(entry))
-
-
-def index_batch(jobs: list[FileJob], target: str, max_bytes: int) -> bytes:
-    """Worker entry point: a batch of jobs -> encoded ``list[FileResult]``."""
-    return _results_encoder.encode([index_one(j, target=target, max_bytes=max_bytes) for j in jobs])
-
-
-def warm_up() -> int:
-    """Run once per worker to import the parser before the first batch."""
-    import rholang_lsp.workspace.analysis  # noqa: F401
-
-    return os.getpid()
-
-
-def _init_worker(nice: int, owner_pid: int = 0, owner_started: str | None = None) -> None:
-    """Worker process initializer: lower its CPU priority (the event loop's process wins)
-    and exit when the server process that owns the pool is gone (even SIGKILLed: no
-    cleanup of its own runs then, and a worker's parent is the forkserver, not it)."""
-    if nice > 0 and hasattr(os, "nice"):
-        try:
-            os.nice(nice)
-        except OSError:  # pragma: no cover - not permitted: keep the default priority
-            pass
-    if owner_pid > 0:
-        threading.Thread(
-            target=_watch_owner, args=(owner_pid, owner_started), name="owner-watch", daemon=True
-        ).start()
-
-
-#: how often a worker checks that the server process is still alive (seconds)
-OWNER_POLL_SECONDS: Final = 0.5
-
-
-def _process_started(pid: int) -> str | None:
-    """The start time of ``pid`` (Linux ``/proc``; None elsewhere): tells a reused pid apart."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    # the command name may hold spaces and parentheses: fields follow the last ")"
-    fields = data[data.rfind(b")") + 2 :].split()
-    return fields[19].decode() if len(fields) > 19 else None
-
-
-def _owner_alive(pid: int, started: str | None) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # it exists (another user's process now holds the pid: checked below)
-    return started is None or _process_started(pid) == started
-
-
-def _watch_owner(pid: int, started: str | None) -> None:
-    while _owner_alive(pid, started):
-        time.sleep(OWNER_POLL_SECONDS)
-    os._exit(0)
-
-
-def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of worker processes (``forkserver`` where available, else ``spawn``).
-
-    ``workers`` defaults to the number of usable CPUs.
-    """
-    if workers is None:
-        workers = default_workers()
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(
-            ["rholang_lsp.workspace.indexer", "rholang_lsp.workspace.analysis"]
-        )
-    return ProcessPoolExecutor(
-        max_workers=max(1, workers),
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(WORKER_NICE, os.getpid(), _process_started(os.getpid())),
-    )
-
-
-def prestart_executor(executor: ProcessPoolExecutor, workers: int) -> None:
-    """Start every worker now (blocking; call it from a thread, never on the event loop:
-    starting a forkserver worker waits for the server to import the parser)."""
-    futures = [executor.submit(warm_up) for _ in range(max(1, workers))]
-    for f in futures:
-        f.result()
-
-
-async def start_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """``make_executor`` + ``prestart_executor`` in a thread: the loop never waits for a spawn."""
-    if workers is None:
-        workers = default_workers()
-    executor = make_executor(workers)
-    try:
-        await asyncio.to_thread(prestart_executor, executor, workers)
-    except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    return executor
-
-
-def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-# ---------------------------------------------------------------------------- main side
+    async def maybe_yield(self) -> None:
+        if self.due():
+            await self.pause()
 
 
 class DiskRecord(msgspec.Struct, frozen=True, gc=False):
@@ -491,7 +252,7 @@ class WorkspaceIndexer:
         await self._settled.wait()
 
     def owns(self, path: str) -> bool:
-        return _is_under(os.path.abspath(path), self.root_key)
+        return is_within(os.path.abspath(path), self.root_key)
 
     def _bump(self, path: str) -> int:
         e = self._epochs.get(path, 0) + 1
@@ -557,7 +318,7 @@ class WorkspaceIndexer:
         # known entries from the cache, decoded in slices
         present = {f.path: f for f in files}
         known: dict[str, tuple[CacheEntry, bytes]] = {}
-        tick = time.perf_counter()
+        slicer = TimeSlicer()
         for raw in raws:
             try:
                 entry = decode_entry(raw)
@@ -574,19 +335,15 @@ class WorkspaceIndexer:
                     known[entry.path] = (entry, bytes(raw))
                 else:  # a crafted or foreign entry: that file is read again
                     _log.warning("index cache %s: %s: %s", self.cache.path, entry.path, problem)
-            if time.perf_counter() - tick > SLICE_SECONDS:
-                await asyncio.sleep(0)
-                tick = time.perf_counter()
+            await slicer.maybe_yield()
         raws = []
 
         encoded: dict[str, bytes] = {}
         jobs: list[FileJob] = []
         hits: list[tuple[str, CacheEntry]] = []
-        tick = time.perf_counter()
+        slicer = TimeSlicer()
         for f in files:
-            if time.perf_counter() - tick > SLICE_SECONDS:  # ~6 us a file (the uri): slice it
-                await asyncio.sleep(0)
-                tick = time.perf_counter()
+            await slicer.maybe_yield()
             if f.path not in self.uri_of:
                 self.uri_of[f.path] = self._to_uri(f.path)
             k = known.get(f.path)
@@ -619,18 +376,17 @@ class WorkspaceIndexer:
         self._updated(self._uri(p) for p in gone)
 
         # cache hits: merge in slices
-        tick = time.perf_counter()
+        slicer = TimeSlicer()
         batch_uris: list[str] = []
         count = 0
         for path, entry in hits:
             if self._accept(path, entry):
                 batch_uris.append(entry.summary.uri)
             count += 1
-            if time.perf_counter() - tick > SLICE_SECONDS:
+            if slicer.due():
                 advance(count)
                 count = 0
-                await asyncio.sleep(0)
-                tick = time.perf_counter()
+                await slicer.pause()
         if count:
             advance(count)
         self._updated(batch_uris)
@@ -639,30 +395,26 @@ class WorkspaceIndexer:
         known_entries = {p: k[0] for p, k in known.items()}
         async for results in self._execute(jobs):
             uris: list[str] = []
-            tick = time.perf_counter()
+            slicer = TimeSlicer()
             for res in results:
                 stats.read += 0 if res.error == "vanished" else 1
                 uri = self._merge_result(res, known_entries.get(res.path), encoded, stats)
                 if uri is not None:
                     uris.append(uri)
-                if time.perf_counter() - tick > SLICE_SECONDS:
-                    await asyncio.sleep(0)
-                    tick = time.perf_counter()
+                await slicer.maybe_yield()
             advance(len(results))
             self._updated(uris)
             await asyncio.sleep(0)
         known.clear()
 
         stats.files = len(self.records)
-        tick = time.perf_counter()
+        slicer = TimeSlicer()
         for path, rec in list(self.records.items()):
             stats.bytes += rec.size
             s = self.index.get(self._uri(path))
             if s is not None:
                 stats.symbols += len(s.symbols)
-            if time.perf_counter() - tick > SLICE_SECONDS:
-                await asyncio.sleep(0)
-                tick = time.perf_counter()
+            await slicer.maybe_yield()
         # nothing read and nothing gone: the cache on disk already says exactly this
         if self.cache.enabled and (jobs or gone or len(encoded) != cached_count):
             await self._save(encoded)
@@ -855,7 +607,7 @@ class WorkspaceIndexer:
     async def _save(self, encoded: dict[str, bytes] | None) -> None:
         """Write the cache: ``encoded`` entries, the others encoded here in slices."""
         items: list[bytes] = []
-        tick = time.perf_counter()
+        slicer = TimeSlicer()
         for path, rec in list(self.records.items()):
             data = encoded.get(path) if encoded is not None else None
             if data is None:
@@ -864,9 +616,7 @@ class WorkspaceIndexer:
                     continue
                 data = encode_entry(CacheEntry(path, rec.size, rec.mtime_ns, rec.content_hash, s))
             items.append(data)
-            if time.perf_counter() - tick > SLICE_SECONDS:
-                await asyncio.sleep(0)
-                tick = time.perf_counter()
+            await slicer.maybe_yield()
         try:
             await asyncio.to_thread(self.cache.save_encoded, items)
         except OSError as e:
@@ -887,16 +637,20 @@ class WorkspaceIndexer:
             self._save_handle = None
 
 
-def shutdown_executor(executor: Executor | None) -> None:
-    if executor is None:
-        return
-    try:
-        executor.shutdown(wait=False, cancel_futures=True)
-    except Exception:  # pragma: no cover - defensive
-        _log.exception("error while shutting the worker pool down")
-
-
 __all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_MAX_FILE_BYTES",
+    "EXCLUDED_DIRS",
+    "INDEXED_EXTENSIONS",
+    "MAX_DISCOVERY_ENTRIES",
+    "MAX_WORKSPACE_BYTES",
+    "MAX_WORKSPACE_FILES",
+    "MetricsSink",
+    "RHOLANG_EXTENSIONS",
+    "SLICE_SECONDS",
+    "TimeSlicer",
+    "WORKER_NICE",
+    "stat_file",
     "DiskRecord",
     "FileJob",
     "FileResult",
