@@ -1,4 +1,4 @@
-"""Edit latency benchmark (not a test): ``python benchmarks/bench_edit_latency.py [--quick]``.
+"""Edit latency benchmark (not a test): ``python -m benchmarks.bench_edit_latency [--quick]``.
 
 On the generated ~2,000-line file (``workspace_gen.generate_large_file(2000, seed=42)``):
 
@@ -27,23 +27,20 @@ import gc
 import json
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT))
+from benchmarks.harness import ServerProcess, percentile
+from benchmarks.workspace_gen import generate_large_file
+from rholang_lsp.features.diagnostics import document_diagnostics
+from rholang_lsp.syntax import parse, reparse
+from rholang_lsp.syntax.line_index import LineIndex
+from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.documents import TextDocument
+from rholang_lsp.workspace.snapshot import Snapshot
 
-from benchmarks.harness import ServerProcess, percentile  # noqa: E402
-from benchmarks.workspace_gen import generate_large_file  # noqa: E402
-from rholang_lsp.features.diagnostics import document_diagnostics  # noqa: E402
-from rholang_lsp.syntax import parse, reparse  # noqa: E402
-from rholang_lsp.syntax.line_index import LineIndex  # noqa: E402
-from rholang_lsp.workspace.analysis import AnalysisCache  # noqa: E402
-from rholang_lsp.workspace.documents import TextDocument  # noqa: E402
-from rholang_lsp.workspace.snapshot import Snapshot  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 URI = "file:///bench/edit-latency.rho"
 LINES = 2000

@@ -1,4 +1,4 @@
-"""Editing-features benchmark (not a test): ``python benchmarks/bench_editing.py [--quick]``.
+"""Editing-features benchmark (not a test): ``python -m benchmarks.bench_editing [--quick]``.
 
 On a generated ~2,000-line file (``workspace_gen.generate_large_file``):
 
@@ -30,23 +30,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT))
+from benchmarks.harness import ServerProcess
+from benchmarks.workspace_gen import generate_large_file
+from rholang_lsp.features.completion import complete
+from rholang_lsp.features.folding import folding_ranges
+from rholang_lsp.features.formatting import format_edits
+from rholang_lsp.features.semantic_tokens import semantic_tokens
+from rholang_lsp.features.signature_help import signature_help
+from rholang_lsp.server.handlers.editing import encode_semantic_tokens
+from rholang_lsp.syntax import ParseResult, parse, reparse
+from rholang_lsp.syntax.line_index import LineIndex
+from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.documents import TextDocument
+from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
 
-from benchmarks.harness import ServerProcess  # noqa: E402
-from benchmarks.workspace_gen import generate_large_file  # noqa: E402
-from rholang_lsp.features.completion import complete  # noqa: E402
-from rholang_lsp.features.folding import folding_ranges  # noqa: E402
-from rholang_lsp.features.formatting import format_edits  # noqa: E402
-from rholang_lsp.features.semantic_tokens import semantic_tokens  # noqa: E402
-from rholang_lsp.features.signature_help import signature_help  # noqa: E402
-from rholang_lsp.server.handlers.editing import encode_semantic_tokens  # noqa: E402
-from rholang_lsp.syntax import ParseResult, parse, reparse  # noqa: E402
-from rholang_lsp.syntax.line_index import LineIndex  # noqa: E402
-from rholang_lsp.workspace.analysis import AnalysisCache  # noqa: E402
-from rholang_lsp.workspace.documents import TextDocument  # noqa: E402
-from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 URI = "file:///bench/large.rho"
 

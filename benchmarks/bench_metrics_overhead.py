@@ -1,6 +1,6 @@
 """Time N calls of each Metrics recording method and print ns/call.
 
-Usage: python benchmarks/bench_metrics_overhead.py [N]
+Usage: python -m benchmarks.bench_metrics_overhead [N]
 """
 
 from __future__ import annotations

@@ -24,14 +24,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT))
+from benchmarks.bench_edit_latency import in_block_offsets
+from benchmarks.harness import ServerProcess, percentile
+from benchmarks.workspace_gen import generate_large_file
+from rholang_lsp.syntax.line_index import LineIndex
 
-from benchmarks.bench_edit_latency import in_block_offsets  # noqa: E402
-from benchmarks.harness import ServerProcess, percentile  # noqa: E402
-from benchmarks.workspace_gen import generate_large_file  # noqa: E402
-from rholang_lsp.syntax.line_index import LineIndex  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 URI = "file:///bench/node-latency.rho"
 PUBLISH = "textDocument/publishDiagnostics"

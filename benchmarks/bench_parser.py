@@ -1,4 +1,4 @@
-"""Parser benchmark (not a test): ``python benchmarks/bench_parser.py [--quick]``.
+"""Parser benchmark (not a test): ``python -m benchmarks.bench_parser [--quick]``.
 
 Reports full-parse throughput over the shared corpus (median of N runs), and the
 time to parse and to reparse after an in-block edit for a ~120-line and a
@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from rholang_lsp.syntax import SyntaxKind, parse, reparse
 
-from rholang_lsp.syntax import SyntaxKind, parse, reparse  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

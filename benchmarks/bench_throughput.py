@@ -4,7 +4,7 @@ Starts ``rholang-lsp serve`` as a subprocess, initializes, then measures
 ``rholang/ping`` round trips: sequential (send, wait for the reply, repeat)
 and pipelined (N requests in flight, pre-encoded frames). Prints a table.
 
-    .venv/bin/python benchmarks/bench_throughput.py [--sequential 2000] [--pipelined 20000]
+    .venv/bin/python -m benchmarks.bench_throughput [--sequential 2000] [--pipelined 20000]
 """
 
 from __future__ import annotations

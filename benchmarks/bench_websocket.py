@@ -1,6 +1,6 @@
 """WebSocket transport benchmark (not a test).
 
-    .venv/bin/python benchmarks/bench_websocket.py [--quick]
+    .venv/bin/python -m benchmarks.bench_websocket [--quick]
 
 Servers run as subprocesses (client and server never share a CPU-bound loop):
 
@@ -28,17 +28,14 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from rholang_lsp.protocol.transport import MessageTransport, TransportClosed  # noqa: E402
-from rholang_lsp.transports.websocket import WebSocketOptions, serve_websocket  # noqa: E402
+from rholang_lsp.protocol.transport import MessageTransport, TransportClosed
+from rholang_lsp.transports.websocket import WebSocketOptions, serve_websocket
 
 LISTENING = re.compile(rb"listening on (ws://[\d.]+:\d+)")
 FILLER = (

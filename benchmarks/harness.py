@@ -38,8 +38,6 @@ Transport = Literal["stdio", "tcp", "unix", "ws"]
 TRANSPORTS: tuple[Transport, ...] = ("stdio", "tcp", "unix", "ws")
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:  # run from a checkout without installing it
-    sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "corpus"
 SERVER_CMD: tuple[str, ...] = (sys.executable, "-m", "rholang_lsp.cli.main", "serve")
 LISTENING = re.compile(
@@ -600,7 +598,9 @@ class LspClient:
             msg["params"] = params
         return rid, _encoder.encode(msg)
 
-    async def send_request(self, method: str, params: Any = None) -> tuple[int, asyncio.Future[Any]]:
+    async def send_request(
+        self, method: str, params: Any = None
+    ) -> tuple[int, asyncio.Future[Any]]:
         """Send a request; return its id and a future of ``(message, arrival time)``."""
         rid, body = self._request_body(method, params)
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -696,7 +696,14 @@ class LspClient:
             text = path.read_text(encoding="utf-8")
         await self.notify(
             "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "rholang", "version": version, "text": text}},
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "rholang",
+                    "version": version,
+                    "text": text,
+                }
+            },
         )
         return uri
 
