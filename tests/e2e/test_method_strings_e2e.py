@@ -7,12 +7,15 @@ method string; signature help while typing `RevVault!("deposit", |` shows the
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import AsyncIterator
 
 import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import ClientServerConfig, LanguageClient
+
+from rholang_lsp.syntax import parse
 
 ROOT = "file:///tmp/e2e-method-strings"
 VAULT = ROOT + "/RevVault.rho"
@@ -31,6 +34,13 @@ API_TEXT = (
     'contract @"api"(@"set", @key, @value, ack) = { Nil } |\n'
     'new ack in { @"api"!("set", "k", ) }\n'
 )
+EITHER = ROOT + "/Either.rho"
+EITHER_TEXT = (
+    "new Either, ret in {\n"
+    '  contract Either(@"fromNillable", @value, ret) = { ret!((true, value)) } |\n'
+    "  Eith\n"
+    "}\n"
+)
 
 
 @pytest_lsp.fixture(
@@ -41,11 +51,17 @@ API_TEXT = (
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await lsp_client.initialize_session(
         t.InitializeParams(
-            capabilities=t.ClientCapabilities(),
+            capabilities=t.ClientCapabilities(
+                text_document=t.TextDocumentClientCapabilities(
+                    completion=t.CompletionClientCapabilities(
+                        completion_item=t.ClientCompletionItemOptions(snippet_support=True)
+                    )
+                )
+            ),
             workspace_folders=[t.WorkspaceFolder(uri=ROOT, name="methods")],
         )
     )
-    for uri, text in ((VAULT, VAULT_TEXT), (API, API_TEXT)):
+    for uri, text in ((VAULT, VAULT_TEXT), (API, API_TEXT), (EITHER, EITHER_TEXT)):
         lsp_client.text_document_did_open(
             t.DidOpenTextDocumentParams(
                 text_document=t.TextDocumentItem(
@@ -87,3 +103,21 @@ async def test_set_overload_at_its_second_argument(client: LanguageClient) -> No
     assert res.active_signature is not None
     assert res.signatures[res.active_signature].label == '@"api"!(@"set", @key, @value, ack)'
     assert res.active_parameter == 2
+
+
+async def test_contract_snippet_is_a_valid_send(client: LanguageClient) -> None:
+    res = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=EITHER),
+            position=t.Position(line=2, character=len("  Eith")),
+        )
+    )
+    assert res is not None
+    items = res.items if isinstance(res, t.CompletionList) else res
+    item = next(i for i in items if i.label == "Either")
+    text = item.text_edit.new_text if item.text_edit is not None else item.insert_text
+    assert item.insert_text_format == t.InsertTextFormat.Snippet
+    assert text == 'Either!(${1:"fromNillable"}, ${2:value}, ${3:ret})'
+    # with the placeholders' defaults the line is a well-formed send
+    expanded = re.sub(r"\$\{\d+:([^}]*)\}", lambda m: m.group(1), text)
+    assert not parse(EITHER_TEXT.replace("Eith\n", expanded + "\n")).has_errors

@@ -86,10 +86,24 @@ def _short_name(uri: str) -> str:
 
 
 def _formal_placeholder(text: str) -> str:
+    """The argument a send passes for a formal: a formal `@P` matches the process `P`, so
+    the placeholder is `P` (`@"fromNillable"` -> `"fromNillable"`, `@{x}` -> `x`), never the
+    quoted name (a name where the send needs a process is a syntax error)."""
     t = text.strip()
-    if t.startswith("@") and re.fullmatch(r"@[A-Za-z_'][\w']*", t):
-        return t[1:]
+    if t.startswith("@") and not t.startswith("@@"):
+        t = t[1:].strip()
+        if t.startswith("{") and t.endswith("}") and _balanced(t[1:-1]):
+            t = t[1:-1].strip() or "Nil"
     return t
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def snippet_escape(s: str) -> str:
