@@ -42,6 +42,16 @@ EITHER_TEXT = (
     "}\n"
 )
 
+TRANSFER = ROOT + "/transfer.rho"
+TRANSFER_TEXT = (
+    "new rl(`rho:registry:lookup`), RevVaultCh in {\n"
+    "  rl!(`rho:rchain:revVault`, *RevVaultCh) |\n"
+    "  for (@(_, RevVault) <- RevVaultCh) {\n"
+    '    @RevVault!("findOrCreate", \n'
+    "  }\n"
+    "}\n"
+)
+
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(
@@ -61,7 +71,12 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
             workspace_folders=[t.WorkspaceFolder(uri=ROOT, name="methods")],
         )
     )
-    for uri, text in ((VAULT, VAULT_TEXT), (API, API_TEXT), (EITHER, EITHER_TEXT)):
+    for uri, text in (
+        (VAULT, VAULT_TEXT),
+        (API, API_TEXT),
+        (EITHER, EITHER_TEXT),
+        (TRANSFER, TRANSFER_TEXT),
+    ):
         lsp_client.text_document_did_open(
             t.DidOpenTextDocumentParams(
                 text_document=t.TextDocumentItem(
@@ -121,3 +136,14 @@ async def test_contract_snippet_is_a_valid_send(client: LanguageClient) -> None:
     # with the placeholders' defaults the line is a well-formed send
     expanded = re.sub(r"\$\{\d+:([^}]*)\}", lambda m: m.group(1), text)
     assert not parse(EITHER_TEXT.replace("Eith\n", expanded + "\n")).has_errors
+
+
+async def test_signature_help_on_a_contract_from_the_registry(client: LanguageClient) -> None:
+    line = TRANSFER_TEXT.split("\n")[3]
+    res = await _help(client, TRANSFER, 3, len(line))
+    assert res.active_signature is not None
+    active = res.signatures[res.active_signature]
+    assert active.label == '@RevVault!(@"findOrCreate", @revAddress, retCh)'
+    assert res.active_parameter == 1
+    labels = {s.label for s in res.signatures}
+    assert '@RevVault!(@"deployerAuthKey", deployerId, ret)' in labels

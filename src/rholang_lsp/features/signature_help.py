@@ -23,6 +23,8 @@ from rholang_lsp.features.completion.items import formals_from_signature
 from rholang_lsp.features.completion.workspace_contracts import other_files_definitions
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel
 from rholang_lsp.semantics.patterns import ground_text
+from rholang_lsp.semantics.registry_contracts import registry_contract
+from rholang_lsp.semantics.registry_values import looked_up_uri
 from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at, token_before
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
@@ -131,11 +133,18 @@ def channel_signatures(
             return sorted(
                 (_contract_signature(ident.text, c, op) for c in cs), key=lambda s: s.arity
             )
-        return _system_signature(ident.text, model.symbol(ref.symbol).uri, op, snap.target)
+        sym_uri = model.symbol(ref.symbol).uri
+        if sym_uri is None:
+            return _registry_signatures(a.parse, ident, ident.text, op)
+        return _system_signature(ident.text, sym_uri, op, snap.target)
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)
         if g is None:
-            return []
+            quoted = next((c for c in inner.children if isinstance(c, Node)), None)
+            q_ident = quoted.first_token() if quoted is not None and quoted.kind == K.VAR else None
+            if q_ident is None or q_ident.kind != K.IDENT:
+                return []
+            return _registry_signatures(a.parse, q_ident, "@" + q_ident.text, op)
         display = a.text[inner.start : inner.end]
         return _global_signatures(snap, a.uri, g[0], display, model.contracts_global(g[0]), op)
     return []
@@ -204,16 +213,40 @@ def local_channel_signatures(
             )
         if binder is None:
             return []
+        if binder.uri is None:
+            return _registry_signatures(parsed, ident, ident.text, op)
         return _system_signature(ident.text, binder.uri, op, snap.target)
     if inner.kind == K.QUOTE:
         quoted = next((c for c in inner.children if isinstance(c, Node)), None)
         g = ground_text(quoted) if quoted is not None else None
         if g is None:
-            return []
+            # `@revVault!(`: a process variable holding a contract from the registry
+            ident = quoted.first_token() if quoted is not None and quoted.kind == K.VAR else None
+            if ident is None or ident.kind != K.IDENT:
+                return []
+            return _registry_signatures(parsed, ident, "@" + ident.text, op)
         key = "@" + g
         local = [lc.info for lc in file_contracts(parsed, name=key)]
         return _global_signatures(snap, uri, key, parsed.text[inner.start : inner.end], local, op)
     return []
+
+
+def _registry_signatures(
+    parsed: ParseResult, ident: Token, display: str, op: str
+) -> list[Signature]:
+    """The overloads of the system contract ``ident`` was received as from the registry."""
+    uri = looked_up_uri(parsed, ident)
+    rc = registry_contract(uri) if uri is not None else None
+    if rc is None:
+        return []
+    doc = f"{rc.description}\n\nLooked up as `{uri}` (`{rc.source}` in the node's genesis)."
+    out: list[Signature] = []
+    for formals in rc.overloads:
+        params = list(formals[1:] if op == "!?" else formals)
+        sig = _make_signature(f"{display}{op}", params, {}, doc)
+        lits = tuple(f[1:] if f.startswith('@"') else None for f in params)
+        out.append(replace(sig, literals=lits))
+    return sorted(out, key=lambda s: s.arity)
 
 
 def enclosing_args(root: Node, offset: int) -> Node | None:

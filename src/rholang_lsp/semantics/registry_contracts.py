@@ -1,0 +1,155 @@
+"""The system contracts reached through the registry, as facts: which contract a
+lookup URI returns and the method strings (with their formals) it answers.
+
+Taken from the genesis sources (not guessed): rchain/rchain
+``casper/src/main/resources/{RevVault,MultiSigRevVault,AuthKey,MakeMint,Either,ListOps,
+NonNegativeNumber}.rho`` and ``Pos.rhox``; F1R3FLY-io/f1r3node ``casper/src/main/resources/
+{SystemVault,MultiSigSystemVault,...}.rho`` (the same methods under F1R3FLY's URIs). Only
+the public overloads of the looked-up contract are listed (not the `"... <-"` channel
+variants of Either, nor the internal `securityCheck`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryContract:
+    name: str  # the contract's name in its source
+    source: str  # the genesis file that defines it
+    overloads: tuple[tuple[str, ...], ...]  # formals per overload, method string first
+    description: str
+
+    def methods(self) -> list[str]:
+        return [f[0][2:-1] for f in self.overloads if f and f[0].startswith('@"')]
+
+
+def _m(method: str, *formals: str) -> tuple[str, ...]:
+    return (f'@"{method}"', *formals)
+
+
+_REV_VAULT = RegistryContract(
+    "RevVault",
+    "RevVault.rho",
+    (
+        _m("findOrCreate", "@revAddress", "retCh"),
+        _m("deployerAuthKey", "deployerId", "ret"),
+        _m("unforgeableAuthKey", "unf", "ret"),
+        _m("init", "ret"),
+    ),
+    "The REV vault registry contract: `findOrCreate` returns `(true, vault)` or `(false, error)`.",
+)
+_SYSTEM_VAULT = RegistryContract(
+    "SystemVault",
+    "SystemVault.rho",
+    (
+        _m("findOrCreate", "@vaultAddress", "retCh"),
+        _m("deployerAuthKey", "deployerId", "ret"),
+        _m("unforgeableAuthKey", "unf", "ret"),
+        _m("init", "ret"),
+    ),
+    "The native-token vault contract (F1R3FLY's RevVault).",
+)
+_MULTI_SIG = (
+    _m("create", "@publicKeys", "@unsealers", "@quorumSize", "ret"),
+    _m("makeSealerUnsealer", "ret"),
+    _m("deployerAuthKey", "deployerId", "ret"),
+)
+_AUTH_KEY = RegistryContract(
+    "AuthKey",
+    "AuthKey.rho",
+    (_m("make", "@shape", "ret"), _m("check", "key", "@shape", "ret")),
+    "Unforgeable authentication keys of a shape.",
+)
+_MAKE_MINT = RegistryContract(
+    "MakeMint", "MakeMint.rho", (("return",),), "Makes a new mint (`makePurse`)."
+)
+_POS = RegistryContract(
+    "PoS",
+    "Pos.rhox",
+    (
+        _m("bond", "@deployerId", "@amount", "returnCh"),
+        _m("withdraw", "@deployerId", "returnCh"),
+        _m("getBonds", "returnCh"),
+        _m("getActiveValidators", "returnCh"),
+        _m("getRewards", "returnCh"),
+        _m("getCurrentEpochRewards", "returnCh"),
+        _m("getWithdrawers", "returnCh"),
+        _m("getPendingWithdrawer", "returnCh"),
+        _m("getEpochLength", "returnCh"),
+        _m("getQuarantineLength", "returnCh"),
+        _m("getCoopVault", "returnCh"),
+        _m("getInitialPosVault", "returnCh"),
+    ),
+    "The proof-of-stake contract.",
+)
+_EITHER = RegistryContract(
+    "Either",
+    "Either.rho",
+    (
+        _m("fromNillable", "@value", "@nilValue", "return"),
+        _m("fromBoolean", "@success", "@failureMessage", "return"),
+        _m("fromSingletonList", "@list", "@failureMessage", "return"),
+        _m("fromNillableError", "@error", "return"),
+        _m("productR", "@a", "@b", "return"),
+        _m("map2", "@a", "@b", "@f", "return"),
+        _m("flatMap", "@either", "f", "return"),
+        _m("map", "@either", "f", "return"),
+        _m("compose", "@input", "@functions", "return"),
+    ),
+    "Either values `(true, value)` / `(false, error)` and their combinators.",
+)
+_LIST_OPS = RegistryContract(
+    "ListOps",
+    "ListOps.rho",
+    (
+        _m("prepend", "@head", "@tail", "return"),
+        _m("append", "@list", "@element", "return"),
+        _m("fold", "@list", "@start", "combinator", "return"),
+        _m("partialFold", "@list", "@start", "combinatorAndCondition", "return"),
+        _m("reverse", "@list", "return"),
+        _m("map", "@list", "function", "return"),
+        _m("parMap", "@list", "function", "return"),
+        _m("unorderedParMap", "@list", "function", "return"),
+        _m("foreach", "@list", "proc", "isDone"),
+        _m("indexOf", "@list", "@value", "return"),
+        _m("zip", "@list1", "@list2", "return"),
+        _m("range", "@start", "@end", "return"),
+        _m("forall", "@list", "predicate", "returnCh"),
+        _m("exists", "@list", "predicate", "returnCh"),
+        _m("sum", "@list", "returnCh"),
+        _m("filter", "@list", "predicate", "returnCh"),
+    ),
+    "List utilities.",
+)
+_NON_NEGATIVE = RegistryContract(
+    "NonNegativeNumber",
+    "NonNegativeNumber.rho",
+    (("@init", "return"),),
+    "Makes a number object that never goes below zero (`add`, `sub`, `value`).",
+)
+
+REGISTRY_CONTRACTS: dict[str, RegistryContract] = {
+    "rho:rchain:revVault": _REV_VAULT,
+    "rho:vault:system": _SYSTEM_VAULT,
+    "rho:rchain:multiSigRevVault": RegistryContract(
+        "MultiSigRevVault", "MultiSigRevVault.rho", _MULTI_SIG, "Multi-signature REV vaults."
+    ),
+    "rho:vault:multiSig": RegistryContract(
+        "MultiSigSystemVault", "MultiSigSystemVault.rho", _MULTI_SIG, "Multi-signature vaults."
+    ),
+    "rho:rchain:authKey": _AUTH_KEY,
+    "rho:system:authKey": _AUTH_KEY,
+    "rho:rchain:makeMint": _MAKE_MINT,
+    "rho:system:makeMint": _MAKE_MINT,
+    "rho:rchain:pos": _POS,
+    "rho:system:pos": _POS,
+    "rho:lang:either": _EITHER,
+    "rho:lang:listOps": _LIST_OPS,
+    "rho:lang:nonNegativeNumber": _NON_NEGATIVE,
+}
+
+
+def registry_contract(uri: str) -> RegistryContract | None:
+    return REGISTRY_CONTRACTS.get(uri)

@@ -1,0 +1,67 @@
+"""Registry contracts (issue 14): the facts, following a looked-up value, and signature
+help on `@revVault!(` in code written the way RChain's genesis and tests write it."""
+
+from __future__ import annotations
+
+from rholang_lsp.features.signature_help import signature_help
+from rholang_lsp.semantics.registry_contracts import REGISTRY_CONTRACTS, registry_contract
+from rholang_lsp.semantics.registry_values import looked_up_uri
+from rholang_lsp.semantics.system_channels import Kind, lookup
+from rholang_lsp.syntax import parse
+from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
+
+URI = "file:///w/transfer.rho"
+TRANSFER = """new rl(`rho:registry:lookup`), RevVaultCh, vaultCh, stdout(`rho:io:stdout`) in {
+  rl!(`rho:rchain:revVault`, *RevVaultCh) |
+  for (@(_, RevVault) <- RevVaultCh) {
+    @RevVault!("findOrCreate", CURSOR
+  }
+}
+"""
+
+
+def test_every_contract_uri_is_a_registry_shorthand() -> None:
+    for uri, rc in REGISTRY_CONTRACTS.items():
+        ch = lookup(uri)
+        assert ch is not None and ch.kind is Kind.SHORTHAND, uri
+        assert rc.overloads
+    assert "findOrCreate" in registry_contract("rho:rchain:revVault").methods()  # type: ignore[union-attr]
+    assert registry_contract("rho:lang:either").methods()[0] == "fromNillable"  # type: ignore[union-attr]
+
+
+def _ident(src: str, needle: str, nth: int = -1):  # type: ignore[no-untyped-def]
+    p = parse(src)
+    starts = [i for i in range(len(src)) if src.startswith(needle, i)]
+    tok = p.tree.token_at(starts[nth])
+    assert tok is not None and tok.text == needle
+    return p, tok
+
+
+def test_follow_the_value_tuple_and_plain_patterns() -> None:
+    src = TRANSFER.replace("CURSOR", ")")
+    p, tok = _ident(src, "RevVault")
+    assert looked_up_uri(p, tok) == "rho:rchain:revVault"
+    plain = (
+        "new lookup(`rho:registry:lookup`), ch in {\n"
+        "  lookup!(`rho:lang:listOps`, *ch) |\n"
+        '  for (ListOps <- ch) { ListOps!("reverse", [1, 2], *ch) }\n'
+        "}\n"
+    )
+    p, tok = _ident(plain, "ListOps")
+    assert looked_up_uri(p, tok) == "rho:lang:listOps"
+    # a channel that is not the registry's: nothing is known
+    other = plain.replace("lookup(`rho:registry:lookup`)", "lookup")
+    p, tok = _ident(other, "ListOps")
+    assert looked_up_uri(p, tok) is None
+
+
+def test_signature_help_on_a_looked_up_contract() -> None:
+    offset = TRANSFER.index("CURSOR")
+    text = TRANSFER.replace("CURSOR", "")
+    res = signature_help(Snapshot({URI: SimpleDocument(URI, text)}), URI, offset)
+    assert res is not None
+    active = res.signatures[res.active_signature]
+    assert active.label == '@RevVault!(@"findOrCreate", @revAddress, retCh)'
+    assert res.active_parameter == 1
+    assert active.documentation is not None and "rho:rchain:revVault" in active.documentation
+    assert len(res.signatures) == len(REGISTRY_CONTRACTS["rho:rchain:revVault"].overloads)
