@@ -121,6 +121,45 @@ def fuzz_section(path: Path = FUZZ_FIGURES) -> list[str]:
     ]
 
 
+TYPING_FIGURES = Path(__file__).with_name("typing_figures.json")
+
+
+def typing_section(path: Path = TYPING_FIGURES) -> list[str]:
+    """The last recorded typing replay (``python -m benchmarks.typing_replay --record``)."""
+    if not path.is_file():
+        return []
+    f = json.loads(path.read_text())
+    lines = [
+        "## Typing replay (issue 13)",
+        "",
+        f"`python -m benchmarks.typing_replay --record` ({f['files']} corpus files, 4 spans of "
+        f"1-3 lines each retyped one character per edit; {f['seconds']} s, recorded "
+        f"{f['recorded']}, load average {f['load_average']}). The editor's requests run on the "
+        "open document's incremental path in process (edit log, analysis cache, snapshot), so "
+        "the latencies are the server's work per request without the transport.",
+        "",
+        '| Figure | typed | auto-closed `()[]{}""` |',
+        "|---|---|---|",
+    ]
+    typed, auto = f["typed"], f["auto"]
+    for key, label in (
+        ("keystrokes", "keystrokes"),
+        ("requests_per_keystroke", "requests per keystroke"),
+        ("failed_requests", "failed requests"),
+        ("argument_list_checks", "argument lists checked (signature help + names offered)"),
+        ("argument_list_violations", "... where signature help or a name in scope was missing"),
+        ("far_changes_per_keystroke", "diagnostics > 3 lines away that changed, per keystroke"),
+    ):
+        lines.append(f"| {label} | {typed[key]:,} | {auto[key]:,} |")
+    for method in typed["latency_ms"]:
+        t, a = typed["latency_ms"][method], auto["latency_ms"][method]
+        lines.append(
+            f"| {method} p50 / p99 | {t['p50']} / {t['p99']} ms | {a['p50']} / {a['p99']} ms |"
+        )
+    lines.append("")
+    return lines
+
+
 def render(
     rows: list[Row],
     *,
@@ -235,6 +274,7 @@ def render(
             lines.append(f"- `{suite}`: {err}")
         lines.append("")
     lines += fuzz_section()
+    lines += typing_section()
     lines += [
         "## How to reproduce",
         "",

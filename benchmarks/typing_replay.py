@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
 import statistics
 import time
@@ -371,19 +373,52 @@ def report(results: dict[bool, Stats]) -> str:
     return "\n".join(lines)
 
 
+FIGURES = Path(__file__).with_name("typing_figures.json")
+
+
+def figures(results: dict[bool, Stats], files: int, seconds: float) -> dict[str, object]:
+    """What BENCHMARKS.md shows (``benchmarks.report.typing_section``)."""
+    out: dict[str, object] = {
+        "files": files,
+        "seconds": round(seconds, 1),
+        "recorded": time.strftime("%Y-%m-%d"),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+    for auto, st in results.items():
+        far = sum(1 for v in st.violations if "far diagnostics" in v)
+        out["auto" if auto else "typed"] = {
+            "keystrokes": st.keystrokes,
+            "requests_per_keystroke": round(st.requests / max(1, st.keystrokes), 2),
+            "failed_requests": len(st.failures),
+            "argument_list_checks": st.checked_args,
+            "argument_list_violations": len(st.violations) - far,
+            "far_changes_per_keystroke": round((st.churn + far) / max(1, st.keystrokes), 4),
+            "latency_ms": {
+                m: {"p50": round(statistics.median(v) * 1000, 3), "p99": round(_p(v, 0.99), 3)}
+                for m, v in sorted(st.latencies.items())
+            },
+        }
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="20 files, 2 spans each")
     ap.add_argument("--files", type=int, default=None)
+    ap.add_argument("--record", action="store_true", help=f"write the figures to {FIGURES.name}")
     args = ap.parse_args()
     n = args.files if args.files is not None else (20 if args.quick else None)
     files = corpus_files(n)
+    t0 = time.perf_counter()
     results = run(files, spans_per_file=2 if args.quick else 4)
     print(f"{len(files)} corpus files")
     print(report(results))
     for st in results.values():
         for v in (st.failures + st.violations)[:10]:
             print("  !", v[:300])
+    if args.record:
+        data = figures(results, len(files), time.perf_counter() - t0)
+        FIGURES.write_text(json.dumps(data, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -158,3 +158,33 @@ async def test_an_unclosed_string_is_named_and_the_rest_stays_quiet(
     errors = [d for d in diags if d.severity == t.DiagnosticSeverity.Error]
     assert errors and errors[0].code == "unclosed-string" and errors[0].range.start.line == 4
     assert all(d.range.start.line in (4, 5) for d in errors), [(d.range, d.message) for d in errors]
+
+
+async def test_a_binder_being_typed_is_not_replaced_by_an_existing_name(
+    client: LanguageClient,
+) -> None:
+    typist = Typist(client, 4, 2)
+    typist.type("for (@(_, dep")
+    comp = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=URI), position=typist.position
+        )
+    )
+    assert comp is not None
+    items = comp.items if isinstance(comp, t.CompletionList) else comp
+    assert items[0].label == "dep"  # Enter keeps the new binder
+    assert "=*deposit" in [i.label for i in items]
+
+
+async def test_warnings_elsewhere_stay_while_a_syntax_error_is_typed(
+    client: LanguageClient,
+) -> None:
+    typist = Typist(client, 4, 2)
+    typist.type("new spare in { Nil } |")
+    before = await typist.diagnostics()
+    assert [d.code for d in before if d.code == "unused-name"] == ["unused-name"]
+    typist.line, typist.character = 2, 16  # after `out!(amount)`, in the contract's body
+    typist.type(" |")  # a dangling `|` in another block
+    after = await typist.diagnostics()
+    assert any(d.code == "dangling-bar" for d in after)
+    assert [d.code for d in after if d.code == "unused-name"] == ["unused-name"]

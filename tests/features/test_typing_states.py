@@ -49,3 +49,23 @@ def test_completion_in_arguments_offers_names_in_scope(body: str) -> None:
     labels = {i.label for i in complete(snap, URI, off).items}
     assert {"*x", "*f", "Nil"} <= labels
     assert "matches" not in labels
+
+
+def test_a_binder_being_typed_is_kept_by_enter() -> None:
+    src = "new rl(`rho:registry:lookup`), revVaultCh in { for (@(_, revVault|^|) <- revVaultCh) { Nil } }"
+    snap, off = _at(src)
+    items = complete(snap, URI, off).items
+    assert items[0].label == "revVault"  # a new variable: Enter keeps what was typed
+    assert "=*revVaultCh" in [i.label for i in items]  # comparing is still offered
+
+
+def test_keywords_before_other_files_names() -> None:
+    other = "file:///other.rho"
+    snap = Snapshot(
+        {
+            URI: SimpleDocument(URI, "n", 1),
+            other: SimpleDocument(other, 'contract @"NamedFieldsTest"(x) = { Nil }', 1),
+        }
+    )
+    labels = [i.label for i in complete(snap, URI, 1).items]
+    assert labels[0] == "new" and '@"NamedFieldsTest"' in labels

@@ -32,6 +32,8 @@ analyses of the other open documents (never the current one).
 
 from __future__ import annotations
 
+import re
+
 from rholang_lsp.features.completion.context import (
     _WORD_CHARS,
     AFTER,
@@ -57,6 +59,7 @@ from rholang_lsp.features.completion.items import (
     CK_KEYWORD,
     CK_SNIPPET,
     CK_TYPE_PARAMETER,
+    CK_VARIABLE,
     CompletionItem,
     CompletionResult,
     _add_contract_item,
@@ -84,6 +87,8 @@ from rholang_lsp.semantics.scope_at import (
 )
 from rholang_lsp.syntax import ParseResult, SyntaxKind, Token
 from rholang_lsp.workspace.snapshot import Snapshot
+
+_IDENT_RE = re.compile(r"[A-Za-z'][A-Za-z0-9_']*|_[A-Za-z0-9_']+")
 
 K = SyntaxKind
 
@@ -176,17 +181,18 @@ def _add_for_context(
         for lc in local:
             if lc.info.free_name and lc.channel is None:
                 _add_contract_item(col, lc.info.name, lc.info, uri, 50, None)
+        # the language's keywords before other files' global names: `n` is `new` first
         for label, snippet, detail in _PROCESS_KEYWORDS:
             col.add(
                 CompletionItem(
                     label, CK_KEYWORD, detail, snippet if col.snippets else label, col.snippets
                 ),
-                2,
+                1,
                 0 if label != "select" else 9,
             )
         for label, detail in _VALUE_KEYWORDS:
-            col.add(CompletionItem(label, CK_KEYWORD, detail), 2, 5)
-        _add_globals(col, snap, uri, parsed, prefix, local)
+            col.add(CompletionItem(label, CK_KEYWORD, detail), 1, 5)
+        _add_globals(col, snap, uri, parsed, prefix, local, group=2)
     elif ctx == EXPR:
         for rank, sym in enumerate(scope):
             if sym.sort == Sort.PROC:
@@ -218,6 +224,9 @@ def _add_for_context(
                 if lc.info.free_name:
                     col.add(CompletionItem(lc.info.name, CK_FUNCTION, lc.info.signature), 0, 40)
     elif ctx in (NAME_PATTERN, PROC_PATTERN):
+        if prefix and _IDENT_RE.fullmatch(prefix):
+            # a new binder is being written: Enter must keep it, not turn it into `=*name`
+            col.add(CompletionItem(prefix, CK_VARIABLE, f"bind a new variable `{prefix}`"), -1, 0)
         col.add(CompletionItem("_", CK_KEYWORD, "wildcard: matches anything, binds nothing"), 0, 0)
         if ctx == NAME_PATTERN:
             col.add(

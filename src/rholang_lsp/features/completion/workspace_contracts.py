@@ -124,6 +124,8 @@ def _add_globals(
     parsed: ParseResult,
     prefix: str,
     local: list[LocalContract] | None = None,
+    *,
+    group: int = 1,
 ) -> None:
     if not prefix:
         return
@@ -156,7 +158,7 @@ def _add_globals(
                 label_description=where if u != uri else None,
                 data={"k": "global", "key": key, "uri": u, "start": gc.name_start},
             )
-            col.add(item, 1, rank)
+            col.add(item, group, rank)
 
 
 def _complete_global(
