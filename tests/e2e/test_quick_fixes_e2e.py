@@ -159,6 +159,16 @@ SCENARIOS = [
         'ret!("hello")',
     ),
     (
+        "lookup.rho",
+        "new rl(`rho:registry:lookup`), vaultCh in {\n"
+        "  rl!(`rho:rchain:revVaul`, *vaultCh) |\n"
+        "  for (@(_, RevVault) <- vaultCh) { Nil }\n"
+        "}\n",
+        "unknown-lookup-uri",
+        "Change to `rho:rchain:revVault`",
+        "rl!(`rho:rchain:revVault`, *vaultCh)",
+    ),
+    (
         "nil.rho",
         "new ret in { ret!(nil) }\n",
         "unbound-variable",

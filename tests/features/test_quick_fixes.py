@@ -194,3 +194,40 @@ def test_conventional_names_are_bindable_uris() -> None:
     assert conventional_uri("stdout", "rnode") == "rho:io:stdout"
     assert conventional_uri("revAddress", "f1r3fly") == "rho:vault:address"
     assert conventional_uri("devNull", "rnode") is None  # F1R3FLY only
+
+
+LOOKUP = (
+    "new rl(`rho:registry:lookup`), vaultCh in {\n"
+    "  rl!(`rho:rchain:revVaul`, *vaultCh) |\n"
+    "  for (@(_, RevVault) <- vaultCh) { Nil }\n"
+    "}\n"
+)
+
+
+def test_unknown_lookup_uri_warns_and_is_fixed() -> None:
+    a = analyze("file:///w/lookup.rho", LOOKUP)
+    hits = [d for d in a.model.diagnostics if d.code == "unknown-lookup-uri"]
+    assert len(hits) == 1 and hits[0].severity == Severity.WARNING
+    assert LOOKUP[hits[0].start : hits[0].end] == "`rho:rchain:revVaul`"
+    assert "Did you mean `rho:rchain:revVault`?" in hits[0].message
+    assert preferred(LOOKUP) == ["Change to `rho:rchain:revVault`"]
+    out = fixed(LOOKUP, "Change to `rho:rchain:revVault`", "unknown-lookup-uri")
+    assert "rl!(`rho:rchain:revVault`, *vaultCh)" in out
+
+
+def test_known_lookups_are_quiet() -> None:
+    for uri in (
+        "rho:rchain:revVault",
+        "rho:lang:listOps",
+        "rho:vault:system",
+        "rho:rchain:configPublicKeyCheck",
+        "rho:id:1o93uitkrjfubh43jt19owanuezhntag5wh74c6ur5feuotpi73q8z",
+        "rho:arg:entryUri",  # a deploy template's placeholder, not a registry namespace
+    ):
+        src = LOOKUP.replace("rho:rchain:revVaul", uri)
+        a = analyze("file:///w/lookup.rho", src)
+        assert not [d for d in a.model.diagnostics if d.code == "unknown-lookup-uri"], uri
+    # a URI on a channel that is not the registry's is no lookup
+    src = LOOKUP.replace("rl(`rho:registry:lookup`)", "rl")
+    a = analyze("file:///w/lookup.rho", src)
+    assert not [d for d in a.model.diagnostics if d.code == "unknown-lookup-uri"]

@@ -11,7 +11,8 @@
   its URI (``stdout(`rho:io:stdout`)``), since a bare ``new stdout`` prints nowhere;
 * ``name-in-process-position`` -> ``*x`` at the use (or ``@x`` at the binder when every
   use wants a process); ``process-in-name-position`` -> ``@p`` (or drop the binder's ``@``);
-* ``unknown-system-uri`` -> the closest known URI;
+* ``unknown-system-uri`` -> the closest known URI; ``unknown-lookup-uri`` -> the closest
+  registry shorthand;
 * the parser's ``literal-channel``, ``missing-bar``, ``empty-block``, ``trailing-comma``
   and ``quote-ident`` -> the change their message names (``@"chan"``, `` |``, ``Nil``,
   drop the comma, ``"hello"``);
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from rholang_lsp.features.formatting import TextEdit, line_ending
 from rholang_lsp.semantics.channel_names import conventional_uri
 from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
+from rholang_lsp.semantics.checks.unknown_lookup_uri import shorthands
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.semantics.scope_at import names_in_scope_at, token_before
 from rholang_lsp.semantics.spelling import closest
@@ -113,6 +115,8 @@ def code_actions(
                 acts = _fix_sort(a, d)
             elif d.code == DiagnosticCode.UNKNOWN_SYSTEM_URI:
                 acts = _fix_uri(a, d)
+            elif d.code == DiagnosticCode.UNKNOWN_LOOKUP_URI:
+                acts = _fix_uri(a, d, lookup=True)
             elif (by_message := _MESSAGE_FIXES.get(d.code)) is not None:
                 acts = [by_message(a, d)]
             elif d.code == DiagnosticCode.COMPARISON_INTENT:
@@ -389,13 +393,19 @@ def _fix_sort(a: DocumentAnalysis, d: DiagnosticRef) -> list[CodeAction | None]:
 
 
 # ---------------------------------------------------------------------- system URIs
-def _fix_uri(a: DocumentAnalysis, d: DiagnosticRef) -> list[CodeAction | None]:
+def _fix_uri(
+    a: DocumentAnalysis, d: DiagnosticRef, *, lookup: bool = False
+) -> list[CodeAction | None]:
+    """The closest URI `new` binds (or, in a registry lookup, the closest shorthand)."""
     raw = a.text[d.start : d.end]
     if len(raw) < 2 or raw[0] != "`" or raw[-1] != "`":
         return []
     uri = raw[1:-1]
     target = a.parse.target
-    known = [u for u, ch in SYSTEM_CHANNELS.items() if bindable_by_new(ch) and ch.on(target)]
+    if lookup:
+        known = shorthands(target)
+    else:
+        known = [u for u, ch in SYSTEM_CHANNELS.items() if bindable_by_new(ch) and ch.on(target)]
     near = closest(uri, known, limit=3)
     return [
         CodeAction(

@@ -97,7 +97,9 @@ def folding_ranges(parse: ParseResult, index: LineIndex | None = None) -> list[F
                 continue
             opener = children[0] if children[0].kind in _OPEN else None
             if opener is None:
-                opener = next((c for c in children if c.kind in _OPEN and not isinstance(c, Node)), None)
+                opener = next(
+                    (c for c in children if c.kind in _OPEN and not isinstance(c, Node)), None
+                )
                 if opener is None:
                     continue
             s = line_of(opener.start)

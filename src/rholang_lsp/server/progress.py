@@ -100,7 +100,9 @@ class ProgressReporter:
                     "window/workDoneProgress/create", {"token": self.token}, timeout=CREATE_TIMEOUT
                 )
             except Exception as e:  # refused, timed out, connection gone
-                _log.info("%s: workDoneProgress/create failed (%s); logging instead", self.session.peer, e)
+                _log.info(
+                    "%s: workDoneProgress/create failed (%s); logging instead", self.session.peer, e
+                )
                 use_progress = False
         if self.session.endpoint.closed:
             return

@@ -153,7 +153,9 @@ def request(
     inline: bool = False,
 ) -> Callable[[F], F]:
     """Mark ``fn(session, params) -> result`` (or ``async def``) as the handler of a request."""
-    return _decorator(method, "request", params, capabilities, test_only, needs_index, inline=inline)
+    return _decorator(
+        method, "request", params, capabilities, test_only, needs_index, inline=inline
+    )
 
 
 def notification(

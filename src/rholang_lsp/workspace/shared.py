@@ -65,7 +65,9 @@ class SharedWorkspace:
         self.indexer = WorkspaceIndexer(
             root,
             self.index,
-            cache=IndexCache(root, directory=opts.cache_dir, enabled=opts.use_cache, target=opts.target),
+            cache=IndexCache(
+                root, directory=opts.cache_dir, enabled=opts.use_cache, target=opts.target
+            ),
             metrics=backend.metrics,
             target=opts.target,
             batch_size=opts.batch_size,

@@ -32,6 +32,7 @@ from rholang_lsp.semantics.checks import (
     shadowing,
     sort_mismatch,
     unbound_variable,
+    unknown_lookup_uri,
     unknown_system_uri,
     unused_name,
 )
@@ -51,6 +52,7 @@ FILE_CHECKS: tuple[Check, ...] = (
     outside_pattern.check,
     receive_pattern_connective.check,
     unknown_system_uri.check,
+    unknown_lookup_uri.check,
     join_same_channel.check,
     bundle_in_pattern.check,
     agent_declarations.check,

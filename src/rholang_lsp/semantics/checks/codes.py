@@ -38,6 +38,7 @@ class DiagnosticCode(enum.StrEnum):
     REGISTRY_SHORTHAND_IN_NEW = "registry-shorthand-in-new"
     REMAINDER_OUTSIDE_PATTERN = "remainder-outside-pattern"
     COMPARISON_INTENT = "comparison-intent"
+    UNKNOWN_LOOKUP_URI = "unknown-lookup-uri"
 
 
 #: the codes of a use that no binder covers (quick fix: declare it)

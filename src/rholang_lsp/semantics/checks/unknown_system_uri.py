@@ -57,7 +57,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f.end,
                 Severity.ERROR,
                 f"`{f.text}` is bound only by {other}; {node} {verb} the deploy "
-                f"(\"No value set for `{f.text}`\"). Change the dialect target if this program "
+                f'("No value set for `{f.text}`"). Change the dialect target if this program '
                 f"is meant for {other}.",
                 C.URI_NOT_ON_TARGET,
             )
