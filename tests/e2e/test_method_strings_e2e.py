@@ -147,3 +147,25 @@ async def test_signature_help_on_a_contract_from_the_registry(client: LanguageCl
     assert res.active_parameter == 1
     labels = {s.label for s in res.signatures}
     assert '@RevVault!(@"deployerAuthKey", deployerId, ret)' in labels
+
+
+async def _hover(client: LanguageClient, uri: str, line: int, ch: int) -> str:
+    res = await client.text_document_hover_async(
+        t.HoverParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=t.Position(line=line, character=ch),
+        )
+    )
+    assert res is not None and isinstance(res.contents, t.MarkupContent)
+    return res.contents.value
+
+
+async def test_hover_on_method_string_and_registry_value(client: LanguageClient) -> None:
+    line = VAULT_TEXT.split("\n")[5]
+    md = await _hover(client, VAULT, 5, line.index('"deposit"') + 2)
+    assert 'RevVault!(@"deposit", @addr, @amount, ret)' in md
+    assert "Deposits an amount." in md and "Finds or creates" not in md
+    line = TRANSFER_TEXT.split("\n")[3]
+    md = await _hover(client, TRANSFER, 3, line.index("RevVault") + 1)
+    assert "Received from the registry as `rho:rchain:revVault`" in md
+    assert '`RevVault!(@"findOrCreate", @revAddress, retCh)`' in md

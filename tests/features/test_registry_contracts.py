@@ -3,6 +3,7 @@ help on `@revVault!(` in code written the way RChain's genesis and tests write i
 
 from __future__ import annotations
 
+from rholang_lsp.features.hover import hover
 from rholang_lsp.features.signature_help import signature_help
 from rholang_lsp.semantics.registry_contracts import REGISTRY_CONTRACTS, registry_contract
 from rholang_lsp.semantics.registry_values import looked_up_uri
@@ -65,3 +66,41 @@ def test_signature_help_on_a_looked_up_contract() -> None:
     assert res.active_parameter == 1
     assert active.documentation is not None and "rho:rchain:revVault" in active.documentation
     assert len(res.signatures) == len(REGISTRY_CONTRACTS["rho:rchain:revVault"].overloads)
+
+
+HOVER = """new rl(`rho:registry:lookup`), RevVaultCh, api in {
+  rl!(`rho:rchain:revVault`, *RevVaultCh) |
+  for (@(_, RevVault) <- RevVaultCh) {
+    @RevVault!("findOrCreate", "1111", *RevVaultCh)
+  } |
+  /// Stores a value.
+  contract api(@"set", @key, @value, ack) = { Nil } |
+  /// Reads a value.
+  contract api(@"get", @key, ret) = { Nil } |
+  api!("set", 1, 2, *RevVaultCh)
+}
+"""
+
+
+def _hover(needle: str, k: int = 1) -> str:
+    snap = Snapshot({URI: SimpleDocument(URI, HOVER)})
+    h = hover(snap, URI, HOVER.index(needle) + k)
+    assert h is not None
+    return h.markdown
+
+
+def test_hover_on_a_method_string_shows_its_overload() -> None:
+    md = _hover('"set", 1')
+    assert 'api!(@"set", @key, @value, ack)' in md and "Stores a value." in md
+    assert "Reads a value." not in md
+    md = _hover('"findOrCreate"')
+    assert '@RevVault!(@"findOrCreate", @revAddress, retCh)' in md
+
+
+def test_hover_on_a_looked_up_name_and_on_the_uri() -> None:
+    md = _hover("RevVault!(")
+    assert "Received from the registry as `rho:rchain:revVault`" in md
+    assert '`RevVault!(@"findOrCreate", @revAddress, retCh)`' in md
+    md = _hover("rho:rchain:revVault")
+    assert "look it up with `rho:registry:lookup`" in md
+    assert '`RevVault!(@"deployerAuthKey", deployerId, ret)`' in md

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rholang_lsp.features.signature_help import chosen_by_literals, signatures_for_args
 from rholang_lsp.features.target import (
     FreeTarget,
     GlobalTarget,
@@ -17,7 +18,10 @@ from rholang_lsp.features.target import (
     uri_basename,
 )
 from rholang_lsp.semantics.model import ContractInfo, Sort, Symbol, SymbolKind
+from rholang_lsp.semantics.registry_contracts import RegistryContract, registry_contract
+from rholang_lsp.semantics.registry_values import looked_up_uri
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
+from rholang_lsp.syntax import Node, Token
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -68,7 +72,15 @@ def hover(snap: Snapshot, uri: str, offset: int) -> HoverResult | None:
     if tok is not None and tok.kind == SyntaxKind.URI and tok.start <= offset <= tok.end:
         ch = lookup_system(tok.text[1:-1])
         if ch is not None:
-            return HoverResult(ch.hover_markdown(), tok.start, tok.end)
+            md = ch.hover_markdown()
+            rc = registry_contract(ch.uri)
+            if rc is not None:
+                md += "\n\n" + _registry_md(rc)
+            return HoverResult(md, tok.start, tok.end)
+    if tok is not None and tok.kind == SyntaxKind.STRING and tok.start <= offset < tok.end:
+        method = _method_string_hover(snap, uri, tok)
+        if method is not None:
+            return method
     t = target_at(snap, uri, offset)
     if t is None:
         return None
@@ -101,7 +113,44 @@ def _symbol_md(t: LocalTarget, text: str) -> str:
             parts.append(f"Unknown system URI `{sym.uri}`.")
     if sym.doc is not None and not contracts:
         parts.append(sym.doc.to_markdown())
+    if not contracts and sym.uri is None:
+        ident = t.analysis.parse.tree.token_at(t.ref.start)
+        looked_up = looked_up_uri(t.analysis.parse, ident) if ident is not None else None
+        rc = registry_contract(looked_up) if looked_up is not None else None
+        if rc is not None:
+            parts.append(f"Received from the registry as `{looked_up}`.\n\n" + _registry_md(rc))
     return "\n\n".join(parts)
+
+
+def _registry_md(rc: RegistryContract) -> str:
+    """The looked-up system contract: what it is and the methods it answers."""
+    lines = [f"**{rc.name}** (`{rc.source}` in the node's genesis): {rc.description}", ""]
+    lines += [f"- `{rc.name}!({', '.join(f)})`" for f in rc.overloads]
+    return "\n".join(lines)
+
+
+def _method_string_hover(snap: Snapshot, uri: str, tok: Token) -> HoverResult | None:
+    """`"findOrCreate"` as the first argument of a send: the overload it selects."""
+    args = tok.parent
+    while args is not None and args.kind != SyntaxKind.ARGS:
+        args = args.parent
+    if args is None:
+        return None
+    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
+    if first is None or not (first.start <= tok.start and tok.end <= first.end):
+        return None
+    parsed = snap.parse(uri)
+    if parsed is None:
+        return None
+    sigs = signatures_for_args(snap, uri, parsed, args)
+    chosen = chosen_by_literals(sigs, args)
+    if chosen is None:
+        return None
+    sig = sigs[chosen]
+    parts = [_code(sig.label)]
+    if sig.documentation:
+        parts.append(sig.documentation)
+    return HoverResult("\n\n".join(parts), tok.start, tok.end)
 
 
 def _global_hover(snap: Snapshot, t: GlobalTarget) -> HoverResult:

@@ -310,7 +310,7 @@ def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult
     n_args = sum(1 for c in args.children if isinstance(c, Node) and c.end > c.start)
     closed = any(c.kind in (K.RPAREN, K.COMMA_RPAREN) for c in args.children)
     wanted = max(n_args, active + 1) if not closed else max(n_args, active + 1)
-    by_literal = _chosen_by_literals(sigs, args)
+    by_literal = chosen_by_literals(sigs, args)
     if by_literal is not None:
         return SignatureHelpResult(sigs, by_literal, active)
     best = 0
@@ -326,7 +326,7 @@ def signature_help(snap: Snapshot, uri: str, offset: int) -> SignatureHelpResult
     return SignatureHelpResult(sigs, best, active)
 
 
-def _chosen_by_literals(sigs: list[Signature], args: Node) -> int | None:
+def chosen_by_literals(sigs: list[Signature], args: Node) -> int | None:
     """The overload a method string (or another literal argument) picks: `api!("set", |`
     is the `@"set"` overload whatever the count typed so far. None when no literal
     argument tells the overloads apart."""
