@@ -169,3 +169,18 @@ async def test_hover_on_method_string_and_registry_value(client: LanguageClient)
     md = await _hover(client, TRANSFER, 3, line.index("RevVault") + 1)
     assert "Received from the registry as `rho:rchain:revVault`" in md
     assert '`RevVault!(@"findOrCreate", @revAddress, retCh)`' in md
+
+
+async def test_outline_names_overloads_by_method(client: LanguageClient) -> None:
+    res = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=VAULT))
+    )
+    assert res is not None
+    names: list[str] = []
+    stack = list(res)
+    while stack:
+        s = stack.pop()
+        names.append(s.name)
+        if isinstance(s, t.DocumentSymbol) and s.children:
+            stack.extend(s.children)
+    assert 'RevVault("findOrCreate")' in names and 'RevVault("deposit")' in names

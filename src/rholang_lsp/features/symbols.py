@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rholang_lsp.semantics.model import ScopeKind, SemanticModel, SymbolKind
+from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, SymbolKind
 from rholang_lsp.semantics.summary import SK_CONSTANT, SK_FUNCTION, SK_NAMESPACE, SK_VARIABLE
 from rholang_lsp.workspace.index import SymbolHit
 from rholang_lsp.workspace.snapshot import Snapshot
@@ -59,7 +59,7 @@ def outline(m: SemanticModel) -> list[DocSymbol]:
         if sc.kind == ScopeKind.CONTRACT:
             c = contracts_by_name_start.get((sc.sel_start, sc.start))
             node = DocSymbol(
-                sc.label or "contract",
+                _contract_label(sc.label or "contract", c),
                 SK_FUNCTION,
                 sc.start,
                 sc.end,
@@ -98,6 +98,38 @@ def outline(m: SemanticModel) -> list[DocSymbol]:
         holder[sc.id] = node.children
     _sort(roots)
     return roots
+
+
+def _contract_label(name: str, c: ContractInfo | None) -> str:
+    """An overload of the string-method idiom is named by its method:
+    `RevVault("findOrCreate")`, so the outline tells the overloads apart. A contract on
+    a computed name (`contract @{ownRevAddress | bundle0{…}}(…)`) is named by that name's
+    text, shortened."""
+    if c is not None and name == "contract":
+        name = _channel_text(c.signature) or name
+    if c is not None and c.formals:
+        lit = c.formals[0].literal
+        if lit is not None and lit.startswith('"') and len(lit) <= 64:
+            return f"{name}({lit})"
+    return name
+
+
+def _channel_text(signature: str, width: int = 32) -> str | None:
+    """The channel of a `contract <channel>(formals)` signature, at most ``width`` long."""
+    text = signature.removeprefix("contract ").strip()
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(" and depth == 0 and i > 0:
+            text = text[:i].strip()
+            break
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+    else:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _add_binders(m: SemanticModel, scope_id: int, node: DocSymbol) -> None:
