@@ -64,7 +64,10 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
             capabilities=t.ClientCapabilities(
                 text_document=t.TextDocumentClientCapabilities(
                     completion=t.CompletionClientCapabilities(
-                        completion_item=t.ClientCompletionItemOptions(snippet_support=True)
+                        completion_item=t.ClientCompletionItemOptions(
+                            snippet_support=True,
+                            documentation_format=[t.MarkupKind.Markdown, t.MarkupKind.PlainText],
+                        )
                     )
                 )
             ),
@@ -184,3 +187,34 @@ async def test_outline_names_overloads_by_method(client: LanguageClient) -> None
         if isinstance(s, t.DocumentSymbol) and s.children:
             stack.extend(s.children)
     assert 'RevVault("findOrCreate")' in names and 'RevVault("deposit")' in names
+
+
+async def test_method_string_completion_after_send(client: LanguageClient) -> None:
+    uri = ROOT + "/methods.rho"
+    text = (
+        "new rl(`rho:registry:lookup`), RevVaultCh in {\n"
+        "  rl!(`rho:rchain:revVault`, *RevVaultCh) |\n"
+        "  for (@(_, RevVault) <- RevVaultCh) {\n"
+        '    @RevVault!("")\n'
+        "  }\n"
+        "}\n"
+    )
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=1, text=text)
+        )
+    )
+    line = text.split("\n")[3]
+    res = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=t.Position(line=3, character=line.index('("') + 2),
+        )
+    )
+    assert res is not None
+    items = res.items if isinstance(res, t.CompletionList) else res
+    labels = [i.label for i in items]
+    assert "findOrCreate" in labels and "deployerAuthKey" in labels
+    item = next(i for i in items if i.label == "findOrCreate")
+    assert item.kind == t.CompletionItemKind.Method
+    assert item.detail == '@RevVault!(@"findOrCreate", @revAddress, retCh)'

@@ -3,6 +3,7 @@ help on `@revVault!(` in code written the way RChain's genesis and tests write i
 
 from __future__ import annotations
 
+from rholang_lsp.features.completion import complete
 from rholang_lsp.features.hover import hover
 from rholang_lsp.features.signature_help import signature_help
 from rholang_lsp.semantics.registry_contracts import REGISTRY_CONTRACTS, registry_contract
@@ -104,3 +105,31 @@ def test_hover_on_a_looked_up_name_and_on_the_uri() -> None:
     md = _hover("rho:rchain:revVault")
     assert "look it up with `rho:registry:lookup`" in md
     assert '`RevVault!(@"deployerAuthKey", deployerId, ret)`' in md
+
+
+def _complete(src: str):  # type: ignore[no-untyped-def]
+    offset = src.index("CURSOR")
+    text = src.replace("CURSOR", "")
+    return complete(Snapshot({URI: SimpleDocument(URI, text)}), URI, offset)
+
+
+def test_method_string_completion() -> None:
+    api = (
+        "new api in {\n"
+        '  contract api(@"set", @key, @value, ack) = { Nil } |\n'
+        '  contract api(@"get", @key, ret) = { Nil } |\n'
+        '  api!("CURSOR")\n'
+        "}\n"
+    )
+    res = _complete(api)
+    assert [i.label for i in res.items] == ["get", "set"]
+    set_item = res.items[1]
+    assert set_item.detail == 'api!(@"set", @key, @value, ack)'
+    assert set_item.label_detail == "(@key, @value, ack)"
+    # inside a looked-up contract's method string: its methods, filtered by the typed prefix
+    res = _complete(TRANSFER.replace('"findOrCreate", CURSOR', '"fiCURSOR"'))
+    assert [i.label for i in res.items] == ["findOrCreate"]
+    text = TRANSFER.replace('"findOrCreate", CURSOR', '"fi"')
+    assert text[res.replace_start : res.replace_end] == "fi"
+    # a string that is not the first argument: no method list
+    assert not _complete(api.replace('api!("CURSOR")', 'api!("set", "CURSOR")')).items

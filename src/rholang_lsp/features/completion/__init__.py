@@ -57,6 +57,7 @@ from rholang_lsp.features.completion.items import (
     _VALUE_KEYWORDS,
     CK_FUNCTION,
     CK_KEYWORD,
+    CK_METHOD,
     CK_SNIPPET,
     CK_TYPE_PARAMETER,
     CK_VARIABLE,
@@ -85,7 +86,7 @@ from rholang_lsp.semantics.scope_at import (
     names_in_scope_at,
     token_before,
 )
-from rholang_lsp.syntax import ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
 from rholang_lsp.workspace.snapshot import Snapshot
 
 _IDENT_RE = re.compile(r"[A-Za-z'][A-Za-z0-9_']*|_[A-Za-z0-9_']+")
@@ -123,6 +124,9 @@ def complete(
         prev = token_before(root, inside.start)
         if prev is not None and prev.kind == K.AT:
             return _complete_global(snap, uri, parsed, inside, offset, limit)
+        methods = _complete_method_string(snap, uri, parsed, inside, offset, limit)
+        if methods is not None:
+            return methods
         return CompletionResult(replace_start=offset, replace_end=offset)
     if inside is not None and inside.kind == K.URI:
         start = inside.start + 1
@@ -150,6 +154,46 @@ def complete(
         scope = names_in_scope_at(parsed, word_start, anchor=ctx_tok)
         _add_for_context(col, ctx, scope, parsed, snap, uri, ctx_tok, prefix)
     return _finish(col, word_start, offset, ctx, limit)
+
+
+METHOD_STRING = "method-string"
+
+
+def _complete_method_string(
+    snap: Snapshot, uri: str, parsed: ParseResult, string: Token, offset: int, limit: int
+) -> CompletionResult | None:
+    """`api!("|` / `@RevVault!("|`: the method strings of the channel's overloads (local,
+    workspace and registry contracts), each with its formals as detail."""
+    # imported here: signature help imports the completion package's item helpers
+    from rholang_lsp.features.signature_help import signatures_for_args
+
+    args = string.parent
+    while args is not None and args.kind != K.ARGS:
+        args = args.parent
+    if args is None:
+        return None
+    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
+    if first is None or not (first.start <= string.start and string.end <= first.end):
+        return None
+    start = string.start + 1
+    col = _Collector(parsed.text[start:offset], snippets=False)
+    for rank, sig in enumerate(signatures_for_args(snap, uri, parsed, args)):
+        lit = sig.literals[0] if sig.literals else None
+        if lit is None or not lit.startswith('"') or len(lit) < 2:
+            continue
+        method = lit[1:-1]
+        item = CompletionItem(
+            method,
+            CK_METHOD,
+            sig.label,
+            method,
+            label_detail="(" + ", ".join(p.label for p in sig.parameters[1:]) + ")",
+            documentation=sig.documentation,
+        )
+        col.add(item, 0, rank)
+    if not col.items:
+        return None
+    return _finish(col, start, offset, METHOD_STRING, limit)
 
 
 def _add_for_context(
