@@ -218,3 +218,30 @@ async def test_method_string_completion_after_send(client: LanguageClient) -> No
     item = next(i for i in items if i.label == "findOrCreate")
     assert item.kind == t.CompletionItemKind.Method
     assert item.detail == '@RevVault!(@"findOrCreate", @revAddress, retCh)'
+
+
+async def test_definition_on_method_string(client: LanguageClient) -> None:
+    uri = ROOT + "/api_def.rho"
+    text = (
+        "new api, ack in {\n"
+        '  contract api(@"set", @key, @value, ack) = { Nil } |\n'
+        '  contract api(@"get", @key, ret) = { Nil } |\n'
+        '  api!("set", "k", 1, *ack)\n'
+        "}\n"
+    )
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=1, text=text)
+        )
+    )
+    line = text.split("\n")[3]
+    res = await client.text_document_definition_async(
+        t.DefinitionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=t.Position(line=3, character=line.index('"set"') + 2),
+        )
+    )
+    assert isinstance(res, list) and len(res) == 1
+    loc = res[0]
+    assert isinstance(loc, t.Location) and loc.uri == uri
+    assert loc.range.start == t.Position(line=1, character=text.split("\n")[1].index("api"))

@@ -4,6 +4,7 @@ help on `@revVault!(` in code written the way RChain's genesis and tests write i
 from __future__ import annotations
 
 from rholang_lsp.features.completion import complete
+from rholang_lsp.features.definition import definition
 from rholang_lsp.features.hover import hover
 from rholang_lsp.features.signature_help import signature_help
 from rholang_lsp.semantics.registry_contracts import REGISTRY_CONTRACTS, registry_contract
@@ -133,3 +134,21 @@ def test_method_string_completion() -> None:
     assert text[res.replace_start : res.replace_end] == "fi"
     # a string that is not the first argument: no method list
     assert not _complete(api.replace('api!("CURSOR")', 'api!("set", "CURSOR")')).items
+
+
+def test_definition_on_a_method_string_goes_to_its_overload() -> None:
+    lib_uri = "file:///w/Vault.rho"
+    lib = 'contract @"Vault"(@"find", @x) = { Nil } | contract @"Vault"(@"make", @x) = { Nil }'
+    src = (
+        "new api in {\n"
+        '  contract api(@"set", @key, @value, ack) = { Nil } |\n'
+        '  contract api(@"get", @key, ret) = { Nil } |\n'
+        '  api!("get", 1, *api) |\n'
+        '  @"Vault"!("make", 1)\n'
+        "}\n"
+    )
+    snap = Snapshot({URI: SimpleDocument(URI, src), lib_uri: SimpleDocument(lib_uri, lib)})
+    locs = definition(snap, URI, src.index('"get", 1') + 1)
+    assert [(loc.uri, loc.start) for loc in locs] == [(URI, src.index('api(@"get"'))]
+    locs = definition(snap, URI, src.index('"make"') + 1)
+    assert [(loc.uri, loc.start) for loc in locs] == [(lib_uri, lib.index('Vault"(@"make"'))]

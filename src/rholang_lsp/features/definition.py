@@ -19,10 +19,14 @@ from rholang_lsp.features.target import (
     send_at,
     target_at,
 )
+from rholang_lsp.syntax import Node, SyntaxKind, Token
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
 def definition(snap: Snapshot, uri: str, offset: int) -> list[Location]:
+    chan = _channel_of_method_string(snap, uri, offset)
+    if chan is not None:
+        offset = chan  # `"findOrCreate"` of `RevVault!("findOrCreate", …)`: its overload
     t = target_at(snap, uri, offset)
     if t is None:
         return []
@@ -37,6 +41,39 @@ def definition(snap: Snapshot, uri: str, offset: int) -> list[Location]:
     if isinstance(t, GlobalTarget):
         return _global_definitions(snap, t)
     return _free_definitions(snap, t)
+
+
+def _channel_of_method_string(snap: Snapshot, uri: str, offset: int) -> int | None:
+    """The offset of the channel identifier of the send whose first argument is the
+    string literal at ``offset`` (None elsewhere). The overload is then chosen by the
+    send's literal arguments, as for the channel itself."""
+    parsed = snap.parse(uri)
+    if parsed is None:
+        return None
+    tok = parsed.tree.token_at(offset)
+    if tok is None or tok.kind != SyntaxKind.STRING:
+        return None
+    args = tok.parent
+    while args is not None and args.kind != SyntaxKind.ARGS:
+        args = args.parent
+    send = args.parent if args is not None else None
+    if args is None or send is None or send.kind not in (SyntaxKind.SEND, SyntaxKind.SYNC_SEND):
+        return None
+    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
+    if first is None or not (first.start <= tok.start and tok.end <= first.end):
+        return None
+    name = send.first_child(SyntaxKind.NAME)
+    if not isinstance(name, Node):
+        return None
+    ident = next(
+        (
+            el
+            for el in name.walk_elements()
+            if isinstance(el, Token) and el.kind in (SyntaxKind.IDENT, SyntaxKind.STRING)
+        ),
+        None,
+    )
+    return ident.start if ident is not None else None
 
 
 def declaration(snap: Snapshot, uri: str, offset: int) -> list[Location]:
