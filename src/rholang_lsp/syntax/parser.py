@@ -9,7 +9,9 @@ documented in ``TREE.md``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import (
@@ -32,20 +34,36 @@ MAX_DEPTH = 400
 _RECURSION_NEEDED = MAX_DEPTH * 10 + 2000
 
 
-def ensure_recursion_headroom() -> None:
+_limit_lock = threading.Lock()
+_active_parses = 0
+_saved_limit = 0
+
+
+@contextmanager
+def recursion_headroom() -> Iterator[None]:
     """Raise the interpreter's recursion limit to what ``MAX_DEPTH`` nesting needs (about ten
-    frames per level), never lower it.
+    frames per level) while at least one parse runs, and restore it when the last one ends.
 
-    The limit is process-wide and parses run on several threads (request workers), so it is
-    only ever raised, once, and never restored: a save/restore around each parse would let one
-    thread's restore cut the stack of another thread still deep in its own parse. The
-    descent itself stays bounded by ``MAX_DEPTH`` (then "nesting too deep"), so the raised
-    limit is a fixed ceiling, not an open door."""
-    if sys.getrecursionlimit() < _RECURSION_NEEDED:
-        sys.setrecursionlimit(_RECURSION_NEEDED)
+    The limit is process-wide and parses run on several threads (request workers): a plain
+    save/restore per parse would let one thread's restore cut the stack of another thread
+    still deep in its own parse, so the parses in flight are counted. Outside parses the
+    limit stays the interpreter's (the protocol layer relies on it to refuse absurdly deep
+    JSON)."""
+    global _active_parses, _saved_limit
+    with _limit_lock:
+        if _active_parses == 0:
+            _saved_limit = sys.getrecursionlimit()
+            if _saved_limit < _RECURSION_NEEDED:
+                sys.setrecursionlimit(_RECURSION_NEEDED)
+        _active_parses += 1
+    try:
+        yield
+    finally:
+        with _limit_lock:
+            _active_parses -= 1
+            if _active_parses == 0 and _saved_limit < _RECURSION_NEEDED:
+                sys.setrecursionlimit(_saved_limit)
 
-
-ensure_recursion_headroom()  # at import too: before test harnesses snapshot the limit
 
 # ---- token classes -----------------------------------------------------------
 IDENT = K.IDENT
@@ -235,7 +253,6 @@ class Parser:
         target: str = "f1r3fly",
         match: list[int] | None = None,
     ) -> None:
-        ensure_recursion_headroom()  # every descent (full parse or reparse of a block)
         self.text = text
         self.toks = tokens
         self.kinds = [t.kind for t in tokens]
@@ -428,21 +445,22 @@ class Parser:
 
     # ---- program ----------------------------------------------------------------
     def parse_file(self) -> Node:
-        items: list[Node | Token] = []
-        if self.kinds[self.pos] is EOF:
-            if self.rnode:
-                self.report(
-                    0,
-                    0,
-                    E,
-                    "Empty program: RNode needs at least one process (write `Nil`).",
-                    "empty-program",
-                )
-        else:
-            items.append(self.parse_seq(EOF, None))
-        items.append(self.toks[-1])
-        self.pos = len(self.toks) - 1
-        return Node(K.SOURCE_FILE, items)
+        with recursion_headroom():
+            items: list[Node | Token] = []
+            if self.kinds[self.pos] is EOF:
+                if self.rnode:
+                    self.report(
+                        0,
+                        0,
+                        E,
+                        "Empty program: RNode needs at least one process (write `Nil`).",
+                        "empty-program",
+                    )
+            else:
+                items.append(self.parse_seq(EOF, None))
+            items.append(self.toks[-1])
+            self.pos = len(self.toks) - 1
+            return Node(K.SOURCE_FILE, items)
 
     def parse_seq(self, closer: SyntaxKind, first: Node | None) -> Node:
         """Processes up to ``closer``: ``|``-separated, with recovery for juxtaposition."""
