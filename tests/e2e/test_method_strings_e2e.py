@@ -245,3 +245,24 @@ async def test_definition_on_method_string(client: LanguageClient) -> None:
     loc = res[0]
     assert isinstance(loc, t.Location) and loc.uri == uri
     assert loc.range.start == t.Position(line=1, character=text.split("\n")[1].index("api"))
+
+
+async def test_lookup_uri_completion_offers_shorthands_first(client: LanguageClient) -> None:
+    uri = ROOT + "/lookup_uri.rho"
+    text = "new rl(`rho:registry:lookup`), ch in {\n  rl!(`rho:`, *ch)\n}\n"
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri, language_id="rholang", version=1, text=text)
+        )
+    )
+    res = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri),
+            position=t.Position(line=1, character=len("  rl!(`rho:")),
+        )
+    )
+    assert res is not None
+    items = res.items if isinstance(res, t.CompletionList) else res
+    ranked = sorted(items, key=lambda i: i.sort_text or "")
+    assert ranked[0].label.startswith("rho:lang:")
+    assert "rho:io:stdout" not in [i.label for i in ranked[:5]]

@@ -152,3 +152,12 @@ def test_definition_on_a_method_string_goes_to_its_overload() -> None:
     assert [(loc.uri, loc.start) for loc in locs] == [(URI, src.index('api(@"get"'))]
     locs = definition(snap, URI, src.index('"make"') + 1)
     assert [(loc.uri, loc.start) for loc in locs] == [(lib_uri, lib.index('Vault"(@"make"'))]
+
+
+def test_lookup_uris_first_inside_a_lookup() -> None:
+    res = _complete("new rl(`rho:registry:lookup`), ch in { rl!(`rho:CURSOR`, *ch) }")
+    top = [i.label for i in res.items[:6]]
+    assert all(lookup(u) is not None and lookup(u).kind is Kind.SHORTHAND for u in top), top  # type: ignore[union-attr]
+    # elsewhere the system channels lead
+    res = _complete("new x in { x!(`rho:CURSOR`) }")
+    assert res.items[0].label == "rho:io:stdout"

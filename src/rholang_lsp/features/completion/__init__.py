@@ -84,6 +84,7 @@ from rholang_lsp.semantics.scope_at import (
     VisibleName,
     file_contracts,
     names_in_scope_at,
+    resolve_name_at,
     token_before,
 )
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
@@ -131,7 +132,7 @@ def complete(
     if inside is not None and inside.kind == K.URI:
         start = inside.start + 1
         col = _Collector(text[start:offset], snippets)
-        _add_uris(col, backticks=False)
+        _add_uris(col, backticks=False, in_lookup=_in_lookup(parsed, inside))
         return _finish(col, start, offset, URI, limit)
     if in_comment(root, offset):
         return CompletionResult(replace_start=offset, replace_end=offset)
@@ -157,6 +158,25 @@ def complete(
 
 
 METHOD_STRING = "method-string"
+
+
+def _in_lookup(parsed: ParseResult, uri_tok: Token) -> bool:
+    """Whether ``uri_tok`` is the first argument of a send on `rho:registry:lookup`."""
+    args = uri_tok.parent
+    while args is not None and args.kind != K.ARGS:
+        args = args.parent
+    send = args.parent if args is not None else None
+    if args is None or send is None or send.kind not in (K.SEND, K.SYNC_SEND):
+        return False
+    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
+    if first is None or not (first.start <= uri_tok.start and uri_tok.end <= first.end):
+        return False
+    name = send.first_child(K.NAME)
+    ident = name.first_token() if isinstance(name, Node) else None
+    if ident is None or ident.kind != K.IDENT:
+        return False
+    binder = resolve_name_at(parsed, ident)
+    return binder is not None and binder.uri == "rho:registry:lookup"
 
 
 def _complete_method_string(

@@ -12,7 +12,7 @@ from rholang_lsp.semantics.model import ContractInfo, Sort
 from rholang_lsp.semantics.scope_at import (
     VisibleName,
 )
-from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, bindable_by_new
+from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, Kind, bindable_by_new
 from rholang_lsp.syntax import SyntaxKind
 from rholang_lsp.workspace.fuzzy import fuzzy_score
 
@@ -206,11 +206,16 @@ def _add_contract_item(
     col.add(item, 0, rank)
 
 
-def _add_uris(col: _Collector, *, backticks: bool, in_new: bool = False) -> None:
+def _add_uris(
+    col: _Collector, *, backticks: bool, in_new: bool = False, in_lookup: bool = False
+) -> None:
+    """System URIs; ``in_lookup`` (the URI of `rl!(`…`, ch)`): the registry's shorthands first."""
     for rank, ch in enumerate(SYSTEM_CHANNELS.values()):
         if in_new and not bindable_by_new(ch):
             continue  # a registry shorthand in `new` fails the deploy
         group = 0 if ch.nodes == "both" else 1 if ch.nodes in ("f1r3fly", "rnode") else 2
+        if in_lookup:
+            group = group if ch.kind is Kind.SHORTHAND else group + 3
         detail = ch.description if ch.arity is None else f"arity {ch.arity}: {ch.description}"
         label = f"`{ch.uri}`" if backticks else ch.uri
         col.add(
