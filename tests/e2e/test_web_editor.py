@@ -195,9 +195,13 @@ async def test_web_editor_in_chromium(
     assert (steps["definition"]["line"], steps["definition"]["column"]) == (def_line, def_col)
 
     fix = steps["quickFix"]
-    assert fix["titles"][0] == "Declare `stdot` in the enclosing `new`", fix
+    # the likely intent first: the misspelt `stdout` in scope (issue 14), then declaring it
+    assert fix["titles"][:2] == [
+        "Change to `stdout`",
+        "Declare `stdot` in the enclosing `new`",
+    ], fix
     assert fix["before"] == PROGRAM  # the completion was undone
-    assert fix["after"] == PROGRAM.replace("new answer in", "new answer, stdot in"), fix
+    assert fix["after"] == PROGRAM.replace("stdot!(text)", "stdout!(text)"), fix
 
     origin = steps["foreignOrigin"]
     assert origin["refused"]["opened"] is False and origin["refused"]["origin"] == FOREIGN
