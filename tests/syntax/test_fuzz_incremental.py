@@ -163,3 +163,22 @@ def test_reparse_is_incremental_inside_a_block() -> None:
     new = reparse(old, pos, pos + 1, "42")
     assert new.tree is tree  # block spliced into the existing tree
     assert signature(new) == signature(parse(new.text))
+
+
+def test_reparse_equals_full_parse_when_a_string_spans_lines_in_a_broken_block() -> None:
+    # found by the embedded-MeTTa property test: the full parse may read a string that
+    # spans lines as unclosed (syntax.recovery); the in-block splice must not differ from it
+    text = (
+        "new mc(`rho:metta:compile`), ret, body in {\n"
+        '  mc!("(= (sq $x) (* $x $x))\\n(= (bad $a) (sq $a $b)) ; u", *ret) |\n'
+        '  @"rho:metta:eval"!("!(sq \\"e\\" 1)") |\n'
+        '  for (r <- @"rho:metta:repl") { r!("(= (h $y) " ++ *body ++ ")") } |\n'
+        "  contract c(@v) = { ret!(v) }\n"
+        "}\n"
+    )
+    at = text.index("(= (sq")
+    first = reparse(parse(text), at, at + 1, '\\"')  # `(` -> `\"`: still one string
+    second = reparse(first, at, at + 1, "\n")  # `\` -> a line break: `"` + newline + `"`
+    full = parse(first.text[:at] + "\n" + first.text[at + 1 :])
+    assert second.text == full.text
+    assert signature(second) == signature(full)

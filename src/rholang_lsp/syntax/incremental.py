@@ -135,6 +135,10 @@ def _try_block(
         return None  # `{}`: its diagnostics depend on the context
     if 3 * ancestors + parser.max_depth + 8 >= MAX_DEPTH // 2:
         return None
+    if (parser.diags or lexed.diagnostics) and any(
+        t.kind is K.STRING and "\n" in t.text for t in toks
+    ):
+        return None  # a full parse may read a string that spans lines as unclosed (recovery)
     # splice
     parent = block.parent
     siblings = parent.children
