@@ -188,3 +188,21 @@ async def test_warnings_elsewhere_stay_while_a_syntax_error_is_typed(
     after = await typist.diagnostics()
     assert any(d.code == "dangling-bar" for d in after)
     assert [d.code for d in after if d.code == "unused-name"] == ["unused-name"]
+
+
+async def test_an_unclosed_brace_is_named_where_its_block_ends(client: LanguageClient) -> None:
+    # typed without auto-closing, inside the contract body: `new tmp in {` and a send
+    typist = Typist(client, 2, 4)
+    for ch in "new tmp in {\n    tmp!(1) |\n    ":
+        typist._insert(ch)
+        if ch == "\n":
+            typist.line, typist.character = typist.line + 1, 0
+        else:
+            typist.character += 1
+    diags = await typist.diagnostics()
+    errors = [d for d in diags if d.severity == t.DiagnosticSeverity.Error]
+    assert errors, diags
+    # the `{` just typed (line 2, col 15) is named, at the end of the contract's block,
+    # not at the end of the file naming the outermost block
+    assert any("opened at 3:16" in d.message for d in errors), [d.message for d in errors]
+    assert all(d.range.start.line <= 5 for d in errors), [(d.range, d.message) for d in errors]
