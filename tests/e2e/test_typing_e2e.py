@@ -3,6 +3,7 @@ user types, one edit per keystroke, with the brackets the editor auto-closes."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest_lsp
@@ -41,12 +42,27 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
             workspace_folders=[t.WorkspaceFolder(uri="file:///tmp/e2e-typing", name="typing")],
         )
     )
+    # every publish, by version: waiting for "the next notification" would miss one that
+    # arrives in the same read as the one before it
+    published: dict[int, list[t.Diagnostic]] = {}
+    arrived = asyncio.Event()
+    default = lsp_client.protocol.fm.features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: t.PublishDiagnosticsParams) -> None:
+        default(params)  # pytest-lsp's own bookkeeping
+        if params.uri == URI and params.version is not None:
+            published[params.version] = list(params.diagnostics)
+            arrived.set()
+
+    lsp_client.protocol.fm.features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    lsp_client.published = published  # type: ignore[attr-defined]
+    lsp_client.arrived = arrived  # type: ignore[attr-defined]
     lsp_client.text_document_did_open(
         t.DidOpenTextDocumentParams(
             text_document=t.TextDocumentItem(uri=URI, language_id="rholang", version=1, text=TEXT)
         )
     )
-    await lsp_client.wait_for_notification("textDocument/publishDiagnostics")
+    await Typist(lsp_client, 0, 0).diagnostics()
     yield
     await lsp_client.shutdown_session()
 
@@ -90,10 +106,14 @@ class Typist:
         return t.Position(line=self.line, character=self.character)
 
     async def diagnostics(self) -> list[t.Diagnostic]:
-        while True:
-            params = await self.client.wait_for_notification("textDocument/publishDiagnostics")
-            if params.version == self.version:
-                return list(params.diagnostics)
+        """The diagnostics published for the current version (waits for them)."""
+        published = self.client.published  # type: ignore[attr-defined]
+        arrived: asyncio.Event = self.client.arrived  # type: ignore[attr-defined]
+        async with asyncio.timeout(60):
+            while self.version not in published:
+                arrived.clear()
+                await arrived.wait()
+        return list(published[self.version])
 
 
 async def test_signature_help_and_completion_after_a_comma_with_the_paren_auto_closed(
