@@ -38,13 +38,14 @@ from pathlib import Path
 
 from rholang_lsp.features.code_actions import code_actions
 from rholang_lsp.features.completion import complete
+from rholang_lsp.features.completion.context import in_pattern
 from rholang_lsp.features.diagnostics import document_diagnostics
 from rholang_lsp.features.folding import folding_ranges
 from rholang_lsp.features.highlight import document_highlights
 from rholang_lsp.features.semantic_tokens import semantic_tokens
 from rholang_lsp.features.signature_help import enclosing_args, signature_help
 from rholang_lsp.semantics.scope_at import names_in_scope_at
-from rholang_lsp.syntax import Node, parse
+from rholang_lsp.syntax import Node, Token, parse
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.workspace.analysis import AnalysisCache, analyze
 from rholang_lsp.workspace.documents import TextDocument
@@ -178,34 +179,43 @@ def _related(subject: str, word: str) -> bool:
 
 
 class _Probe:
-    """The final text's answers: where signature help and names are expected."""
+    """The finished program's answers at the same place: what is expected while typing."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
         self.start, self.end = start, end
         self.parse = parse(text)
         self.analysis = analyze(URI, text)
+        self.snap = Snapshot({URI: TextDocument(URI, text, 1)})
 
     def expected_at(self, offset: int) -> tuple[bool, set[str]] | None:
-        """At ``offset`` (right after `(` or `,` of an argument list in the final text):
-        (signature expected, names bound outside the span visible there)."""
+        """At ``offset`` (right after `(` or `,` of a send's argument list in the final text,
+        outside patterns): (signature help expected, names expected among the completions).
+
+        Expected is what the finished program answers there, limited to what the text outside
+        the typed span defines: the callee's contracts and the binders of names in scope."""
         args = enclosing_args(self.parse.tree, offset)
         if args is None or args.parent is None or args.parent.kind not in (K.SEND, K.SYNC_SEND):
             return None
+        lp = args.children[0]
+        if isinstance(lp, Token) and in_pattern(lp):
+            return None  # a send inside a pattern: its arguments are patterns
+        sh = signature_help(self.snap, URI, offset)
         name = args.parent.first_child(K.NAME)
-        if not isinstance(name, Node):
-            return None
-        ident = name.text.strip()
-        defined_outside = any(
-            c.name == ident and not (self.start <= c.start < self.end)
-            for c in self.analysis.model.contracts
+        ident = name.text.strip() if isinstance(name, Node) else ""
+        contracts = [c for c in self.analysis.model.contracts if c.name == ident]
+        want_sig = (
+            sh is not None
+            and bool(contracts)
+            and all(not (self.start <= c.start < self.end) for c in contracts)
         )
+        offered = {i.label.lstrip("*@") for i in complete(self.snap, URI, offset).items}
         names = {
             v.name
             for v in names_in_scope_at(self.parse, offset)
-            if v.start < self.start or v.start >= self.end
+            if (v.start < self.start or v.start >= self.end) and v.name in offered
         }
-        return defined_outside, names
+        return want_sig, names
 
 
 def replay(text: str, start: int, end: int, *, auto_close: bool) -> Stats:
