@@ -207,8 +207,14 @@ _OPENER_WHAT = {
 }
 
 
-def pair_brackets(kinds: Sequence[SyntaxKind]) -> list[int]:
-    """Index of the matching bracket for every bracket token (-1: unmatched)."""
+def pair_brackets(
+    kinds: Sequence[SyntaxKind], indent: Callable[[int], tuple[int, bool]] | None = None
+) -> list[int]:
+    """Index of the matching bracket for every bracket token (-1: unmatched).
+
+    ``indent`` (token index -> the indentation of its line, whether it begins the line) makes a
+    closer that begins its line pair with the innermost open bracket of its class on a line of
+    the same indentation, when there is one (``syntax.recovery``)."""
     match = [-1] * len(kinds)
     stack: list[int] = []
     classes: list[int] = []
@@ -227,6 +233,14 @@ def pair_brackets(kinds: Sequence[SyntaxKind]) -> list[int]:
             c = 2  # `P |}`: a dangling bar before the `}` of a block
         j = len(stack) - 1
         lowest = max(-1, j - 4)
+        if indent is not None:
+            width, first = indent(i)
+            if first and indent(stack[j])[0] != width:
+                same = j
+                while same >= 0 and not (classes[same] == c and indent(stack[same])[0] == width):
+                    same -= 1
+                if same >= 0:
+                    j, lowest = same, -1
         while j > lowest and classes[j] != c:
             j -= 1
         if j > lowest:

@@ -101,47 +101,13 @@ def _indent_of_lines(text: str) -> tuple[list[int], list[int]]:
 
 
 def pair_by_indentation(text: str, tokens: Sequence[Token]) -> list[int]:
-    """Like ``pair_brackets``, but a closer that begins its line pairs with the innermost open
-    bracket of the same class on a line of the same indentation, when there is one."""
+    """``pair_brackets`` guided by indentation: a closer that begins its line pairs with the
+    innermost open bracket of its class on a line of the same indentation, when there is one."""
     starts, widths = _indent_of_lines(text)
 
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset) - 1
+    def indent(i: int) -> tuple[int, bool]:
+        start = tokens[i].start
+        line = bisect.bisect_right(starts, start) - 1
+        return widths[line], start - starts[line] == widths[line]
 
-    match = [-1] * len(tokens)
-    stack: list[int] = []
-    classes: list[int] = []
-    for i, tok in enumerate(tokens):
-        k = tok.kind
-        c = _OPEN_CLASS.get(k)
-        if c is not None:
-            stack.append(i)
-            classes.append(c)
-            continue
-        c = _CLOSE_CLASS.get(k)
-        if c is None or not stack:
-            continue
-        if k is K.PIPE_RBRACE and classes[-1] == 2:
-            c = 2
-        j = len(stack) - 1
-        line = line_of(tok.start)
-        at_line_start = tok.start - starts[line] == widths[line]
-        if at_line_start and widths[line_of(tokens[stack[j]].start)] != widths[line]:
-            want = widths[line]
-            k2 = j
-            while k2 >= 0 and not (
-                classes[k2] == c and widths[line_of(tokens[stack[k2]].start)] == want
-            ):
-                k2 -= 1
-            if k2 >= 0:
-                j = k2
-        lowest = max(-1, j - 4) if j == len(stack) - 1 else -1
-        while j > lowest and classes[j] != c:
-            j -= 1
-        if j > lowest:
-            o = stack[j]
-            match[o] = i
-            match[i] = o
-            del stack[j:]
-            del classes[j:]
-    return match
+    return pair_brackets([t.kind for t in tokens], indent)
