@@ -1,19 +1,17 @@
-"""Point a broken file's errors at their likely cause, before the parse.
+"""Point a broken file's errors at their likely cause.
 
 While a user types, a file is often unbalanced for a moment: a `"` or a `{` typed without its
 closer. Read literally, an unclosed `"` swallows code up to the next string's quote and turns
 the rest of the file inside out, and an extra `{` is closed by the next `}`, so that every
 brace after it pairs with the wrong opener and the error lands at the end of the file naming
-the outermost block. Both are decided here, on the tokens, and only when the brackets of the
-file do not pair up (a balanced file is never touched, so valid programs lex and pair exactly
-as the grammar says):
+the outermost block. Two readings help, and a file that parses cleanly never gets either:
 
-* a string that spans lines is read as ending at its line's end when that makes the brackets
-  pair better ("unclosed string?"); the rest of the file then parses as the code it is;
-* brackets are paired with the help of indentation: a closer that begins its line pairs with
-  the innermost open bracket on a line of the same indentation, leaving the brackets opened
-  in between unclosed; this is kept when it leaves no more brackets unpaired than the plain
-  pairing, so the error names the brace the user just typed, next to it.
+* ``runaway_string`` / ``end_string_at_line``: when a parse has errors, the last string that
+  spans lines before the first error is read as ending at its line ("unclosed string"), and
+  ``syntax.result.parse`` keeps that reading unless it has more errors;
+* ``pair``: when brackets do not pair, a closer that begins its line pairs with the innermost
+  open bracket of its class on a line of the same indentation (``pair_brackets``' guide),
+  kept when that leaves no more brackets unpaired, so the error names the brace just typed.
 """
 
 from __future__ import annotations
