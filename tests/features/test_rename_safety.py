@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from rholang_lsp.features.formatting import TextEdit as Replacement
+from rholang_lsp.features.formatting import apply_edits
 from rholang_lsp.features.rename import RenameError, rename
-from rholang_lsp.features.rename_safety import Replacement, apply_replacements
 from rholang_lsp.semantics.model import SemanticModel
 from rholang_lsp.workspace.analysis import analyze
 from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
@@ -49,7 +50,7 @@ def _check(text: str, offset: int, new_name: str) -> bool:
         return False
     assert edits is not None
     reps = [Replacement(e.start, e.end, e.new_text) for e in edits[URI]]
-    new_text = apply_replacements(text, reps)
+    new_text = apply_edits(text, reps)
     after = analyze(URI, new_text)
     assert len(after.parse.diagnostics) <= len(before.parse.diagnostics)
     # old start -> new start for every old occurrence

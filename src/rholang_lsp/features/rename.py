@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rholang_lsp.features.formatting import TextEdit as FmtEdit
 from rholang_lsp.features.references import free_references, global_references
 from rholang_lsp.features.rename_safety import (
-    Replacement,
     UnsafeRename,
     check_global_rename,
     check_local_rename,
@@ -35,7 +35,7 @@ def _checked(
 ) -> None:
     try:
         check_local_rename(
-            snap, t.analysis, [Replacement(e.start, e.end, e.new_text) for e in edits], old, new
+            snap, t.analysis, [FmtEdit(e.start, e.end, e.new_text) for e in edits], old, new
         )
     except UnsafeRename as e:
         raise RenameError(str(e)) from None

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from rholang_lsp.features.formatting import TextEdit, apply_edits
 from rholang_lsp.semantics.model import Reference, SemanticModel
 from rholang_lsp.syntax.diagnostic import Severity
+from rholang_lsp.syntax.lexer import line_col
 from rholang_lsp.workspace.analysis import DocumentAnalysis, analyze
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -28,28 +29,10 @@ class UnsafeRename(Exception):
     """The rename would change the program's meaning (message for the user)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Replacement:
-    start: int
-    end: int
-    new_text: str
-
-
-def apply_replacements(text: str, edits: Sequence[Replacement]) -> str:
-    parts: list[str] = []
-    pos = 0
-    for e in sorted(edits, key=lambda e: e.start):
-        parts.append(text[pos : e.start])
-        parts.append(e.new_text)
-        pos = e.end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
 class _OffsetMap:
     """Old offset -> new offset across non-overlapping, sorted replacements."""
 
-    def __init__(self, edits: Sequence[Replacement]) -> None:
+    def __init__(self, edits: Sequence[TextEdit]) -> None:
         self._edits = sorted(edits, key=lambda e: e.start)
         self._starts = [e.start for e in self._edits]
         self._shift: list[int] = []
@@ -69,30 +52,24 @@ class _OffsetMap:
         return offset + self._shift[i] + len(e.new_text) - (e.end - e.start)
 
 
-def _line_col(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset)
-    col = offset - (text.rfind("\n", 0, offset) + 1)
-    return f"{line + 1}:{col + 1}"
-
-
 def _describe(model: SemanticModel, text: str, sid: int | None) -> str:
     if sid is None:
         return "nothing (unbound)"
     sym = model.symbol(sid)
-    return f"the {sym.kind.value} binder `{sym.name}` at {_line_col(text, sym.start)}"
+    return f"the {sym.kind.value} binder `{sym.name}` at {line_col(text, sym.start)}"
 
 
 def check_local_rename(
     snap: Snapshot,
     before: DocumentAnalysis,
-    edits: Sequence[Replacement],
+    edits: Sequence[TextEdit],
     old_name: str,
     new_name: str,
 ) -> None:
     """Raise UnsafeRename when applying ``edits`` to ``before`` changes any binding."""
     if not edits:
         return
-    new_text = apply_replacements(before.text, edits)
+    new_text = apply_edits(before.text, list(edits))
     after = analyze(before.uri, new_text, target=snap.target)
     moved = _OffsetMap(edits)
     old_m, new_m = before.model, after.model
@@ -101,7 +78,7 @@ def check_local_rename(
         d = after.parse.diagnostics[0]
         raise UnsafeRename(
             f"Renaming `{old_name}` to `{new_name}` would not parse: {d.message} "
-            f"at {_line_col(new_text, d.start)}."
+            f"at {line_col(new_text, d.start)}."
         )
 
     new_by_start: dict[int, Reference] = {}
@@ -114,7 +91,7 @@ def check_local_rename(
         old_binder = None if r.symbol is None else moved(old_m.symbol(r.symbol).start)
         new_binder = None if nr.symbol is None else new_m.symbol(nr.symbol).start
         if old_binder != new_binder:
-            where = _line_col(before.text, r.start)
+            where = line_col(before.text, r.start)
             raise UnsafeRename(
                 f"Renaming `{old_name}` to `{new_name}` would change the meaning of `{r.name}` "
                 f"at {where}: it refers to {_describe(old_m, before.text, r.symbol)}, and would "
@@ -134,7 +111,7 @@ def check_local_rename(
             d = next(d for d in new_m.diagnostics if d.code == code)
             raise UnsafeRename(
                 f"Renaming `{old_name}` to `{new_name}` would introduce an error at "
-                f"{_line_col(new_text, d.start)}: {d.message}"
+                f"{line_col(new_text, d.start)}: {d.message}"
             )
 
 
