@@ -149,3 +149,27 @@ def test_views_find_the_required_parts_in_valid_corpus_files() -> None:
                 assert s.channel is not None and s.args_node is not None
             checked += 1
     assert checked > 100
+
+
+def test_send_parts_and_first_argument_lookup() -> None:
+    text = 'new api in { api!("set", 1, ) | api!?("get").  | x!!(@{y}) }'
+    tree = parse(text).tree
+    sends = [ast.Send.cast(n) for n in tree.walk() if n.kind in (K.SEND, K.SYNC_SEND)]
+    ops = [s.op.text for s in sends if s is not None and s.op is not None]
+    assert ops == ["!", "!?", "!!"]
+    first = sends[0]
+    assert first is not None and len(first.args) >= 2
+    assert [text[a.start : a.end] for a in first.written_args] == ['"set"', "1"]
+    set_tok = tree.token_at(text.index('"set"'))
+    assert set_tok is not None and ast.send_of_first_arg(set_tok) is not None
+    one = tree.token_at(text.index("1,"))
+    assert one is not None and ast.send_of_first_arg(one) is None  # second argument
+    name = sends[2].channel if sends[2] is not None else None
+    assert name is not None and ast.Name(name).inner is not None
+    assert ast.Name(name).inner.kind == K.VAR  # type: ignore[union-attr]
+
+
+def test_source_file_process() -> None:
+    assert ast.SourceFile(parse("").tree).process is None
+    proc = ast.SourceFile(parse("  Nil ").tree).process
+    assert proc is not None and proc.kind == K.LITERAL

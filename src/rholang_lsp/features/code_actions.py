@@ -255,7 +255,7 @@ def _declare_unbound(
             is_preferred=preferred,
         )
     # no enclosing `new`: wrap the whole top-level process (every part may use the name)
-    target = next((c for c in a.parse.tree.children if isinstance(c, Node)), None)
+    target = ast.SourceFile(a.parse.tree).process
     if target is None:
         return None
     indent = "  "

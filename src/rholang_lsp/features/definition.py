@@ -19,7 +19,7 @@ from rholang_lsp.features.target import (
     send_at,
     target_at,
 )
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import SyntaxKind, Token, ast
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
@@ -53,17 +53,9 @@ def _channel_of_method_string(snap: Snapshot, uri: str, offset: int) -> int | No
     tok = parsed.tree.token_at(offset)
     if tok is None or tok.kind != SyntaxKind.STRING:
         return None
-    args = tok.parent
-    while args is not None and args.kind != SyntaxKind.ARGS:
-        args = args.parent
-    send = args.parent if args is not None else None
-    if args is None or send is None or send.kind not in (SyntaxKind.SEND, SyntaxKind.SYNC_SEND):
-        return None
-    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
-    if first is None or not (first.start <= tok.start and tok.end <= first.end):
-        return None
-    name = send.first_child(SyntaxKind.NAME)
-    if not isinstance(name, Node):
+    send = ast.send_of_first_arg(tok)
+    name = send.channel if send is not None else None
+    if name is None:
         return None
     ident = next(
         (

@@ -21,7 +21,7 @@ from rholang_lsp.semantics.model import ContractInfo, Sort, Symbol, SymbolKind
 from rholang_lsp.semantics.registry_contracts import RegistryContract, registry_contract
 from rholang_lsp.semantics.registry_values import looked_up_uri
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
-from rholang_lsp.syntax import Node, Token
+from rholang_lsp.syntax import Token, ast
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -131,13 +131,9 @@ def _registry_md(rc: RegistryContract) -> str:
 
 def _method_string_hover(snap: Snapshot, uri: str, tok: Token) -> HoverResult | None:
     """`"findOrCreate"` as the first argument of a send: the overload it selects."""
-    args = tok.parent
-    while args is not None and args.kind != SyntaxKind.ARGS:
-        args = args.parent
+    send = ast.send_of_first_arg(tok)
+    args = send.args_node if send is not None else None
     if args is None:
-        return None
-    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
-    if first is None or not (first.start <= tok.start and tok.end <= first.end):
         return None
     parsed = snap.parse(uri)
     if parsed is None:

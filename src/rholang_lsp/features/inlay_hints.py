@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rholang_lsp.features.signature_help import Signature, channel_signatures
-from rholang_lsp.syntax import Node, SyntaxKind
+from rholang_lsp.syntax import Node, SyntaxKind, ast
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -41,23 +41,17 @@ def inlay_hints(
     for node in a.parse.tree.walk():
         if node.end < start or node.start > hi:
             continue
-        if node.kind not in (K.SEND, K.SYNC_SEND) or node.first_child(K.IDENT) is not None:
+        send = ast.Send.cast(node)
+        if send is None or send.method is not None:
             continue
-        name = node.first_child(K.NAME)
-        args = node.first_child(K.ARGS)
-        if not isinstance(name, Node) or not isinstance(args, Node):
+        name = send.channel
+        if name is None or send.args_node is None:
             continue
-        values = [c for c in args.children if isinstance(c, Node) and c.end > c.start]
+        values = send.written_args
         if not values:
             continue
-        op = next(
-            (
-                c.text
-                for c in node.children
-                if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION) and not isinstance(c, Node)
-            ),
-            "!",
-        )
+        op_token = send.op
+        op = op_token.text if op_token is not None else "!"
         key = (_channel_key(a, name), op, len(values))
         sigs = memo.get(key) if key[0] is not None else None
         if sigs is None:
@@ -90,7 +84,7 @@ def inlay_hints(
 
 def _channel_key(a: DocumentAnalysis, name: Node) -> object:
     """What the channel of a send resolves to (same key: same signatures), or None."""
-    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    inner = ast.Name(name).inner
     if inner is None:
         return None
     if inner.kind == K.VAR:

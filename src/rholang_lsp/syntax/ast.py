@@ -98,6 +98,18 @@ class AstNode:
         return f"{type(self).__name__}({self.syntax!r})"
 
 
+# ---------------------------------------------------------------------- file
+class SourceFile(AstNode):
+    """SOURCE_FILE: the top-level process (absent in an empty file), EOF."""
+
+    KIND = K.SOURCE_FILE
+
+    @property
+    def process(self) -> Node | None:
+        found = nodes(self.syntax)
+        return found[0] if found else None
+
+
 # ---------------------------------------------------------------------- names
 class Name(AstNode):
     """NAME: exactly one of VAR, WILDCARD, QUOTE, ERROR (or `@` P written flat)."""
@@ -119,6 +131,13 @@ class Name(AstNode):
     def is_quote(self) -> bool:
         first = self.syntax.children[0] if self.syntax.children else None
         return first is not None and first.kind in (K.AT, K.QUOTE)
+
+    @property
+    def inner(self) -> Node | None:
+        """The one child node: VAR, WILDCARD, QUOTE or ERROR (None for `@` P written flat
+        without a QUOTE node, see ``quoted``)."""
+        inner = nodes(self.syntax)
+        return inner[0] if inner else None
 
     @property
     def quoted(self) -> Node | None:
@@ -475,6 +494,17 @@ class Send(AstNode):
         return nodes(a) if a is not None else []
 
     @property
+    def written_args(self) -> list[Node]:
+        """The arguments actually written (an empty placeholder for a missing argument,
+        as in `f!(a, )`, is left out)."""
+        return [a for a in self.args if a.end > a.start]
+
+    @property
+    def op(self) -> Token | None:
+        """The send token: `!`, `!!` or `!?`."""
+        return child_token(self.syntax, K.BANG, K.BANG_BANG, K.BANG_QUESTION)
+
+    @property
     def is_sync(self) -> bool:
         return self.syntax.kind == K.SYNC_SEND
 
@@ -482,6 +512,21 @@ class Send(AstNode):
     def method(self) -> Token | None:
         """The method of the sugar `ch!m(a).` [RS]."""
         return child_token(self.syntax, K.IDENT) if self.is_sync else None
+
+
+def send_of_first_arg(el: Node | Token) -> Send | None:
+    """The send whose first written argument contains ``el`` (the method string of
+    `api!("get", …)`, the URI of `rl!(`rho:…`, …)`), or None."""
+    args = el.parent
+    while args is not None and args.kind != K.ARGS:
+        args = args.parent
+    send = Send.cast(args.parent if args is not None else None)
+    if send is None:
+        return None
+    written = send.written_args
+    if not written or not (written[0].start <= el.start and el.end <= written[0].end):
+        return None
+    return send
 
 
 # ---------------------------------------------------------------------- agents
@@ -540,6 +585,7 @@ class Agent(AstNode):
 
 
 VIEWS: tuple[type[AstNode], ...] = (
+    SourceFile,
     Name,
     NamePatterns,
     Remainder,

@@ -87,7 +87,7 @@ from rholang_lsp.semantics.scope_at import (
     resolve_name_at,
     token_before,
 )
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax import ParseResult, SyntaxKind, Token, ast
 from rholang_lsp.workspace.snapshot import Snapshot
 
 _IDENT_RE = re.compile(r"[A-Za-z'][A-Za-z0-9_']*|_[A-Za-z0-9_']+")
@@ -162,17 +162,9 @@ METHOD_STRING = "method-string"
 
 def _in_lookup(parsed: ParseResult, uri_tok: Token) -> bool:
     """Whether ``uri_tok`` is the first argument of a send on `rho:registry:lookup`."""
-    args = uri_tok.parent
-    while args is not None and args.kind != K.ARGS:
-        args = args.parent
-    send = args.parent if args is not None else None
-    if args is None or send is None or send.kind not in (K.SEND, K.SYNC_SEND):
-        return False
-    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
-    if first is None or not (first.start <= uri_tok.start and uri_tok.end <= first.end):
-        return False
-    name = send.first_child(K.NAME)
-    ident = name.first_token() if isinstance(name, Node) else None
+    send = ast.send_of_first_arg(uri_tok)
+    name = send.channel if send is not None else None
+    ident = name.first_token() if name is not None else None
     if ident is None or ident.kind != K.IDENT:
         return False
     binder = resolve_name_at(parsed, ident)
@@ -187,13 +179,9 @@ def _complete_method_string(
     # imported here: signature help imports the completion package's item helpers
     from rholang_lsp.features.signature_help import signatures_for_args
 
-    args = string.parent
-    while args is not None and args.kind != K.ARGS:
-        args = args.parent
+    send = ast.send_of_first_arg(string)
+    args = send.args_node if send is not None else None
     if args is None:
-        return None
-    first = next((c for c in args.children if isinstance(c, Node) and c.end > c.start), None)
-    if first is None or not (first.start <= string.start and string.end <= first.end):
         return None
     start = string.start + 1
     col = _Collector(parsed.text[start:offset], snippets=False)
