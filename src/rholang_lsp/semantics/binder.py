@@ -68,33 +68,91 @@ _ident_token = ast.ident_of
 _nodes = ast.nodes
 
 
-def _new_sibling_declaring(
-    tok: Token, name: str, memo: dict[int, dict[str, Node]] | None = None
-) -> Node | None:
+class _SiblingNews:
+    """Per bind, what `_new_sibling_declaring` needs, each piece computed once:
+    per `|` node the first `new` child declaring each name (``tables``), and per node
+    the nearest `|` level above it where an earlier sibling is a `new` (``up``:
+    (the `|`, its child on the path), None at the root). A query climbs those levels
+    only, not every ancestor, so many unbound names cost one pass over the tree plus
+    the `new`-sibling levels each name crosses; ``work`` counts the steps (tests)."""
+
+    __slots__ = ("first_new", "tables", "up", "work")
+
+    def __init__(self) -> None:
+        self.first_new: dict[int, int] = {}  # `|` id -> start of its first `new` child (-1: none)
+        self.tables: dict[int, dict[str, Node]] = {}
+        self.up: dict[int, tuple[Node, Node] | None] = {}
+        self.work = 0
+
+    def _first_new(self, par: Node) -> int:
+        start = self.first_new.get(id(par))
+        if start is None:
+            start = -1
+            for sib in par.children:
+                self.work += 1
+                if isinstance(sib, Node) and sib.kind == K.NEW:
+                    start = sib.start
+                    break
+            self.first_new[id(par)] = start
+        return start
+
+    def table(self, par: Node) -> dict[str, Node]:
+        table = self.tables.get(id(par))
+        if table is None:
+            table = {}
+            for sib in par.children:
+                self.work += 1
+                if isinstance(sib, Node) and sib.kind == K.NEW:
+                    for d in ast.New(sib).decls:
+                        t = _ident_token(d)
+                        if t is not None:
+                            table.setdefault(t.text, sib)
+            self.tables[id(par)] = table
+        return table
+
+    def level_above(self, node: Node) -> tuple[Node, Node] | None:
+        """The nearest (`|`, child) strictly above ``node`` whose child (``node`` or an
+        ancestor of it) has an earlier `new` sibling."""
+        up = self.up
+        path: list[Node] = []
+        x = node
+        while True:
+            self.work += 1
+            key = id(x)
+            if key in up:
+                found = up[key]
+                break
+            path.append(x)
+            p = x.parent
+            if p is None:
+                found = None
+                break
+            if p.kind == K.PAR and -1 < self._first_new(p) < x.start:
+                found = (p, x)
+                break
+            x = p
+        for y in path:
+            up[id(y)] = found
+        return found
+
+
+def _new_sibling_declaring(tok: Token, name: str, news: _SiblingNews | None = None) -> Node | None:
     """A `new` declaring ``name`` that is an earlier sibling (in a `|` composition) of an
     ancestor of ``tok``: the classic `new x in P | Q` scoping mistake.
 
-    ``memo`` (per bind) keeps, per `|` node, the first `new` sibling declaring each name,
-    so many unbound names in a long composition cost one pass over it, not one each."""
-    child: Node | Token = tok
-    for anc in tok.parent.ancestors() if tok.parent is not None else ():
-        if anc.kind == K.PAR:
-            table = memo.get(id(anc)) if memo is not None else None
-            if table is None:
-                table = {}
-                for sib in anc.children:
-                    if isinstance(sib, Node) and sib.kind == K.NEW:
-                        for d in ast.New(sib).decls:
-                            t = _ident_token(d)
-                            if t is not None:
-                                table.setdefault(t.text, sib)
-                if memo is not None:
-                    memo[id(anc)] = table
-            sib_new = table.get(name)
-            if sib_new is not None and sib_new is not child and sib_new.start < child.start:
-                if sib_new.start < tok.start:
-                    return sib_new
-        child = anc
+    ``news`` (one per bind) memoises the `|` tables and the levels above each node, so
+    the cost over all unbound names of a file is linear in it (see ``_SiblingNews``)."""
+    if tok.parent is None:
+        return None
+    if news is None:
+        news = _SiblingNews()
+    level = news.level_above(tok.parent)
+    while level is not None:
+        par, child = level
+        sib_new = news.table(par).get(name)
+        if sib_new is not None and sib_new.start < child.start:
+            return sib_new
+        level = news.level_above(par)
     return None
 
 
@@ -242,7 +300,7 @@ class Binder:
         self._env_scope: dict[int, int] = {}
         self._envs: list[Env] = [self.root_env]
         self._bundles_in_patterns: list[tuple[Node, PatState]] = []
-        self._par_news: dict[int, dict[str, Node]] = {}  # see _new_sibling_declaring
+        self._sibling_news = _SiblingNews()  # see _new_sibling_declaring
 
     # ------------------------------------------------------------------ helpers
     def _scope(self, kind: ScopeKind, node: Node, parent: Env, label: str | None = None) -> Scope:
@@ -381,7 +439,7 @@ class Binder:
             )
 
     def _unbound(self, tok: Token, env: Env) -> None:
-        new_node = _new_sibling_declaring(tok, tok.text, self._par_news)
+        new_node = _new_sibling_declaring(tok, tok.text, self._sibling_news)
         self.facts.unbound.append(
             UnboundUse(
                 tok.start,
