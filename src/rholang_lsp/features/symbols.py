@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, SymbolKind
-from rholang_lsp.semantics.summary import SK_CONSTANT, SK_FUNCTION, SK_NAMESPACE, SK_VARIABLE
+from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, Symbol, SymbolKind
+from rholang_lsp.semantics.summary import SK_CONSTANT, SK_FUNCTION, SK_VARIABLE
 from rholang_lsp.workspace.index import SymbolHit
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -22,23 +22,24 @@ class DocSymbol:
     children: list[DocSymbol] = field(default_factory=list)
 
 
-_CONTAINER_KINDS = {
-    ScopeKind.NEW: "new",
-    ScopeKind.LET: "let",
-    ScopeKind.RECEIVE: "for",
-    ScopeKind.SELECT: "select",
-    ScopeKind.AGENT: "agent",
+# The outline lists declarations, not statements (as rust-analyzer's file structure does):
+# contracts, nested where they are defined, and the names a structure declares for itself.
+# A structure is the file or a contract. A contract's declarations are its plain formals and
+# the names of the `new`s / `let`s of its own body, reached without entering a receive, a match
+# case or a `select`: those run per message, and listing each of their binders (or each `for`
+# / `new` as a node) is what made the outline of a 300-line system contract unreadable. The
+# file's declarations are its `new` / `let` names outside contracts, also under receives: a
+# system contract keeps its state under the join that receives its registry imports.
+# Contracts are listed wherever they are, under their structure.
+_DECLARING_SCOPES = {ScopeKind.NEW, ScopeKind.LET}
+_BARRIER_SCOPES = {
+    ScopeKind.RECEIVE,
+    ScopeKind.MATCH_CASE,
+    ScopeKind.SELECT,
+    ScopeKind.PATTERN,
+    ScopeKind.AGENT,
 }
-_LISTED_SYMBOLS = {
-    SymbolKind.NEW,
-    SymbolKind.NEW_URI,
-    SymbolKind.CONTRACT_FORMAL,
-    SymbolKind.LET,
-    SymbolKind.RECEIVE,
-    SymbolKind.SELECT,
-    SymbolKind.REMAINDER,
-    SymbolKind.AGENT,
-}
+_DECLARED_SYMBOLS = {SymbolKind.NEW, SymbolKind.NEW_URI, SymbolKind.LET}
 
 
 def document_symbols(snap: Snapshot, uri: str) -> list[DocSymbol]:
@@ -50,12 +51,12 @@ def document_symbols(snap: Snapshot, uri: str) -> list[DocSymbol]:
 
 def outline(m: SemanticModel) -> list[DocSymbol]:
     roots: list[DocSymbol] = []
-    node_of: dict[int, DocSymbol | None] = {}  # scope id -> its outline node (None: transparent)
-    holder: dict[int, list[DocSymbol]] = {0: roots}  # scope id -> list receiving its children
+    # scope id -> (the list receiving its outline children, whether its declarations are
+    # listed, whether it is inside a contract)
+    holder: dict[int, tuple[list[DocSymbol], bool, bool]] = {0: (roots, True, False)}
     contracts_by_name_start = {(c.name_start, c.start): c for c in m.contracts}
     for sc in m.scopes[1:]:
-        parent_list = holder.get(sc.parent if sc.parent is not None else 0, roots)
-        node: DocSymbol | None = None
+        parent_list, direct, in_contract = holder[sc.parent if sc.parent is not None else 0]
         if sc.kind == ScopeKind.CONTRACT:
             c = contracts_by_name_start.get((sc.sel_start, sc.start))
             node = DocSymbol(
@@ -67,35 +68,16 @@ def outline(m: SemanticModel) -> list[DocSymbol]:
                 sc.sel_end,
                 detail=c.signature if c is not None else None,
             )
-        elif sc.kind == ScopeKind.RECEIVE and sc.parent is not None:
-            par = m.scopes[sc.parent]
-            prev = node_of.get(par.id)
-            if (
-                par.kind == ScopeKind.RECEIVE
-                and par.start == sc.start
-                and par.end == sc.end
-                and prev
-            ):
-                node_of[sc.id] = prev  # sequential receipts of one `for`: one outline node
-                holder[sc.id] = prev.children
-                _add_binders(m, sc.id, prev)
-                continue
-            node = DocSymbol("for", SK_NAMESPACE, sc.start, sc.end, sc.sel_start, sc.sel_end)
-        elif sc.kind in _CONTAINER_KINDS:
-            node = DocSymbol(
-                _CONTAINER_KINDS[sc.kind], SK_NAMESPACE, sc.start, sc.end, sc.sel_start, sc.sel_end
-            )
-        if sc.kind == ScopeKind.PATTERN:
-            node_of[sc.id] = None
-            holder[sc.id] = []  # binders of `matches` patterns are not listed
-            continue
-        node_of[sc.id] = node
-        if node is None:
-            holder[sc.id] = parent_list  # transparent (match cases)
-            continue
-        _add_binders(m, sc.id, node)
-        parent_list.append(node)
-        holder[sc.id] = node.children
+            _add_formals(m, sc.id, c, node)
+            parent_list.append(node)
+            holder[sc.id] = (node.children, True, True)
+        elif sc.kind in _DECLARING_SCOPES:
+            if direct:
+                _add_declared(m, sc.id, parent_list)
+            holder[sc.id] = (parent_list, direct, in_contract)
+        else:
+            barrier = sc.kind == ScopeKind.PATTERN or (in_contract and sc.kind in _BARRIER_SCOPES)
+            holder[sc.id] = (parent_list, direct and not barrier, in_contract)
     _sort(roots)
     return roots
 
@@ -119,7 +101,7 @@ def _channel_text(signature: str, width: int = 32) -> str | None:
     text = signature.removeprefix("contract ").strip()
     depth = 0
     for i, ch in enumerate(text):
-        if ch == "(" and depth == 0 and i > 0:
+        if ch == "(" and depth == 0 and text[:i].strip() not in ("", "@"):
             text = text[:i].strip()
             break
         if ch in "([{":
@@ -132,23 +114,38 @@ def _channel_text(signature: str, width: int = 32) -> str | None:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _add_binders(m: SemanticModel, scope_id: int, node: DocSymbol) -> None:
+def _symbol_node(s: Symbol) -> DocSymbol:
+    kind = SK_CONSTANT if s.kind == SymbolKind.NEW_URI else SK_VARIABLE
+    return DocSymbol(
+        s.name,
+        kind,
+        s.decl_start if s.decl_end > s.decl_start else s.start,
+        max(s.decl_end, s.end),
+        s.start,
+        s.end,
+        detail=s.uri,
+    )
+
+
+def _add_declared(m: SemanticModel, scope_id: int, into: list[DocSymbol]) -> None:
     for sid in m.scopes[scope_id].symbols:
         s = m.symbols[sid]
-        if s.kind not in _LISTED_SYMBOLS or s.start == s.end:
-            continue
-        kind = SK_CONSTANT if s.kind == SymbolKind.NEW_URI else SK_VARIABLE
-        node.children.append(
-            DocSymbol(
-                s.name,
-                kind,
-                s.decl_start if s.decl_end > s.decl_start else s.start,
-                max(s.decl_end, s.end),
-                s.start,
-                s.end,
-                detail=s.uri,
-            )
-        )
+        if s.kind in _DECLARED_SYMBOLS and s.start < s.end:
+            into.append(_symbol_node(s))
+
+
+def _add_formals(m: SemanticModel, scope_id: int, c: ContractInfo | None, node: DocSymbol) -> None:
+    """The formals that are a plain name (`ret`, `@amount`, `...@rest`); the binders inside
+    a structured formal (`@(a, b)`, `@{x | y}`) are pattern detail, shown by the signature."""
+    plain: set[str] = set()
+    if c is not None:
+        texts = [f.text for f in c.formals] + ([c.remainder] if c.remainder else [])
+        plain = {t.removeprefix("...").removeprefix("@").strip() for t in texts}
+    for sid in m.scopes[scope_id].symbols:
+        s = m.symbols[sid]
+        if s.kind in (SymbolKind.CONTRACT_FORMAL, SymbolKind.REMAINDER) and s.start < s.end:
+            if c is None or s.name in plain:
+                node.children.append(_symbol_node(s))
 
 
 def _sort(items: list[DocSymbol]) -> None:
