@@ -19,7 +19,7 @@ from rholang_lsp.features.target import (
 )
 from rholang_lsp.semantics.model import ContractInfo, Sort, Symbol, SymbolKind
 from rholang_lsp.semantics.registry_contracts import RegistryContract, registry_contract
-from rholang_lsp.semantics.registry_values import looked_up_uri
+from rholang_lsp.semantics.registry_values import registry_value
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax import Token, ast
 from rholang_lsp.syntax.kinds import SyntaxKind
@@ -115,10 +115,13 @@ def _symbol_md(t: LocalTarget, text: str) -> str:
         parts.append(sym.doc.to_markdown())
     if not contracts and sym.uri is None:
         ident = t.analysis.parse.tree.token_at(t.ref.start)
-        looked_up = looked_up_uri(t.analysis.parse, ident) if ident is not None else None
-        rc = registry_contract(looked_up) if looked_up is not None else None
-        if rc is not None:
-            parts.append(f"Received from the registry as `{looked_up}`.\n\n" + _registry_md(rc))
+        value = registry_value(t.analysis.parse, ident) if ident is not None else None
+        if value is not None and not value.path:
+            parts.append(
+                f"Received from the registry as {value.origin}.\n\n" + _registry_md(value.contract)
+            )
+        elif value is not None:
+            parts.append(f"Returned by {value.origin}.\n\n" + _registry_md(value.contract))
     return "\n\n".join(parts)
 
 

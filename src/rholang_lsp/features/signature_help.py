@@ -23,8 +23,7 @@ from rholang_lsp.features.completion.items import formals_from_signature
 from rholang_lsp.features.completion.workspace_contracts import other_files_definitions
 from rholang_lsp.semantics.model import ContractInfo, SemanticModel
 from rholang_lsp.semantics.patterns import ground_text
-from rholang_lsp.semantics.registry_contracts import registry_contract
-from rholang_lsp.semantics.registry_values import looked_up_uri
+from rholang_lsp.semantics.registry_values import registry_value
 from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at, token_before
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
@@ -234,12 +233,14 @@ def local_channel_signatures(
 def _registry_signatures(
     parsed: ParseResult, ident: Token, display: str, op: str
 ) -> list[Signature]:
-    """The overloads of the system contract ``ident`` was received as from the registry."""
-    uri = looked_up_uri(parsed, ident)
-    rc = registry_contract(uri) if uri is not None else None
-    if rc is None:
+    """The overloads of the system contract ``ident`` was received as from the registry, or
+    of the object one of its methods returned (the vault of `findOrCreate`)."""
+    value = registry_value(parsed, ident)
+    if value is None:
         return []
-    doc = f"{rc.description}\n\nLooked up as `{uri}` (`{rc.source}` in the node's genesis)."
+    rc = value.contract
+    how = "Looked up as" if not value.path else "Returned by"
+    doc = f"{rc.description}\n\n{how} {value.origin} (`{rc.source}` in the node's genesis)."
     out: list[Signature] = []
     for formals in rc.overloads:
         params = list(formals[1:] if op == "!?" else formals)

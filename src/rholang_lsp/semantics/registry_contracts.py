@@ -13,6 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: how a method hands its result back: ``either``: `(true, value)` or `(false, error)` on
+#: its last formal (a receive `(true, x)` gets the value); ``value``: the value itself
+EITHER, VALUE = "either", "value"
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """What a method of a registry contract returns: an object answering its own methods."""
+
+    method: str  # the method string; "" for a contract without one (`MakeMint!(*ret)`)
+    shape: str  # EITHER or VALUE
+    object: RegistryContract
+
 
 @dataclass(frozen=True, slots=True)
 class RegistryContract:
@@ -20,15 +33,48 @@ class RegistryContract:
     source: str  # the genesis file that defines it
     overloads: tuple[tuple[str, ...], ...]  # formals per overload, method string first
     description: str
+    returns: tuple[Returned, ...] = ()
 
     def methods(self) -> list[str]:
         return [f[0][2:-1] for f in self.overloads if f and f[0].startswith('@"')]
+
+    def returned(self, method: str) -> Returned | None:
+        return next((r for r in self.returns if r.method == method), None)
+
+    def overload(self, method: str) -> tuple[str, ...] | None:
+        """The formals of the overload answering ``method`` (`""`: the one without a method
+        string)."""
+        for f in self.overloads:
+            lit = f[0][2:-1] if f and f[0].startswith('@"') else ""
+            if lit == method:
+                return f
+        return None
 
 
 def _m(method: str, *formals: str) -> tuple[str, ...]:
     return (f'@"{method}"', *formals)
 
 
+# The vault object `_newVault` makes (RevVault.rho lines 196-219 of rchain/rchain;
+# `systemVault` in f1r3node's SystemVault.rho, same formals).
+_VAULT_METHODS = (
+    _m("balance", "ret"),
+    _m("transfer", "@targetAddress", "@amount", "authKey", "ret"),
+    _m("setLog", "logCh", "authKey", "ret"),
+)
+_REV_VAULT_OBJECT = RegistryContract(
+    "revVault",
+    "RevVault.rho",
+    _VAULT_METHODS,
+    "A REV vault, returned by `RevVault`'s `findOrCreate` as `(true, vault)`: "
+    "`transfer` answers `(true, Nil)` or `(false, error)`.",
+)
+_SYSTEM_VAULT_OBJECT = RegistryContract(
+    "systemVault",
+    "SystemVault.rho",
+    _VAULT_METHODS,
+    "A vault, returned by `SystemVault`'s `findOrCreate` as `(true, vault)`.",
+)
 _REV_VAULT = RegistryContract(
     "RevVault",
     "RevVault.rho",
@@ -39,6 +85,7 @@ _REV_VAULT = RegistryContract(
         _m("init", "ret"),
     ),
     "The REV vault registry contract: `findOrCreate` returns `(true, vault)` or `(false, error)`.",
+    (Returned("findOrCreate", EITHER, _REV_VAULT_OBJECT),),
 )
 _SYSTEM_VAULT = RegistryContract(
     "SystemVault",
@@ -50,6 +97,7 @@ _SYSTEM_VAULT = RegistryContract(
         _m("init", "ret"),
     ),
     "The native-token vault contract (F1R3FLY's RevVault).",
+    (Returned("findOrCreate", EITHER, _SYSTEM_VAULT_OBJECT),),
 )
 _MULTI_SIG = (
     _m("create", "@publicKeys", "@unsealers", "@quorumSize", "ret"),
@@ -62,8 +110,33 @@ _AUTH_KEY = RegistryContract(
     (_m("make", "@shape", "ret"), _m("check", "key", "@shape", "ret")),
     "Unforgeable authentication keys of a shape.",
 )
+# MakeMint.rho (rchain/rchain): `MakeMint!(*ret)` returns `bundle+{*thisMint}`; the mint's
+# `makePurse` returns `bundle+{*thisPurse}`; `decr` and the `@=thisDecr` overload are the
+# mint's own.
+_PURSE = RegistryContract(
+    "thisPurse",
+    "MakeMint.rho",
+    (
+        _m("getBalance", "return"),
+        _m("sprout", "return"),
+        _m("split", "@amount", "return"),
+        _m("deposit", "@amount", "@src", "success"),
+    ),
+    "A purse of a mint: `split` returns `[purse]` or `[]`; `deposit` answers `true` / `false`.",
+)
+_MINT = RegistryContract(
+    "thisMint",
+    "MakeMint.rho",
+    (_m("makePurse", "@init", "return"),),
+    "A mint, returned by `MakeMint`: `makePurse` returns a purse holding `init`.",
+    (Returned("makePurse", VALUE, _PURSE),),
+)
 _MAKE_MINT = RegistryContract(
-    "MakeMint", "MakeMint.rho", (("return",),), "Makes a new mint (`makePurse`)."
+    "MakeMint",
+    "MakeMint.rho",
+    (("return",),),
+    "Makes a new mint (`makePurse`).",
+    (Returned("", VALUE, _MINT),),
 )
 _POS = RegistryContract(
     "PoS",

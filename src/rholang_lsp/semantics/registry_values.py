@@ -1,19 +1,46 @@
-"""Follow a value out of the registry: which lookup URI a received name holds.
+"""Follow a value out of the registry: which system contract (or object it returned) a
+received name holds.
 
 ``rl!(`rho:rchain:revVault`, *revVaultCh) | for (@(_, revVault) <- revVaultCh) { … }``:
 ``revVault`` is whatever the registry sends on ``revVaultCh`` for that URI (the
-``(_, x)`` or plain ``x`` pattern of the receive). Read from the parse tree with the
-local scope query, without binding the file: the binder's receive, its channel's
-declaration, and the sends on ``rho:registry:lookup`` that pass that channel.
+``(_, x)`` or plain ``x`` pattern of the receive). One level further,
+``@revVault!("findOrCreate", addr, *vaultCh) | for (@(true, vault) <- vaultCh)``: ``vault``
+is the vault object `findOrCreate` returns (``registry_contracts.Returned``), with its own
+methods. Read from the parse tree with the local scope query, without binding the file:
+the binder's receive, its channel's declaration, and the sends that pass that channel.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rholang_lsp.semantics.patterns import ground_text
+from rholang_lsp.semantics.registry_contracts import (
+    EITHER,
+    RegistryContract,
+    registry_contract,
+)
 from rholang_lsp.semantics.scope_at import resolve_name_at
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
 
 K = SyntaxKind
 LOOKUP_URI = "rho:registry:lookup"
+_MAX_DEPTH = 4  # lookup -> contract -> returned object -> its returned object
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryValue:
+    uri: str  # the lookup URI the chain starts from
+    contract: RegistryContract  # what the name holds
+    path: tuple[str, ...] = ()  # the methods whose results led here (`("findOrCreate",)`)
+
+    @property
+    def origin(self) -> str:
+        """How the value was obtained, for hover: `rho:rchain:revVault` / its `findOrCreate`."""
+        if not self.path:
+            return f"`{self.uri}`"
+        calls = " then ".join(f'`"{m}"`' if m else "its call" for m in self.path)
+        return f"`{self.uri}` then {calls}"
 
 
 def _ident_in(node: Node) -> Token | None:
@@ -33,16 +60,43 @@ def _bind_of(parsed: ParseResult, start: int) -> Node | None:
     return node
 
 
-def looked_up_uri(parsed: ParseResult, ident: Token) -> str | None:
-    """The registry URI whose contract the name ``ident`` was received as, if any."""
+def _shape(parsed: ParseResult, binder_start: int) -> tuple[str, str | None] | None:
+    """How the binder sits in its receive pattern: ("whole", None) for `x` / `@x`,
+    ("pair", first) for `@(first, x)` (first: the ground text of the first element)."""
+    tok = parsed.tree.token_at(binder_start)
+    var = tok.parent if tok is not None else None
+    up = var.parent if var is not None else None
+    if var is None or up is None:
+        return None
+    if up.kind == K.NAME or (up.kind == K.QUOTE and up.parent is not None):
+        return ("whole", None)
+    if up.kind == K.TUPLE:
+        elems = [c for c in up.children if isinstance(c, Node)]
+        if len(elems) == 2 and elems[1] is var:
+            first = elems[0]
+            return ("pair", "_" if first.kind == K.WILDCARD else ground_text(first))
+    return None
+
+
+def _passed_ident(arg: Node) -> Token | None:
+    """The channel a send passes as its reply argument: `*ch` or `ch`."""
+    return _ident_in(arg)
+
+
+def registry_value(parsed: ParseResult, ident: Token, _depth: int = 0) -> RegistryValue | None:
+    """What the name ``ident`` holds when it was received from the registry, or from a
+    method of such a contract that returns an object (None when not known)."""
+    if _depth >= _MAX_DEPTH:
+        return None
     binder = resolve_name_at(parsed, ident)
     if binder is None:
         return None
     bind = _bind_of(parsed, binder.start)
     if bind is None:
         return None
+    shape = _shape(parsed, binder.start)
     sources = ast.Bind(bind).sources
-    if not sources:
+    if shape is None or not sources:
         return None
     ch_ident = _ident_in(ast.source_channel(sources[0]))
     ch = resolve_name_at(parsed, ch_ident) if ch_ident is not None else None
@@ -53,20 +107,46 @@ def looked_up_uri(parsed: ParseResult, ident: Token) -> str | None:
         if send is None:
             continue
         chan = send.channel
-        args = send.args
-        if chan is None or len(args) != 2:
+        args = send.written_args
+        if chan is None or not args:
             continue
-        rl_ident = _ident_in(chan)
-        uri_tok = args[0].first_token()
-        if rl_ident is None or uri_tok is None or uri_tok.kind != K.URI:
-            continue
-        passed = _ident_in(args[1])
+        passed = _passed_ident(args[-1])
         if passed is None or passed.text != ch.name:
             continue
-        rl = resolve_name_at(parsed, rl_ident)
-        if rl is None or rl.uri != LOOKUP_URI:
-            continue
         target = resolve_name_at(parsed, passed)
-        if target is not None and target.start == ch.start:
-            return uri_tok.text.strip("`")
+        if target is None or target.start != ch.start:
+            continue
+        chan_ident = _ident_in(chan)
+        if chan_ident is None:
+            continue
+        first = args[0].first_token()
+        if len(args) == 2 and first is not None and first.kind == K.URI:
+            rl = resolve_name_at(parsed, chan_ident)
+            if rl is None or rl.uri != LOOKUP_URI:
+                continue
+            # the registry sends `(nonce, contract)`: `(_, x)`, or a plain `x`
+            uri = first.text.strip("`")
+            rc = registry_contract(uri)
+            return RegistryValue(uri, rc) if rc is not None else None
+        owner = registry_value(parsed, chan_ident, _depth + 1)
+        if owner is None:
+            continue
+        method = ""
+        lit = ground_text(args[0]) if len(args) > 1 else None
+        if lit is not None and lit.startswith('"'):
+            method = lit[1:-1]
+        ret = owner.contract.returned(method)
+        if ret is None:
+            continue
+        if ret.shape == EITHER and shape != ("pair", "true"):
+            continue  # `@eitherVault` holds the Either, not the vault
+        if ret.shape != EITHER and shape[0] != "whole":
+            continue
+        return RegistryValue(owner.uri, ret.object, (*owner.path, method))
     return None
+
+
+def looked_up_uri(parsed: ParseResult, ident: Token) -> str | None:
+    """The registry URI whose contract the name ``ident`` was received as, if any."""
+    v = registry_value(parsed, ident)
+    return v.uri if v is not None and not v.path else None

@@ -70,8 +70,10 @@ from rholang_lsp.features.completion.items import (
     _Collector,
     _finish,
     _sym_item,
+    formal_placeholder,
     formals_from_signature,
     send_snippet,
+    snippet_escape,
 )
 from rholang_lsp.features.completion.resolve import resolve
 from rholang_lsp.features.completion.workspace_contracts import (
@@ -125,7 +127,7 @@ def complete(
         prev = token_before(root, inside.start)
         if prev is not None and prev.kind == K.AT:
             return _complete_global(snap, uri, parsed, inside, offset, limit)
-        methods = _complete_method_string(snap, uri, parsed, inside, offset, limit)
+        methods = _complete_method_string(snap, uri, parsed, inside, offset, limit, snippets)
         if methods is not None:
             return methods
         return CompletionResult(replace_start=offset, replace_end=offset)
@@ -172,10 +174,18 @@ def _in_lookup(parsed: ParseResult, uri_tok: Token) -> bool:
 
 
 def _complete_method_string(
-    snap: Snapshot, uri: str, parsed: ParseResult, string: Token, offset: int, limit: int
+    snap: Snapshot,
+    uri: str,
+    parsed: ParseResult,
+    string: Token,
+    offset: int,
+    limit: int,
+    snippets: bool = True,
 ) -> CompletionResult | None:
     """`api!("|` / `@RevVault!("|`: the method strings of the channel's overloads (local,
-    workspace and registry contracts), each with its formals as detail."""
+    workspace and registry contracts), each with its formals as detail. With snippets, the
+    item also writes the rest of the send: `set", ${1:key}, ${2:value}, ${3:ack})`, replacing
+    the closing quote and the `)` the editor may have auto-closed after the cursor."""
     # imported here: signature help imports the completion package's item helpers
     from rholang_lsp.features.signature_help import signatures_for_args
 
@@ -184,24 +194,60 @@ def _complete_method_string(
     if args is None:
         return None
     start = string.start + 1
-    col = _Collector(parsed.text[start:offset], snippets=False)
+    tail = _method_string_tail(parsed.text, string, offset) if snippets else None
+    col = _Collector(parsed.text[start:offset], snippets=tail is not None)
     for rank, sig in enumerate(signatures_for_args(snap, uri, parsed, args)):
         lit = sig.literals[0] if sig.literals else None
         if lit is None or not lit.startswith('"') or len(lit) < 2:
             continue
         method = lit[1:-1]
+        rest = [p.label for p in sig.parameters[1:]]
         item = CompletionItem(
             method,
             CK_METHOD,
             sig.label,
             method,
-            label_detail="(" + ", ".join(p.label for p in sig.parameters[1:]) + ")",
+            label_detail="(" + ", ".join(rest) + ")",
             documentation=sig.documentation,
         )
+        if tail is not None:
+            item.insert_text = method_string_snippet(method, rest)
+            item.is_snippet = True
         col.add(item, 0, rank)
     if not col.items:
         return None
-    return _finish(col, start, offset, METHOD_STRING, limit)
+    return _finish(col, start, tail if tail is not None else offset, METHOD_STRING, limit)
+
+
+def method_string_snippet(method: str, formals: list[str]) -> str:
+    """The rest of a send after its opening quote: `set", ${1:key}, ${2:value}, ${3:ack})`.
+    A formal `@P` is passed as the process `P`, as in the contract's send snippet."""
+    args = [f"${{{i + 1}:{snippet_escape(formal_placeholder(f))}}}" for i, f in enumerate(formals)]
+    return snippet_escape(method) + '"' + "".join(", " + a for a in args) + ")"
+
+
+def _method_string_tail(text: str, string: Token, offset: int) -> int | None:
+    """Where a method snippet's replacement ends: after the rest of the method word, the
+    closing quote and a `)` that follows (auto-closed by the editor), so neither is doubled.
+    None when the send already has arguments after the string (only the method is replaced)."""
+    end = string.end
+    i = offset
+    while i < end and text[i] in _WORD_CHARS:
+        i += 1
+    body = string.text
+    terminated = len(body) >= 2 and body.endswith('"') and not body.endswith('\\"')
+    if terminated:
+        if i != end - 1:
+            return None  # more than a word between the cursor and the closing quote
+        i = end
+    j = i
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    if j < len(text) and text[j] == ")":
+        return j + 1
+    if j >= len(text) or text[j] in "\r\n":
+        return i
+    return None
 
 
 def _add_for_context(

@@ -85,7 +85,7 @@ def _short_name(uri: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "", last) or "ch"
 
 
-def _formal_placeholder(text: str) -> str:
+def formal_placeholder(text: str) -> str:
     """The argument a send passes for a formal: a formal `@P` matches the process `P`, so
     the placeholder is `P` (`@"fromNillable"` -> `"fromNillable"`, `@{x}` -> `x`), never the
     quoted name (a name where the send needs a process is a syntax error)."""
@@ -112,7 +112,7 @@ def snippet_escape(s: str) -> str:
 
 def send_snippet(channel: str, formals: list[str], remainder: str | None = None) -> str:
     parts = [
-        f"${{{i + 1}:{snippet_escape(_formal_placeholder(f))}}}" for i, f in enumerate(formals)
+        f"${{{i + 1}:{snippet_escape(formal_placeholder(f))}}}" for i, f in enumerate(formals)
     ]
     return f"{channel}!({', '.join(parts)})"
 
