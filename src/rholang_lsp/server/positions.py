@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from rholang_lsp.features.registry_document import SCHEME as REGISTRY_SCHEME
+from rholang_lsp.features.registry_document import registry_document
 from rholang_lsp.features.semantic_tokens import T_COMMENT, T_STRING, SemToken
 from rholang_lsp.protocol.lsp import (
     DiagnosticRelatedInformation,
@@ -206,6 +208,13 @@ class Positions:
         if embedded is not None and depth < 8:
             host = self._make(embedded.host_uri, depth + 1)
             return EmbeddedPositions(host, embedded) if host is not None else None
+        if uri.startswith(REGISTRY_SCHEME + ":"):  # the server's own read-only description
+            reg = registry_document(uri)
+            return (
+                DocumentPositions(uri, self.encoding, None, LineIndex(reg.text))
+                if reg is not None
+                else None
+            )
         snap = self._snapshot
         if snap is None:
             return None

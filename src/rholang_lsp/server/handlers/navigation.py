@@ -99,7 +99,21 @@ def _goto(
     capabilities={"definitionProvider": True},
 )
 def on_definition(session: Session, params: TextDocumentPositionParams) -> list[LspLocation] | None:
-    return _goto(session, params, definition)
+    documents = opens_registry_documents(session)
+    return _goto(session, params, lambda s, u, o: definition(s, u, o, registry_documents=documents))
+
+
+def opens_registry_documents(session: Session) -> bool:
+    """Whether the client can open the server's read-only registry documents: it fetches
+    content by ``workspace/textDocumentContent`` (LSP 3.18), or says in its experimental
+    capabilities that it asks ``rholang/registryContract`` (e.g. a Neovim `BufReadCmd`)."""
+    caps = session.client_capabilities
+    ws = caps.get("workspace")
+    exp = caps.get("experimental")
+    return bool(
+        (isinstance(ws, dict) and ws.get("textDocumentContent") is not None)
+        or (isinstance(exp, dict) and exp.get("rholangRegistryDocuments"))
+    )
 
 
 @request(
