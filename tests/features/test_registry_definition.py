@@ -75,7 +75,9 @@ def test_definition_goes_to_the_workspace_source() -> None:
     ]
     # the vault `findOrCreate` returned: the object's method in the genesis source
     locs = definition(snap, URI, TRANSFER.index('"balance"') + 1)
-    assert [(loc.uri, loc.start) for loc in locs] == [(VAULT_URI, VAULT.index('revVault(@"balance"'))]
+    assert [(loc.uri, loc.start) for loc in locs] == [
+        (VAULT_URI, VAULT.index('revVault(@"balance"'))
+    ]
     # declaration stays the receive's binder
     (decl,) = declaration(snap, URI, TRANSFER.index("RevVault!("))
     assert decl.uri == URI and decl.start == TRANSFER.index("RevVault)")

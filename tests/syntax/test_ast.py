@@ -21,6 +21,9 @@ _TOKEN_TEXT = {
     K.EQ_STAR: "`=*`",
     K.STAR: "`*`",
     K.KW_IN: "`in`",
+    K.AT: "`@`",
+    K.LPAREN: "`(`",
+    K.RPAREN: "`)`",
 }
 
 
@@ -173,3 +176,19 @@ def test_source_file_process() -> None:
     assert ast.SourceFile(parse("").tree).process is None
     proc = ast.SourceFile(parse("  Nil ").tree).process
     assert proc is not None and proc.kind == K.LITERAL
+
+
+def test_quote_method_call_and_args_views() -> None:
+    text = 'new x in { @x!("set", [1].nth(0)) | x!(1,) | x!(2 }'
+    tree = parse(text).tree
+    quote = ast.Quote(next(n for n in tree.walk() if n.kind == K.QUOTE))
+    assert quote.process is not None and text[quote.process.start : quote.process.end] == "x"
+    call = ast.MethodCall(next(n for n in tree.walk() if n.kind == K.METHOD_CALL))
+    assert call.receiver is not None and text[call.receiver.start : call.receiver.end] == "[1]"
+    assert call.method is not None and call.method.text == "nth"
+    assert call.args_node is not None and text[call.args_node.start : call.args_node.end] == "(0)"
+    closes = [
+        ast.Args(n).close for n in tree.walk() if n.kind == K.ARGS and n.parent.kind == K.SEND
+    ]
+    assert [c.kind if c is not None else None for c in closes] == [K.RPAREN, K.COMMA_RPAREN, None]
+    assert all(ast.Args(n).open is not None for n in tree.walk() if n.kind == K.ARGS)

@@ -172,9 +172,9 @@ def _registry_definition(
 
 def _channel_ident(chan: Node) -> Token | None:
     """The identifier of a channel `x` or `@x`."""
-    inner = next((c for c in chan.children if isinstance(c, Node)), None)
+    inner = ast.Name(chan).inner
     if inner is not None and inner.kind == SyntaxKind.QUOTE:
-        inner = next((c for c in inner.children if isinstance(c, Node)), None)
+        inner = ast.Quote(inner).process
     if inner is None or inner.kind != SyntaxKind.VAR:
         return None
     tok = inner.first_token()

@@ -26,7 +26,7 @@ from rholang_lsp.semantics.patterns import ground_text
 from rholang_lsp.semantics.registry_values import registry_value
 from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at, token_before
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -112,7 +112,7 @@ def channel_signatures(
 ) -> list[Signature]:
     """Signatures of the contracts (or system channel) behind the channel ``name`` (a NAME node)."""
     model: SemanticModel = a.model
-    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    inner = ast.Name(name).inner
     if inner is None:
         return []
     if inner.kind == K.VAR:
@@ -139,7 +139,7 @@ def channel_signatures(
     if inner.kind == K.QUOTE:
         g = model.global_at(inner.start + 1)
         if g is None:
-            quoted = next((c for c in inner.children if isinstance(c, Node)), None)
+            quoted = ast.Quote(inner).process
             q_ident = quoted.first_token() if quoted is not None and quoted.kind == K.VAR else None
             if q_ident is None or q_ident.kind != K.IDENT:
                 return []
@@ -192,7 +192,7 @@ def local_channel_signatures(
     snap: Snapshot, uri: str, parsed: ParseResult, name: Node, op: str = "!"
 ) -> list[Signature]:
     """Like ``channel_signatures``, from the parse tree alone (no bind)."""
-    inner = next((c for c in name.children if isinstance(c, Node)), None)
+    inner = ast.Name(name).inner
     if inner is None:
         return []
     if inner.kind == K.VAR:
@@ -216,7 +216,7 @@ def local_channel_signatures(
             return _registry_signatures(parsed, ident, ident.text, op)
         return _system_signature(ident.text, binder.uri, op, snap.target)
     if inner.kind == K.QUOTE:
-        quoted = next((c for c in inner.children if isinstance(c, Node)), None)
+        quoted = ast.Quote(inner).process
         g = ground_text(quoted) if quoted is not None else None
         if g is None:
             # `@revVault!(`: a process variable holding a contract from the registry
@@ -256,10 +256,8 @@ def enclosing_args(root: Node, offset: int) -> Node | None:
     node: Node | None = tok.parent if tok is not None else None
     while node is not None:
         if node.kind == K.ARGS:
-            lp = node.first_child(K.LPAREN)
-            rp = next(
-                (c for c in reversed(node.children) if c.kind in (K.RPAREN, K.COMMA_RPAREN)), None
-            )
+            lp = ast.Args(node).open
+            rp = ast.Args(node).close
             # the `)` of a `,)` token (an auto-closed paren after a comma) is its last character
             close_at = rp.end - 1 if rp is not None else None
             if lp is not None and lp.start < offset and (close_at is None or offset <= close_at):
@@ -275,9 +273,7 @@ def signatures_for_args(
     if parent is None:
         return []
     if parent.kind == K.METHOD_CALL:
-        ident = next(
-            (c for c in parent.children if isinstance(c, Token) and c.kind == K.IDENT), None
-        )
+        ident = ast.MethodCall(parent).method
         mth = BUILTIN_METHODS.get(ident.text) if ident is not None else None
         if mth is None:
             return []
@@ -286,9 +282,7 @@ def signatures_for_args(
         name = parent.first_child(K.NAME)
         if not isinstance(name, Node):
             return []
-        op_tok = next(
-            (c for c in parent.children if c.kind in (K.BANG, K.BANG_BANG, K.BANG_QUESTION)), None
-        )
+        op_tok = ast.child_token(parent, K.BANG, K.BANG_BANG, K.BANG_QUESTION)
         if parent.first_child(K.IDENT) is not None:
             return []  # method-send sugar `ch!m(..)`
         op = op_tok.text if isinstance(op_tok, Token) else "!"

@@ -467,6 +467,59 @@ class Let(AstNode):
         return [c for c in nodes(self.syntax) if c.kind != K.LET_DECL]
 
 
+# ---------------------------------------------------------------------- quote, calls
+class Quote(AstNode):
+    """QUOTE: `@`, process (only inside NAME)."""
+
+    KIND = K.QUOTE
+    READS = frozenset({K.AT})
+
+    @property
+    def process(self) -> Node | None:
+        """The quoted process (`revVault` of `@revVault`)."""
+        inner = nodes(self.syntax)
+        return inner[0] if inner else None
+
+
+class MethodCall(AstNode):
+    """METHOD_CALL: receiver process, `.`, IDENT (method name), ARGS (missing after an error)."""
+
+    KIND = K.METHOD_CALL
+    READS = frozenset({K.IDENT, K.ARGS})
+
+    @property
+    def receiver(self) -> Node | None:
+        inner = nodes(self.syntax)
+        return inner[0] if inner and inner[0].kind != K.ARGS else None
+
+    @property
+    def method(self) -> Token | None:
+        return child_token(self.syntax, K.IDENT)
+
+    @property
+    def args_node(self) -> Node | None:
+        return child_node(self.syntax, K.ARGS)
+
+
+class Args(AstNode):
+    """ARGS: `(`, processes separated by `,`, `)` (or the `,)` token, COMMA_RPAREN)."""
+
+    KIND = K.ARGS
+    READS = frozenset({K.LPAREN, K.RPAREN, K.COMMA_RPAREN})
+
+    @property
+    def open(self) -> Token | None:
+        return child_token(self.syntax, K.LPAREN)
+
+    @property
+    def close(self) -> Token | None:
+        """The closing `)` or `,)` (None while the list is still open)."""
+        for c in reversed(self.syntax.children):
+            if isinstance(c, Token) and c.kind in (K.RPAREN, K.COMMA_RPAREN):
+                return c
+        return None
+
+
 # ---------------------------------------------------------------------- send
 class Send(AstNode):
     """SEND / SYNC_SEND: NAME (channel), send token, (IDENT method,) ARGS, (SYNC_CONT)."""
@@ -604,6 +657,9 @@ VIEWS: tuple[type[AstNode], ...] = (
     Matches,
     LetDecl,
     Let,
+    Quote,
+    MethodCall,
+    Args,
     Send,
     AgentDecl,
     Agent,

@@ -75,6 +75,7 @@ from rholang_lsp.features.completion.items import (
     send_snippet,
     snippet_escape,
 )
+from rholang_lsp.features.completion.receiver import receiver_before, receiver_type
 from rholang_lsp.features.completion.resolve import resolve
 from rholang_lsp.features.completion.workspace_contracts import (
     _add_globals,
@@ -148,7 +149,9 @@ def complete(
     ctx = _context(ctx_tok, text, word_start)
     col = _Collector(prefix, snippets)
     if ctx == METHOD:
-        _add_methods(col, snippets)
+        dot = ctx_tok if ctx_tok is not None and ctx_tok.kind == K.DOT else None
+        recv = receiver_type(parsed, receiver_before(parsed, dot)) if dot is not None else None
+        _add_methods(col, snippets, recv, target or snap.target)
     elif ctx == NEW_URI:
         _add_uris(col, backticks=True, in_new=True)
     elif ctx == NEW_DECL:

@@ -7,7 +7,7 @@ import re
 from rholang_lsp.semantics.scope_at import (
     token_before,
 )
-from rholang_lsp.syntax import Node, SyntaxKind, Token
+from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
 from rholang_lsp.syntax.kinds import BINARY_OPERATORS, CLOSERS
 
 K = SyntaxKind
@@ -96,11 +96,10 @@ def in_pattern(tok: Token) -> bool:
         if k == K.NAME_PATTERNS:
             return True
         if k == K.CASE:
-            first = next((c for c in node.children if isinstance(c, Node)), None)
-            return first is child
+            return ast.Case(node).pattern is child
         if k == K.MATCHES:
-            nodes = [c for c in node.children if isinstance(c, Node)]
-            return bool(nodes) and nodes[-1] is child
+            patterns = ast.Matches(node).patterns
+            return bool(patterns) and patterns[-1] is child
         if k in (K.SOURCE, K.GUARD, K.SOURCE_FILE):
             return False
         child = node

@@ -37,6 +37,7 @@ class CompletionItem:
     label_description: str | None = None  # labelDetails.description
     documentation: str | None = None  # Markdown (filled by resolve)
     data: dict[str, Any] | None = None
+    deprecated: bool = False  # shown struck through (CompletionItemTag.Deprecated)
 
 
 @dataclass(slots=True)
@@ -111,9 +112,7 @@ def snippet_escape(s: str) -> str:
 
 
 def send_snippet(channel: str, formals: list[str], remainder: str | None = None) -> str:
-    parts = [
-        f"${{{i + 1}:{snippet_escape(formal_placeholder(f))}}}" for i, f in enumerate(formals)
-    ]
+    parts = [f"${{{i + 1}:{snippet_escape(formal_placeholder(f))}}}" for i, f in enumerate(formals)]
     return f"{channel}!({', '.join(parts)})"
 
 
@@ -254,9 +253,26 @@ def _add_new_decls(col: _Collector) -> None:
         )
 
 
-def _add_methods(col: _Collector, snippets: bool) -> None:
+def _add_methods(
+    col: _Collector, snippets: bool, receiver: str | None = None, target: str | None = None
+) -> None:
+    """The built-in methods after `.`. With an evident ``receiver`` type, that type's
+    methods first and the others after; methods the ``target`` node does not have
+    (`rnode` / `f1r3fly`) last, marked with the dialect that has them and deprecated."""
     for rank, mth in enumerate(BUILTIN_METHODS.values()):
         params = ", ".join(f"${{{i + 1}:{p}}}" for i, p in enumerate(mth.params))
+        other_dialect = target is not None and mth.nodes not in ("both", target)
+        group = 0 if mth.common else 1
+        if receiver is not None:
+            if receiver not in mth.receivers:  # `toByteArray` (any value) after the type's own
+                group = 2 if mth.accepts(receiver) else group + 3
+        if other_dialect:
+            group = 8
+        description = None if mth.nodes == "both" else _DIALECT.get(mth.nodes, mth.nodes)
+        if other_dialect:
+            description = f"{description} only"
+        elif receiver is not None and mth.accepts(receiver):
+            description = receiver if description is None else f"{receiver}, {description}"
         col.add(
             CompletionItem(
                 mth.name,
@@ -265,12 +281,16 @@ def _add_methods(col: _Collector, snippets: bool) -> None:
                 f"{mth.name}({params})" if snippets else mth.name,
                 snippets,
                 label_detail="(" + ", ".join(mth.params) + ")",
-                label_description=None if mth.nodes == "both" else mth.nodes,
+                label_description=description,
                 data={"k": "method", "name": mth.name},
+                deprecated=other_dialect,
             ),
-            0 if mth.common else 1,
+            group,
             rank,
         )
+
+
+_DIALECT = {"rnode": "RChain", "f1r3fly": "F1R3FLY"}
 
 
 def _finish(col: _Collector, start: int, end: int, ctx: str, limit: int) -> CompletionResult:

@@ -158,6 +158,8 @@ def completion(session: Session, params: CompletionParams) -> dict[str, Any] | N
             item["documentation"] = markup(session, it.documentation, COMPLETION_DOC)
         if it.data is not None:
             item["data"] = it.data
+        if it.deprecated:
+            item["tags"] = [1]  # CompletionItemTag.Deprecated (clients without it ignore it)
         items.append(item)
     return {"isIncomplete": res.is_incomplete, "items": items}
 
