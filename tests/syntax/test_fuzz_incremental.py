@@ -182,3 +182,27 @@ def test_reparse_equals_full_parse_when_a_string_spans_lines_in_a_broken_block()
     full = parse(first.text[:at] + "\n" + first.text[at + 1 :])
     assert second.text == full.text
     assert signature(second) == signature(full)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_chained_in_block_reparses_equal_full_parses(data: st.DataObject) -> None:
+    """A run of edits, each reparsed on the previous result: the flat preorder list the
+    shifts go through (built by the first in-block reparse, spliced by the next ones)
+    stays the tree's preorder, and every step equals a full parse."""
+    text = data.draw(st.sampled_from(SNIPPETS))
+    result = parse(text)
+    for _ in range(data.draw(st.integers(2, 6))):
+        opens = [i + 1 for i, c in enumerate(result.text) if c == "{"]
+        if opens and data.draw(st.booleans()):
+            start = data.draw(st.sampled_from(opens))  # inside a block: the splice path
+        else:
+            start = data.draw(st.integers(0, len(result.text)))
+        end = data.draw(st.integers(start, min(len(result.text), start + 3)))
+        insert = data.draw(st.one_of(st.sampled_from(EDITS), st.text(max_size=3)))
+        result = reparse(result, start, end, insert)
+        full = parse(result.text)
+        assert signature(result) == signature(full)
+        flat = result._flat
+        if flat is not None:
+            assert flat == list(result.tree.walk_elements())[1:]

@@ -6,6 +6,13 @@ node replaces the old one in the tree and every following node/token is shifted 
 the length difference. Otherwise (or whenever a safety check fails) the document is
 parsed from scratch. Either way the result equals ``parse(new_text)``.
 
+The shift is one tight loop over a flat preorder list of the tree's elements
+(``ParseResult._flat``, built by the first in-block reparse of a tree, then spliced
+and carried over to each next result), not a walk of the tree: a tree walk pays a
+type test and a push per element, several times the cost of the ``+=``. The result
+of an in-block reparse records what was replaced (``ParseResult.splice``), so the
+analysis can re-bind that block alone (``workspace/analysis.py``).
+
 The old tree is updated **in place** (nodes outside the edited block are reused), so
 ``old.tree`` must not be used after ``reparse``.
 """
@@ -13,6 +20,10 @@ The old tree is updated **in place** (nodes outside the edited block are reused)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import islice
+from operator import attrgetter
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
@@ -37,6 +48,22 @@ _BRACKETS = frozenset(
         K.PIPE_RBRACE,
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """What an in-block ``reparse`` replaced: the block that stood at ``[start, end)`` of
+    the old text is now ``block`` (which ends at ``end + delta``); everything at or after
+    ``end`` moved by ``delta``; nothing else in the tree changed."""
+
+    start: int
+    end: int
+    delta: int
+    old_block: Node
+    block: Node
+
+
+_start_of = attrgetter("start")
 
 
 # A diagnostic message that names a position ("opened at 3:12").
@@ -150,8 +177,20 @@ def _try_block(
         return None
     new_block.parent = parent
     block.parent = None
-    if delta:
-        _shift_following(new_block, delta)
+    flat = old._flat
+    old._flat = None  # the old result's tree is consumed: its list moves to the new result
+    if flat is None:
+        flat = _preorder(old.tree)
+        # built after the splice: the new block is in it already
+        at = _index_in(flat, new_block)
+        if delta:
+            _shift(flat, at + _subtree_size(new_block), new_block, delta)
+    else:
+        at = _index_in(flat, block)
+        new_elems = list(new_block.walk_elements())
+        flat[at : at + _subtree_size(block)] = new_elems
+        if delta:
+            _shift(flat, at + len(new_elems), new_block, delta)
     shifted = (
         [
             Diagnostic(
@@ -172,7 +211,116 @@ def _try_block(
     )
     diags = before + lexed.diagnostics + parser.diags + shifted
     diags.sort(key=_sort_key)
-    return ParseResult(text, old.tree, diags, target)
+    result = ParseResult(text, old.tree, diags, target)
+    result._flat = flat
+    result.splice = Splice(lb.start, old_end, delta, block, new_block)
+    return result
+
+
+def _preorder(root: Node) -> list[Node | Token]:
+    """Every element below ``root`` in preorder (``root`` itself left out: the cache's
+    ownership check counts the references to the root)."""
+    out: list[Node | Token] = []
+    stack: list[Node | Token] = list(reversed(root.children))
+    pop = stack.pop
+    push = stack.extend
+    add = out.append
+    while stack:
+        el = pop()
+        add(el)
+        if type(el) is Node:
+            push(reversed(el.children))
+    return out
+
+
+def _subtree_size(node: Node) -> int:
+    n = 0
+    stack: list[Node | Token] = [node]
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        el = pop()
+        n += 1
+        if type(el) is Node:
+            push(el.children)
+    return n
+
+
+def _index_in(flat: list[Node | Token], node: Node) -> int:
+    """The position of ``node`` in the preorder list (starts never decrease along it)."""
+    i = bisect_left(flat, node.start, key=_start_of)
+    n = len(flat)
+    while i < n and flat[i] is not node:
+        i += 1
+    if i == n:  # not where the order says: take the slow way rather than be wrong
+        for i, el in enumerate(flat):
+            if el is node:
+                return i
+        raise ValueError("node not in the preorder list")
+    return i
+
+
+def _shift(flat: list[Node | Token], after: int, node: Node, delta: int) -> None:
+    """Shift the elements from ``flat[after]`` on by ``delta``; widen ``node``'s ancestors."""
+    parent = node.parent
+    while parent is not None:
+        parent._width += delta
+        parent = parent.parent
+    for el in islice(flat, after, None):
+        el.start += delta
+
+
+def _preorder(root: Node) -> list[Node | Token]:
+    """Every element below ``root`` in preorder (``root`` itself left out: the cache's
+    ownership check counts the references to the root)."""
+    out: list[Node | Token] = []
+    stack: list[Node | Token] = list(reversed(root.children))
+    pop = stack.pop
+    push = stack.extend
+    add = out.append
+    while stack:
+        el = pop()
+        add(el)
+        if type(el) is Node:
+            push(reversed(el.children))
+    return out
+
+
+def _subtree_size(node: Node) -> int:
+    n = 0
+    stack: list[Node | Token] = [node]
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        el = pop()
+        n += 1
+        if type(el) is Node:
+            push(el.children)
+    return n
+
+
+def _index_in(flat: list[Node | Token], node: Node) -> int:
+    """The position of ``node`` in the preorder list (starts never decrease along it)."""
+    i = bisect_left(flat, node.start, key=_start_of)
+    n = len(flat)
+    while i < n and flat[i] is not node:
+        i += 1
+    if i == n:  # not where the order says: take the slow way rather than be wrong
+        for i, el in enumerate(flat):
+            if el is node:
+                return i
+        raise ValueError("node not in the preorder list")
+    return i
+
+
+def _shift(flat: list[Node | Token], after: int, node: Node, delta: int) -> None:
+    """Shift the elements from ``flat[after]`` on by ``delta``; widen ``node``'s ancestors."""
+    parent = node.parent
+    while parent is not None:
+        parent._width += delta
+        parent = parent.parent
+    for el in islice(flat, after, None):
+        el.start += delta
 
 
 def _shift_following(node: Node, delta: int) -> None:

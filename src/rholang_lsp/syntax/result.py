@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
@@ -10,6 +11,9 @@ from rholang_lsp.syntax.lexer import LexResult, lex
 from rholang_lsp.syntax.parser import Parser
 from rholang_lsp.syntax.recovery import end_string_at_line, pair, runaway_string
 from rholang_lsp.syntax.tree import Node, Token
+
+if TYPE_CHECKING:
+    from rholang_lsp.syntax.incremental import Splice
 
 TARGETS = ("rnode", "f1r3fly")
 
@@ -26,13 +30,18 @@ class ParseResult:
     and ``old.diagnostics`` stay valid.
     """
 
-    __slots__ = ("text", "tree", "diagnostics", "target")
+    __slots__ = ("text", "tree", "diagnostics", "target", "_flat", "splice")
 
     def __init__(self, text: str, tree: Node, diagnostics: list[Diagnostic], target: str) -> None:
         self.text = text
         self.tree = tree
         self.diagnostics = diagnostics
         self.target = target
+        #: every element of the tree but the root, in preorder: built by the first in-block
+        #: ``reparse`` and kept up to date by the next ones (``syntax.incremental``)
+        self._flat: list[Node | Token] | None = None
+        #: set by an in-block ``reparse``: which block was replaced (``incremental.Splice``)
+        self.splice: Splice | None = None
 
     def tokens(self) -> Iterator[Token]:
         """All tokens in order, ending with the ``EOF`` token."""
