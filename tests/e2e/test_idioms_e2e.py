@@ -241,7 +241,7 @@ async def test_definition_into_the_registry_document(client: LanguageClient) -> 
     )
     assert isinstance(res, list) and len(res) == 1 and isinstance(res[0], t.Location)
     loc = res[0]
-    assert loc.uri == "rholang-registry:/rho/rchain/makeMint.rho"
+    assert loc.uri == "rholang-registry:///rho/rchain/makeMint.rho"
     # what the client does with a scheme the server declared: fetch the text (LSP 3.18)
     content = await client.workspace_text_document_content_async(
         t.TextDocumentContentParams(uri=loc.uri)
@@ -260,7 +260,7 @@ async def test_definition_into_the_registry_document(client: LanguageClient) -> 
     # an unknown document is refused, naming the field
     try:
         await client.workspace_text_document_content_async(
-            t.TextDocumentContentParams(uri="rholang-registry:/rho/rchain/nothing.rho")
+            t.TextDocumentContentParams(uri="rholang-registry:///rho/rchain/nothing.rho")
         )
     except Exception as err:  # noqa: BLE001 - pygls raises its own JsonRpc error type
         assert "$.uri" in str(err)

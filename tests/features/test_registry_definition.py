@@ -55,9 +55,9 @@ def test_registry_documents_are_valid_rholang_and_name_their_lookup_uri() -> Non
         assert not parse(doc.text).diagnostics, key
         for m in doc.methods:
             assert doc.text[m.start : m.end] == m.contract
-    assert lookup_uri_of("rholang-registry:/rho/rchain/nothing.rho") is None
+    assert lookup_uri_of("rholang-registry:///rho/rchain/nothing.rho") is None
     doc = registry_document("rho:rchain:revVault")
-    assert doc is not None and doc.uri == "rholang-registry:/rho/rchain/revVault.rho"
+    assert doc is not None and doc.uri == "rholang-registry:///rho/rchain/revVault.rho"
     assert 'contract revVault(@"transfer", @targetAddress, @amount, authKey, ret)' in doc.text
 
 

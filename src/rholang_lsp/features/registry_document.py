@@ -1,12 +1,13 @@
 """The read-only description of a registry contract: a virtual document the client can
 open when the workspace does not hold the contract's source.
 
-Its uri is ``rholang-registry:/rho/rchain/revVault.rho`` for the lookup URI
-``rho:rchain:revVault`` (the URI's colons as path separators, so an editor shows
-``revVault.rho`` and picks the Rholang mode). Its text is valid Rholang: a comment with
-what the contract is and how to look it up, then one empty-bodied `contract` per method
-with its formals, and the same for the objects its methods return (the vault of
-`findOrCreate`). Facts from ``semantics.registry_contracts``; the server serves the text
+Its uri is ``rholang-registry:///rho/rchain/revVault.rho`` for the lookup URI
+``rho:rchain:revVault``: the URI's colons as path separators, so an editor shows
+``revVault.rho`` and picks the Rholang mode, and ``://`` so that Neovim takes it for a URL
+(a `BufReadCmd` on ``rholang-registry://*``), not a relative file name. Its text is valid
+Rholang: a comment with what the contract is and how to look it up, then one empty-bodied
+`contract` per method with its formals, and the same for the objects its methods return
+(the vault of `findOrCreate`). Facts from ``semantics.registry_contracts``; the server serves the text
 through ``workspace/textDocumentContent`` (LSP 3.18) and ``rholang/registryContract``.
 """
 
@@ -49,7 +50,7 @@ class RegistryDocument:
 
 
 def document_uri(lookup_uri: str) -> str:
-    return f"{SCHEME}:/{lookup_uri.replace(':', '/')}.rho"
+    return f"{SCHEME}:///{lookup_uri.replace(':', '/')}.rho"
 
 
 def lookup_uri_of(uri: str) -> str | None:

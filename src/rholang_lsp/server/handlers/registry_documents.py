@@ -4,7 +4,7 @@ which definition answers when the workspace does not hold a contract's source.
 ``workspace/textDocumentContent`` (LSP 3.18; the server lists the scheme in its
 capabilities) returns the text; ``rholang/registryContract`` returns the same text with the
 facts behind it (for clients without 3.18, e.g. a Neovim ``BufReadCmd`` on
-``rholang-registry:*``). An unknown uri is answered -32602 naming it.
+``rholang-registry://*``). An unknown uri is answered -32602 naming it.
 """
 
 from __future__ import annotations
