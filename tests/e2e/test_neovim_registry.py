@@ -2,7 +2,7 @@
 (issue 14). Neovim does not implement `workspace/textDocumentContent` in core yet (an open
 pull request), so ``tests/nvim/registry_document.lua`` configures it as nvim-jdtls does for
 `jdt://`: a `BufReadCmd` on `rholang-registry://*` asks `rholang/registryContract`; the client
-declares it with ``experimental.rholangRegistryDocuments``. Skipped without Neovim 0.10+."""
+declares it with ``experimental.rholangRegistryDocuments``. The BufReadCmd is README.md's. Skipped without Neovim 0.11+."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.readme_snippets import snippet
 from tests.e2e.test_neovim import NVIM, VERSION
 
 SCRIPT = Path(__file__).resolve().parents[1] / "nvim" / "registry_document.lua"
@@ -28,7 +29,7 @@ TEXT = """new rl(`rho:registry:lookup`), MakeMintCh, mintCh in {
 
 pytestmark = [
     pytest.mark.timeout(60),
-    pytest.mark.skipif(NVIM is None or VERSION < (0, 10), reason="needs Neovim 0.10+"),
+    pytest.mark.skipif(NVIM is None or VERSION < (0, 11), reason="needs Neovim 0.11+"),
 ]
 
 
@@ -37,6 +38,8 @@ async def test_definition_opens_the_registry_document(tmp_path: Path) -> None:
     rho = tmp_path / "mint.rho"
     rho.write_text(TEXT, encoding="utf-8")
     out = tmp_path / "result.json"
+    lua = tmp_path / "registry_documents.lua"
+    lua.write_text(snippet("lua", "Registry documents (0.11+)"), encoding="utf-8")
     line = 1
     col = TEXT.split("\n")[line].index("rho:rchain:makeMint") + 4
     env = {
@@ -46,6 +49,7 @@ async def test_definition_opens_the_registry_document(tmp_path: Path) -> None:
         "LSP_CMD": json.dumps(SERVER_STDIO),
         "DEF_LINE": str(line),
         "DEF_COL": str(col),
+        "README_SNIPPET": str(lua),
         "OUT": str(out),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
@@ -71,7 +75,8 @@ async def test_definition_opens_the_registry_document(tmp_path: Path) -> None:
     assert r["server_schemes"] == ["rholang-registry"]
     (loc,) = r["definition"]
     assert loc["uri"] == "rholang-registry:///rho/rchain/makeMint.rho"
-    assert r["loaded"] == loc["uri"] and r["buffer"] == loc["uri"]
+    assert r["buffer"] == loc["uri"]
+    assert 'contract thisPurse(@"split", @amount, return)' in r["text"]
     assert r["modifiable"] is False
     assert r["cursor"][0] == loc["range"]["start"]["line"] + 1
     assert r["line"].strip().startswith("contract MakeMint(return)")

@@ -5,7 +5,7 @@
 -- jump lands on loaded lines), and the client says so with an experimental capability.
 --   nvim --headless --clean -u NONE -l registry_document.lua
 -- Environment: RHO_FILE, RHO_ROOT, LSP_CMD (JSON list), DEF_LINE / DEF_COL (0-based line,
--- byte column of the lookup URI), OUT (where the JSON result goes).
+-- byte column of the lookup URI), README_SNIPPET (the README's Lua block, a file), OUT.
 
 local env = vim.env
 local out = { errors = {} }
@@ -41,19 +41,8 @@ local function run()
   end, 5), "initialize timed out")
   out.server_schemes = vim.tbl_get(client.server_capabilities, "workspace", "textDocumentContent", "schemes")
 
-  vim.api.nvim_create_autocmd("BufReadCmd", {
-    pattern = "rholang-registry://*",
-    callback = function(ev)
-      local res = client:request_sync("rholang/registryContract", { uri = ev.match }, TIMEOUT, ev.buf)
-      assert(res and not res.err, "rholang/registryContract failed: " .. vim.inspect(res))
-      vim.api.nvim_buf_set_lines(ev.buf, 0, -1, false, vim.split(res.result.text, "\n", { plain = true }))
-      vim.bo[ev.buf].buftype = "nofile"
-      vim.bo[ev.buf].modifiable = false
-      vim.bo[ev.buf].filetype = "rholang"
-      out.loaded = ev.match
-    end,
-  })
-
+  -- the README's BufReadCmd, as a user copies it
+  dofile(env.README_SNIPPET)
   vim.api.nvim_win_set_cursor(0, { tonumber(env.DEF_LINE) + 1, tonumber(env.DEF_COL) })
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
   local res = vim.lsp.buf_request_sync(bufnr, "textDocument/definition", params, TIMEOUT)
@@ -67,6 +56,7 @@ local function run()
   out.modifiable = vim.bo[cur].modifiable
   out.cursor = vim.api.nvim_win_get_cursor(0)
   out.line = vim.api.nvim_get_current_line()
+  out.text = table.concat(vim.api.nvim_buf_get_lines(cur, 0, -1, false), "\n")
   client:stop()
 end
 
