@@ -201,6 +201,7 @@ class WorkspaceIndexer:
         self._run_lock = asyncio.Lock()
         self._save_handle: asyncio.TimerHandle | None = None
         self._save_task: asyncio.Task[None] | None = None
+        self._prepare: asyncio.Future[None] | None = None
         self.save_delay = 2.0  # seconds after an incremental update before the cache is saved
 
     # ------------------------------------------------------------------ listeners / state
@@ -289,6 +290,10 @@ class WorkspaceIndexer:
                     self.root_key, stats.files, stats.bytes, stats.seconds
                 )
             self._set_state(IndexingState.complete(stats.files, stats.seconds))
+            # the prefix index for completion, off the loop (else the first request builds it)
+            self._prepare = asyncio.get_running_loop().run_in_executor(
+                None, self.index.prepare_search
+            )
             return stats
 
     async def _run(self, started: float, progress: Callable[[int, int], None] | None) -> IndexStats:

@@ -153,6 +153,9 @@ class _Collector:
             tuple[int, int, int, CompletionItem]
         ] = []  # (score-group, rank, -score, item)
         self._labels: set[tuple[str, str | None]] = set()
+        #: a source was cut (workspace names: the first ones of the prefix index):
+        #: the result is incomplete, the client asks again as the prefix grows
+        self.incomplete = False
 
     def add(self, item: CompletionItem, group: int, rank: int = 0) -> None:
         key = (item.label, item.label_detail)
@@ -295,7 +298,7 @@ _DIALECT = {"rnode": "RChain", "f1r3fly": "F1R3FLY"}
 
 def _finish(col: _Collector, start: int, end: int, ctx: str, limit: int) -> CompletionResult:
     ranked = sorted(col.items, key=lambda t: (t[0], t[2], t[1], t[3].label))
-    cut = len(ranked) > limit
+    cut = len(ranked) > limit or col.incomplete
     items: list[CompletionItem] = []
     for i, (_g, _r, _s, item) in enumerate(ranked[:limit]):
         item.sort_text = f"{i:05d}"

@@ -20,6 +20,7 @@ from rholang_lsp.semantics.scope_at import (
 from rholang_lsp.semantics.summarize import global_contract
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
 from rholang_lsp.syntax import ParseResult, SyntaxKind, Token
+from rholang_lsp.workspace.fuzzy import fuzzy_score
 from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -61,6 +62,7 @@ class _Globals:
         self._contracts = local
         self._local: list[GlobalContract] | None = None
         self._open: dict[str, list[tuple[str, GlobalContract]]] | None = None
+        self.incomplete = False  # set by ``search``
 
     @property
     def local(self) -> list[GlobalContract]:
@@ -72,10 +74,20 @@ class _Globals:
         return self._local
 
     def search(self, query: str, limit: int) -> list[SymbolHit]:
+        """The best ``limit`` contracts for ``query``: from the index, the names (or a word
+        of them) starting with it, at most ``2 * limit`` of them scored (``incomplete``
+        says more exist); from the other open documents and this file, fuzzy matches."""
         snap = self.snap
         open_uris = frozenset(snap.documents)
-        # only contracts are offered: filter by kind before the (costly) scoring
-        hits = snap.index.search_symbols(query, limit=limit, exclude=open_uris, kind=SK_FUNCTION)
+        found, more = snap.index.complete_symbols(
+            query, kind=SK_FUNCTION, exclude=open_uris, cap=2 * limit
+        )
+        q = query.strip()
+        hits: list[SymbolHit] = []
+        for u, e in found:
+            sc = fuzzy_score(q, e.name) if q else 0
+            if sc is not None:
+                hits.append(SymbolHit(sc, u, e))
         rows: list[tuple[str, str, SymbolEntry]] = []
         for u in snap.documents:
             if u == self.uri:
@@ -91,6 +103,7 @@ class _Globals:
             rows.append((e.name.lower(), self.uri, e))
         hits.extend(search_symbol_rows(rows, query, limit=limit, kind=SK_FUNCTION))
         hits.sort(key=hit_order)
+        self.incomplete = more or len(hits) > limit
         return hits[:limit]
 
     def _open_definitions(self) -> dict[str, list[tuple[str, GlobalContract]]]:
@@ -134,6 +147,7 @@ def _add_globals(
         hits = g.search(prefix, limit=50)
     except Exception:  # noqa: BLE001 - the index is optional for completion
         return
+    col.incomplete = col.incomplete or g.incomplete
     seen: set[str] = set()
     for rank, hit in enumerate(hits):
         e = hit.symbol
@@ -171,6 +185,7 @@ def _complete_global(
         hits = g.search(typed, limit=200)
     except Exception:  # noqa: BLE001
         hits = []
+    col.incomplete = g.incomplete
     for rank, hit in enumerate(hits):
         if hit.symbol.kind != SK_FUNCTION:
             continue
