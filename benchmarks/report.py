@@ -1,4 +1,4 @@
-"""Write ``BENCHMARKS.md`` from the rows the suite modules measured."""
+"""Write ``BENCHMARKS.md`` from the rows the area modules measured."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import Row
 from benchmarks.harness import percentile
-from benchmarks.suite_common import Row
 
 #: The roadmap's success criteria, in the report's order: key -> (criterion, seed target, our goal).
 CRITERIA: dict[str, tuple[str, str, str]] = {
@@ -36,6 +36,40 @@ CRITERIA: dict[str, tuple[str, str, str]] = {
         "prevents buffer overflow",
         "bounded",
     ),
+}
+#: Issue 19's table, in its order: key -> (figure, target). Every row is shown, measured or not.
+ISSUE19: dict[str, tuple[str, str]] = {
+    "i19_edit_2k": (
+        "one-character edit in a contract body → diagnostics-ready, 2,005-line file",
+        "≤ 5 ms",
+    ),
+    "i19_edit_20k": ("same, 20,010-line file", "≤ 15 ms"),
+    "i19_reparse_vs_ts": (
+        "incremental reparse vs tree-sitter edit + reparse, same edit",
+        "≤ 5×",
+    ),
+    "i19_parse_mbs": ("parse throughput on the corpus", "≥ 4 MB/s"),
+    "i19_parse_vs_ts": ("parse time on the corpus, ours / tree-sitter's", "≤ 5×"),
+    "i19_parse_per_kb": ("parse cost per KB, 20,010-line vs 2,005-line file", "≤ 1.1× (linear)"),
+    "i19_binder": ("binder, 20k vs 2k lines with unbound names", "≤ 11× (linear)"),
+    "i19_memory": ("memory of all corpus trees held", "≤ 25 B per source B"),
+    "i19_completion_1k": ("completion after a typed prefix `st`, 1,000 files, p99", "≤ 5 ms"),
+    "i19_completion_5k": ("completion after a typed prefix `st`, 5,000 files, p99", "≤ 5 ms"),
+    "i19_completion_flat": ("completion p99, 5,000 vs 1,000 files", "flat (≤ 1.5×)"),
+    "i19_index_cold": ("cold indexing of 5,000 files, both cores", "≤ 2.5 s"),
+    "i19_index_vs_ts": (
+        "cold indexing vs tree-sitter's single-core read + parse of the same files",
+        "— (issue: 13.6× today)",
+    ),
+    "i19_ws_batched": (
+        "WebSocket, pipelined raw client: server / `websockets` echo server, batched",
+        "≥ 0.8×",
+    ),
+    "i19_ws_plain": (
+        "WebSocket, pipelined raw client: server / `websockets` echo server, one message per frame",
+        "— (no target)",
+    ),
+    "i19_start": ("process start to first answer", "≤ 120 ms"),
 }
 #: Further figures the issue asks for by name (shown even when not measured).
 FURTHER: dict[str, str] = {
@@ -69,6 +103,15 @@ def _verdict(row: Row) -> str:
     if row.passed is None:
         return ""
     return "pass" if row.passed else "**FAIL**"
+
+
+def rows_table(rows: list[Row]) -> list[str]:
+    """Every row as one Markdown table (``python -m benchmarks.<area>`` prints this)."""
+    tab = []
+    for r in rows:
+        med, spread = _measured(r)
+        tab.append([r.key, r.title, r.target, med, spread, _verdict(r), r.note])
+    return _table(["Key", "Figure", "Target", "Median", "Spread", "Result", "Notes"], tab)
 
 
 def _esc(text: str) -> str:
@@ -169,6 +212,7 @@ def render(
     seconds: float,
     command: str,
     failures: dict[str, str],
+    ts_note: str = "",
 ) -> str:
     by_key = {r.key: r for r in rows}
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -210,6 +254,25 @@ def render(
     lines.append("")
     for i, n in enumerate(notes, 1):
         lines.append(f"{i}. {n}")
+    lines.append("")
+
+    lines += ["## Issue 19: cost proportional to the edit, linear in size", ""]
+    lines += [
+        "Each row side by side with its reference in the same run (interleaved rounds: the "
+        "ratio is taken per round, and its median and min – max shown). The reference parser "
+        "is F1R3FLY's tree-sitter grammar compiled to C and driven from Python "
+        + (f"({ts_note})" if ts_note else "(not given: those rows are not run)")
+        + "; the WebSocket reference is the `websockets` library's own echo server.",
+        "",
+    ]
+    i19 = []
+    for key, (title, target) in ISSUE19.items():
+        row = by_key.get(key) or Row(
+            key, title, "", target=target, not_measured=failures.get("_i19", "area not run")
+        )
+        med, spread = _measured(row)
+        i19.append([row.title, row.target or target, med, spread, _verdict(row), row.note])
+    lines += _table(["Figure", "Target", "Measured (median)", "Spread", "Result", "Notes"], i19)
     lines.append("")
 
     lat = [r for r in rows if r.section == "latency"]
@@ -283,8 +346,16 @@ def render(
         ".venv/bin/python -m benchmarks --quick  # under 2 minutes on 2 cores",
         "```",
         "",
-        "Suites: `benchmarks/suite_*.py` (end to end through `benchmarks/harness.py`); the "
-        "report is written by `benchmarks/report.py`.",
+        "One module per area (`benchmarks/parser.py`, `editing.py`, `indexing.py`, "
+        "`requests.py`, `connections.py`, `lifecycle.py`, `websocket.py`) measures and declares "
+        "its rows; each also runs alone (`python -m benchmarks.parser --quick`). "
+        "`--only AREA[,AREA]` runs some of them. The end-to-end figures go through "
+        "`benchmarks/harness.py`; the report is written by `benchmarks/report.py`.",
+        "",
+        "The tree-sitter rows need the `bench` extra (`pip install -e '.[bench]'`: the "
+        "`tree-sitter` package) and a grammar built by the reader: "
+        "`--tree-sitter-lib PATH` (or `RHOLANG_TREE_SITTER_LIB`), `--tree-sitter-symbol` "
+        "(default `tree_sitter_rholang`)." + (f" This run: {ts_note}." if ts_note else ""),
         "",
     ]
     return "\n".join(lines)

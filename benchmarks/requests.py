@@ -1,4 +1,6 @@
-"""Request latency per LSP method at 1,000 files, and the cost of recording metrics.
+"""Request figures: ``python -m benchmarks.requests [--quick]``: latency per LSP method at
+1,000 files, completion at 1,000 and 5,000 files, raw request throughput, and the cost of
+recording metrics.
 
 * **latency per method** — the real server (stdio) on the generated 1,000-file
   workspace, indexed (warm cache), with the probe files open (their diagnostics
@@ -13,7 +15,13 @@
   round trips with recording on and off, per round. One process removes the
   scheduling differences two server processes show on a small machine; a second
   server with ``--no-metrics`` checks the flag. The recorder's own cost per call
-  (in-process micro benchmark, ``bench_metrics_overhead``) is reported beside it.
+  (in-process micro benchmark, ``metrics_overhead_ns``) is reported beside it.
+* **completion after a typed prefix** (issue 19) — two servers (stdio, warm caches) on
+  the generated 1,000- and 5,000-file workspaces; in one open file ``st | `` is typed at
+  the start of a process in a contract body and completion is asked right after ``st``,
+  in interleaved blocks on both servers. p99 per size and the 5,000/1,000 ratio per round.
+* **raw throughput** — ``rholang/ping`` round trips over stdio and TCP, sequential (send,
+  wait, repeat) and pipelined (N requests in flight, pre-encoded frames), best of runs.
 """
 
 from __future__ import annotations
@@ -25,12 +33,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_metrics_overhead
+from benchmarks.common import Context, Row, ms, run_alone
 from benchmarks.harness import LspClient, LspError, ServerProcess, percentile, wait_indexed
-from benchmarks.suite_common import Context, Row, ms
 from benchmarks.workspace_gen import Probe, WorkspaceInfo
 
 Params = Callable[[str, Probe], Any]
+PUBLISH = "textDocument/publishDiagnostics"
 
 
 def _pos(uri: str, p: Probe) -> dict[str, Any]:
@@ -50,7 +58,11 @@ CATALOG: dict[str, tuple[str, Params, tuple[str, ...]]] = {
         ("global_send", "local_var", "contract_name"),
     ),
     "textDocument/hover": ("hoverProvider", _pos, ("global_send", "doc_contract", "local_var")),
-    "textDocument/documentHighlight": ("documentHighlightProvider", _pos, ("local_var", "global_send")),
+    "textDocument/documentHighlight": (
+        "documentHighlightProvider",
+        _pos,
+        ("local_var", "global_send"),
+    ),
     "textDocument/prepareRename": ("renameProvider", _pos, ("local_var", "contract_name")),
     "textDocument/rename": (
         "renameProvider",
@@ -64,14 +76,20 @@ CATALOG: dict[str, tuple[str, Params, tuple[str, ...]]] = {
     "textDocument/foldingRange": ("foldingRangeProvider", _doc, ("global_send",)),
     "textDocument/selectionRange": (
         "selectionRangeProvider",
-        lambda u, p: {"textDocument": {"uri": u}, "positions": [{"line": p.line, "character": p.character}]},
+        lambda u, p: {
+            "textDocument": {"uri": u},
+            "positions": [{"line": p.line, "character": p.character}],
+        },
         ("local_var",),
     ),
     "textDocument/inlayHint": (
         "inlayHintProvider",
         lambda u, p: {
             "textDocument": {"uri": u},
-            "range": {"start": {"line": 0, "character": 0}, "end": {"line": p.line + 40, "character": 0}},
+            "range": {
+                "start": {"line": 0, "character": 0},
+                "end": {"line": p.line + 40, "character": 0},
+            },
         },
         ("global_send",),
     ),
@@ -92,7 +110,11 @@ CATALOG: dict[str, tuple[str, Params, tuple[str, ...]]] = {
         },
         ("local_var",),
     ),
-    "workspace/symbol": ("workspaceSymbolProvider", lambda u, p: {"query": p.name[:6]}, ("contract_name",)),
+    "workspace/symbol": (
+        "workspaceSymbolProvider",
+        lambda u, p: {"query": p.name[:6]},
+        ("contract_name",),
+    ),
 }
 
 
@@ -245,7 +267,9 @@ async def run(ctx: Context) -> list[Row]:
             block += [(m, p) for p in requests[m][:k]]
         block += [("rholang/ping", {"i": i}) for i in range(k)]
         rounds = ctx.reps(24, 80)
-        ctx.say(f"metrics overhead: {rounds} ABBA rounds of {len(block)} requests, recording on/off")
+        ctx.say(
+            f"metrics overhead: {rounds} ABBA rounds of {len(block)} requests, recording on/off"
+        )
         await _block_times(client, block)  # warm-up
         round_ratios: list[float] = []
         pair_ratios: list[float] = []
@@ -282,10 +306,14 @@ async def run(ctx: Context) -> list[Row]:
     pair_s = elapsed / max(1, len(on_all) + len(off_all)) * 2
     overall = statistics.median(pair_ratios)
     per_req_us = pair_s / 2 * 1e6
-    micro = bench_metrics_overhead.bench(ctx.reps(100_000, 500_000))
+    micro = metrics_overhead_ns(ctx.reps(100_000, 500_000))
     ns = micro.get("request_finished (direct bound call)", micro.get("request_finished", 0.0))
     overhead = overall - 1.0
-    se = statistics.stdev(round_ratios) / len(round_ratios) ** 0.5 * 100 if len(round_ratios) > 1 else 0.0
+    se = (
+        statistics.stdev(round_ratios) / len(round_ratios) ** 0.5 * 100
+        if len(round_ratios) > 1
+        else 0.0
+    )
     rows.append(
         Row(
             "metrics_overhead",
@@ -324,4 +352,279 @@ async def run(ctx: Context) -> list[Row]:
             extra={"snapshot": snap},
         )
     )
+    rows += await _completion_rows(ctx)
+    rows += await _throughput_rows(ctx)
     return rows
+
+
+# ------------------------------------------------------------------ completion at scale
+
+
+async def _completion_server(
+    ctx: Context, files: int
+) -> tuple[ServerProcess, LspClient, dict[str, Any], int]:
+    """A server on the ``files``-file workspace with ``st | `` typed in one open file;
+    (server, client, completion params, items answered)."""
+    info = ctx.workspace(files)
+    cache = await ctx.warm_cache(info)
+    sp = await ServerProcess.start("stdio", cache_dir=cache)
+    client = await sp.client()
+    await client.initialize(info.root)
+    await wait_indexed(client)
+    path = sorted(info.files)[len(info.files) // 2]
+    text = path.read_text(encoding="utf-8")
+    points = [i + 2 for i in range(len(text) - 2) if text[i] == "{" and text[i + 1] == " "]
+    at = points[len(points) // 2]
+    line = text.count("\n", 0, at)
+    col = at - (text.rfind("\n", 0, at) + 1)
+    since = len(client.notifications)
+    uri = await client.open(path, text)
+    await asyncio.wait_for(client.wait_for(PUBLISH, _for_uri(uri), since=since), 60)
+    pos = {"line": line, "character": col}
+    await client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "st | "}],
+        },
+    )
+    params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 2}}
+    result = await client.request("textDocument/completion", params)
+    items = result.get("items", []) if isinstance(result, dict) else (result or [])
+    return sp, client, params, len(items)
+
+
+async def _completion_rows(ctx: Context) -> list[Row]:
+    sizes = (1000,) if ctx.quick else (1000, 5000)
+    per_block = ctx.reps(50, 100)
+    rounds = ctx.reps(2, 6)
+    servers: dict[int, tuple[ServerProcess, LspClient, dict[str, Any], int]] = {}
+    samples: dict[int, list[float]] = {n: [] for n in sizes}
+    per_round: dict[int, list[float]] = {n: [] for n in sizes}
+    try:
+        for n in sizes:
+            ctx.say(f"completion after `st`: server on {n:,} files")
+            servers[n] = await _completion_server(ctx, n)
+        for r in range(rounds + 1):  # round 0: warm-up
+            for n in sizes if r % 2 == 0 else tuple(reversed(sizes)):
+                _, client, params, _ = servers[n]
+                xs = []
+                for _ in range(per_block):
+                    _, dt = await client.request_timed("textDocument/completion", params)
+                    xs.append(ms(dt))
+                if r:
+                    samples[n] += xs
+                    per_round[n].append(percentile(xs, 99))
+    finally:
+        for sp, client, _, _ in servers.values():
+            await client.shutdown()
+            await sp.stop()
+    rows = []
+    for n, key in ((1000, "i19_completion_1k"), (5000, "i19_completion_5k")):
+        title = f"completion after a typed prefix `st`, {n:,} files, p99"
+        if n not in samples:
+            rows.append(
+                Row(
+                    key,
+                    title,
+                    "ms",
+                    target="≤ 5 ms",
+                    section="issue19",
+                    not_measured="quick mode: full run only",
+                )
+            )
+            continue
+        xs = samples[n]
+        p99 = percentile(xs, 99)
+        rows.append(
+            Row(
+                key,
+                title,
+                "ms (p99 per round)",
+                per_round[n],
+                target="≤ 5 ms",
+                passed=p99 <= 5.0,
+                section="issue19",
+                digits=2,
+                note=f"p99 of all {len(xs)} {p99:.2f} ms, p50 {percentile(xs, 50):.2f} ms; "
+                f"{servers[n][3]} items; client round trip over stdio",
+            )
+        )
+    if 5000 in samples:
+        rs = [b / a for a, b in zip(per_round[1000], per_round[5000], strict=True)]
+        rows.append(
+            Row(
+                "i19_completion_flat",
+                "completion p99, 5,000 vs 1,000 files",
+                "×",
+                rs,
+                target="flat (≤ 1.5×)",
+                passed=statistics.median(rs) <= 1.5,
+                section="issue19",
+                note="per round (p99 of each block); 'flat' read as at most 1.5×",
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                "i19_completion_flat",
+                "completion p99, 5,000 vs 1,000 files",
+                "×",
+                target="flat (≤ 1.5×)",
+                section="issue19",
+                not_measured="quick mode: full run only",
+            )
+        )
+    return rows
+
+
+# ------------------------------------------------------------------ metrics recorder micro
+
+
+def _time(fn: Callable[[], None], n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return time.perf_counter() - t0
+
+
+def _loop_cost(n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        pass
+    return time.perf_counter() - t0
+
+
+def metrics_overhead_ns(n: int = 500_000) -> dict[str, float]:
+    """ns/call (loop overhead subtracted) of each Metrics recording method, in process."""
+    from rholang_lsp.metrics import Metrics
+
+    m = Metrics()
+    m.indexing_started("/ws", 1000)
+
+    def open_close() -> None:
+        m.connection_opened("ws", 0.002)
+        m.connection_closed("ws")
+
+    cases: dict[str, Callable[[], None]] = {
+        "request_finished": lambda: m.request_finished("textDocument/hover", 0.0012, "ok"),
+        "initialize_latency": lambda: m.initialize_latency(0.012),
+        "connection_opened+closed": open_close,
+        "indexing_progress": lambda: m.indexing_progress("/ws", 10),
+        "queue_wait": lambda: m.queue_wait("textDocument/hover", 0.003),
+        "queue_depth": lambda: m.queue_depth(3),
+        "ws_frame_sent": lambda: m.ws_frame_sent(3, 2048, 700),
+        "ws_frame_received": lambda: m.ws_frame_received(1, 512),
+        "cache_hit": lambda: m.cache_hit("parse"),
+        "cache_miss": lambda: m.cache_miss("index"),
+        "session_memory": lambda: m.session_memory("s1", 1_000_000),
+    }
+
+    def empty() -> None:
+        return None
+
+    base = _time(empty, n)
+    out: dict[str, float] = {}
+    for name, fn in cases.items():
+        fn()
+        out[name] = max(0.0, (_time(fn, n) - base) / n * 1e9)
+    f = m.request_finished
+    t0 = time.perf_counter()
+    for _ in range(n):
+        f("textDocument/hover", 0.0012, "ok")
+    out["request_finished (direct bound call)"] = max(
+        0.0, (time.perf_counter() - t0 - _loop_cost(n)) / n * 1e9
+    )
+    t0 = time.perf_counter()
+    for _ in range(max(1, n // 1000)):
+        m.snapshot()
+    out["snapshot()"] = (time.perf_counter() - t0) / max(1, n // 1000) * 1e9
+    return out
+
+
+# ------------------------------------------------------------------ raw throughput
+
+
+def _ping_frame(rid: int, method: str = "rholang/ping", params: bytes = b"null") -> bytes:
+    body = b'{"jsonrpc":"2.0","id":%d,"method":"%s","params":%s}' % (rid, method.encode(), params)
+    return b"Content-Length: %d\r\n\r\n%b" % (len(body), body)
+
+
+async def _read_body(reader: asyncio.StreamReader) -> bytes:
+    header = await reader.readuntil(b"\r\n\r\n")
+    length = int(header.lower().split(b"content-length:")[1].split(b"\r")[0])
+    return await reader.readexactly(length)
+
+
+async def _sequential_pings(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int
+) -> float:
+    frames = [_ping_frame(i + 1) for i in range(n)]
+    t0 = time.perf_counter()
+    for frame in frames:
+        writer.write(frame)
+        await writer.drain()
+        body = await _read_body(reader)
+        assert b'"result"' in body
+    return time.perf_counter() - t0
+
+
+async def _pipelined_pings(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int
+) -> float:
+    data = b"".join(_ping_frame(i + 1) for i in range(n))
+
+    async def write() -> None:
+        for i in range(0, len(data), 1 << 16):
+            writer.write(data[i : i + (1 << 16)])
+            await writer.drain()
+
+    t0 = time.perf_counter()
+    w = asyncio.create_task(write())
+    for _ in range(n):
+        await _read_body(reader)
+    await w
+    return time.perf_counter() - t0
+
+
+async def _throughput_rows(ctx: Context) -> list[Row]:
+    seq_n, pipe_n, repeats = ctx.reps(500, 2000), ctx.reps(5000, 20000), ctx.reps(2, 3)
+    ctx.say("raw throughput: rholang/ping over stdio and TCP")
+    rows = []
+    for transport in ("stdio", "tcp"):
+        sp = await ServerProcess.start(transport)
+        try:
+            conn = await sp.connect()
+            reader, writer = conn.reader, conn.writer  # type: ignore[attr-defined]
+            writer.write(_ping_frame(0, "initialize", b'{"capabilities":{}}'))
+            writer.write(
+                b'Content-Length: 52\r\n\r\n{"jsonrpc":"2.0","method":"initialized","params":{}}'
+            )
+            await writer.drain()
+            while b'"capabilities"' not in await _read_body(reader):
+                pass
+            await _sequential_pings(reader, writer, 200)  # warm-up
+            for mode, fn, n in (
+                ("sequential", _sequential_pings, seq_n),
+                ("pipelined", _pipelined_pings, pipe_n),
+            ):
+                best = min([await fn(reader, writer, n) for _ in range(repeats)])
+                rows.append(
+                    Row(
+                        f"throughput_{transport}_{mode}",
+                        f"rholang/ping over {transport}, {mode} ({n:,} requests, best run)",
+                        "req/s",
+                        [n / best],
+                        section="detail",
+                        digits=0,
+                        note=f"{best / n * 1e6:.1f} µs/request",
+                    )
+                )
+            await conn.close()
+        finally:
+            await sp.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_alone(run, __doc__))

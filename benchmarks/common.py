@@ -1,17 +1,24 @@
-"""What the suite modules share: the run context, generated workspaces, result rows.
+"""What the area modules share: the run context, generated workspaces, result rows.
 
-A suite module (``benchmarks/suite_*.py``) exposes ``async def run(ctx: Context)
--> list[Row]``. Each :class:`Row` is one line of ``BENCHMARKS.md``: what is
-measured, the seed's target, our goal, and the measured samples (median and
+Every area module (``benchmarks/parser.py``, ``editing.py``, ...: one per area, listed in
+``benchmarks.__main__.AREAS``) measures and declares its own report rows: it exposes
+``async def run(ctx: Context) -> list[Row]`` and ends with
+``raise SystemExit(run_alone(run, __doc__))`` so that ``python -m benchmarks.<area>
+[--quick]`` runs it alone and prints its rows. Each :class:`Row` is one line of
+``BENCHMARKS.md``: what is measured, the target, and the measured samples (median and
 spread are computed by the report), or the reason it could not be measured.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import os
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +46,7 @@ class Row:
     passed: bool | None = None
     note: str = ""
     not_measured: str | None = None  # reason, when there is no figure
-    section: str = "criteria"  # "criteria" or another table name of the report
+    section: str = "criteria"  # "criteria", "issue19" or another table name of the report
     digits: int = 2
     extra: dict[str, Any] = field(default_factory=dict)  # machine-readable details
 
@@ -73,13 +80,44 @@ class Context:
     workdir: Path
     seed: int = SEED
     log: Callable[[str], None] = print
+    #: a prebuilt tree-sitter grammar (shared library) and its language function, for the
+    #: side-by-side rows of issue 19 (``--tree-sitter-lib``); None: those rows say "not run"
+    tree_sitter_lib: Path | None = None
+    tree_sitter_symbol: str = "tree_sitter_rholang"
+    _tree_sitter: Any = None
     _workspaces: dict[tuple[int, int], WorkspaceInfo] = field(default_factory=dict)
     _warm_caches: dict[Path, Path] = field(default_factory=dict)
     _started: float = field(default_factory=time.perf_counter)
 
     @classmethod
-    def create(cls, quick: bool, *, seed: int = SEED, log: Callable[[str], None] = print) -> Context:
-        return cls(quick=quick, workdir=Path(tempfile.mkdtemp(prefix="rho-bench-")), seed=seed, log=log)
+    def create(
+        cls,
+        quick: bool,
+        *,
+        seed: int = SEED,
+        log: Callable[[str], None] = print,
+        tree_sitter_lib: Path | None = None,
+        tree_sitter_symbol: str = "tree_sitter_rholang",
+    ) -> Context:
+        return cls(
+            quick=quick,
+            workdir=Path(tempfile.mkdtemp(prefix="rho-bench-")),
+            seed=seed,
+            log=log,
+            tree_sitter_lib=tree_sitter_lib,
+            tree_sitter_symbol=tree_sitter_symbol,
+        )
+
+    def tree_sitter(self) -> Any:
+        """The reference parser (:class:`benchmarks.treesitter.TreeSitter`), or raise
+        :class:`benchmarks.treesitter.NoGrammar` saying why there is none."""
+        from benchmarks.treesitter import NoGrammar, TreeSitter
+
+        if self._tree_sitter is None:
+            if self.tree_sitter_lib is None:
+                raise NoGrammar("not run: no grammar given (--tree-sitter-lib)")
+            self._tree_sitter = TreeSitter.load(self.tree_sitter_lib, self.tree_sitter_symbol)
+        return self._tree_sitter
 
     def cleanup(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -138,7 +176,9 @@ class Context:
             await client.shutdown()
         finally:
             await sp.stop()
-        self.say(f"filled the index cache of {len(info.files)} files in {time.perf_counter() - t0:.1f}s")
+        self.say(
+            f"filled the index cache of {len(info.files)} files in {time.perf_counter() - t0:.1f}s"
+        )
         self._warm_caches[info.root] = cache
         return cache
 
@@ -162,3 +202,75 @@ def ms(seconds: float) -> float:
 def not_measured(row: Row, reason: str) -> Row:
     row.not_measured = reason
     return row
+
+
+def interleaved(
+    cases: dict[str, Callable[[], float]], rounds: int, *, warmup: int = 1
+) -> dict[str, list[float]]:
+    """Run each case once per round, alternating the order every round (ABBA...), so that
+    both sides of a ratio see the same machine; returns each case's samples."""
+    names = list(cases)
+    for _ in range(warmup):
+        for name in names:
+            cases[name]()
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else reversed(names):
+            out[name].append(cases[name]())
+    return out
+
+
+def ratios(num: list[float], den: list[float]) -> list[float]:
+    """Per-round ratios of two interleaved sample lists."""
+    return [a / b for a, b in zip(num, den, strict=True) if b > 0]
+
+
+def add_common_args(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 min on 2 cores)")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument(
+        "--tree-sitter-lib",
+        type=Path,
+        default=os.environ.get("RHOLANG_TREE_SITTER_LIB") or None,
+        help="a prebuilt tree-sitter grammar of Rholang (shared library) for the side-by-side "
+        "rows (env RHOLANG_TREE_SITTER_LIB); needs the `bench` extra (the tree-sitter package)",
+    )
+    ap.add_argument(
+        "--tree-sitter-symbol",
+        default=os.environ.get("RHOLANG_TREE_SITTER_SYMBOL", "tree_sitter_rholang"),
+        help="the grammar's language function (env RHOLANG_TREE_SITTER_SYMBOL)",
+    )
+
+
+def context_from_args(args: argparse.Namespace, log: Callable[[str], None]) -> Context:
+    return Context.create(
+        args.quick,
+        seed=args.seed,
+        log=log,
+        tree_sitter_lib=args.tree_sitter_lib,
+        tree_sitter_symbol=args.tree_sitter_symbol,
+    )
+
+
+def log_stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_alone(
+    run: Callable[[Context], Coroutine[Any, Any, list[Row]]],
+    doc: str | None,
+    argv: list[str] | None = None,
+) -> int:
+    """``python -m benchmarks.<area> [--quick]``: run one area and print its rows."""
+    from benchmarks.report import rows_table
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawTextHelpFormatter)
+    add_common_args(ap)
+    args = ap.parse_args(argv)
+    ctx = context_from_args(args, log_stderr)
+    try:
+        rows = asyncio.run(run(ctx))
+    finally:
+        ctx.cleanup()
+    print("\n".join(rows_table(rows)))
+    return 0

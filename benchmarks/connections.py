@@ -1,4 +1,5 @@
-"""Phase 3 (one shared workspace for many connections) end to end.
+"""Connection figures (phase 3: one shared workspace for many connections), end to end:
+``python -m benchmarks.connections [--quick]``.
 
 * **memory per connection** — one TCP server, a 1,000-file root. One client
   connects, initializes, waits for the index, opens one file and gets its
@@ -13,6 +14,8 @@
   a usable session without re-indexing. Per transport (TCP, Unix socket,
   WebSocket). The server keeps the workspace warm either through ``--idle-timeout``
   (when the CLI has it) or, failing that, through a second client left connected.
+* **concurrent clients** — aggregate ``textDocument/hover`` requests/s from 1, 8 and 32
+  TCP clients at once (each pipelining batches of 50) on the warm 1,000-file root.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import subprocess
 import time
 from typing import Any
 
+from benchmarks.common import Context, Row, ms, run_alone
 from benchmarks.harness import (
     SERVER_CMD,
     LspClient,
@@ -32,8 +36,7 @@ from benchmarks.harness import (
     percentile,
     wait_indexed,
 )
-from benchmarks.suite_common import Context, Row, ms
-from benchmarks.suite_lifecycle import _cross_file_probes, definition_correct
+from benchmarks.lifecycle import _cross_file_probes, definition_correct
 from benchmarks.workspace_gen import WorkspaceInfo
 
 MB = 1e6
@@ -93,7 +96,9 @@ async def _memory_run(ctx: Context, info: WorkspaceInfo, n_conn: int, n_lat: int
         await first.initialize(info.root)
         await wait_indexed(first)
         uri0 = await _open_and_diagnose(first, info, 0)
-        hover_probe = next(p for p in info.probes_of("global_send") if p.file == info.probes[0].file)
+        hover_probe = next(
+            p for p in info.probes_of("global_send") if p.file == info.probes[0].file
+        )
         hover_uri = (info.root / hover_probe.file).resolve().as_uri()
         hover_params = {
             "textDocument": {"uri": hover_uri},
@@ -164,7 +169,10 @@ async def _reconnect_run(
             uri = await c.open(path, text)
             result = await c.request(
                 "textDocument/definition",
-                {"textDocument": {"uri": uri}, "position": {"line": p.line, "character": p.character}},
+                {
+                    "textDocument": {"uri": uri},
+                    "position": {"line": p.line, "character": p.character},
+                },
             )
             t1 = time.perf_counter()
             correct += definition_correct(info, p, result)
@@ -297,5 +305,57 @@ async def run(ctx: Context) -> list[Row]:
             extra={"per_transport_ms": per_t},
         )
     )
+    rows += await _concurrency_rows(ctx, info)
     return rows
 
+
+async def _concurrency_rows(ctx: Context, info: WorkspaceInfo) -> list[Row]:
+    probe = info.probes_of("local_var")[0]
+    path = info.root / probe.file
+    uri = path.resolve().as_uri()
+    params = {
+        "textDocument": {"uri": uri},
+        "position": {"line": probe.line, "character": probe.character},
+    }
+    per_client = ctx.reps(200, 1000)
+    batch = 50
+    cache = await ctx.warm_cache(info)
+    sp = await ServerProcess.start("tcp", cache_dir=cache)
+    rows: list[Row] = []
+    try:
+        for n in (1, 8, 32):
+            ctx.say(f"concurrent clients: {n} × {per_client} hover requests")
+            clients = [await sp.client() for _ in range(n)]
+            for c in clients:
+                await c.initialize(info.root)
+                await c.open(path)
+                await c.request("rholang/ping")
+
+            async def drive(c: LspClient) -> None:
+                for _ in range(per_client // batch):
+                    await asyncio.gather(
+                        *(c.request("textDocument/hover", params) for _ in range(batch))
+                    )
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(drive(c) for c in clients))
+            rate = n * per_client / (time.perf_counter() - t0)
+            rows.append(
+                Row(
+                    f"concurrent_hover_{n}",
+                    f"aggregate hover requests/s, {n} concurrent TCP client(s)",
+                    "req/s",
+                    [rate],
+                    section="detail",
+                    digits=0,
+                )
+            )
+            for c in clients:
+                await c.shutdown()
+    finally:
+        await sp.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_alone(run, __doc__))

@@ -1,5 +1,6 @@
-"""Phase 2 (lazy initialisation) end to end: initialize latency, progress, pending requests,
-indexing time with and without the on-disk cache.
+"""Lifecycle figures (phase 2, lazy initialisation, and issue 19's start-up):
+``python -m benchmarks.lifecycle [--quick]``: initialize latency, progress, pending requests,
+indexing time with and without the on-disk cache, process start to first answer.
 
 Every measurement starts the real server as a subprocess and drives it with the
 harness client:
@@ -15,23 +16,32 @@ harness client:
   records the ``$/progress`` begin/report/end sequence and the indexing time.
 * **warm run** (same workspace, cache filled by the cold run): indexing time from
   the cache, side by side with the cold run in each repetition.
+* **process start to first answer** (issue 19): from spawning ``serve --stdio`` with the
+  ``initialize`` request already written to its stdin to reading the answer (interpreter
+  start, imports, the answer), no workspace folder.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import Context, Row, ms, run_alone
 from benchmarks.harness import (
+    ROOT,
+    SERVER_CMD,
     TRANSPORTS,
     ServerProcess,
     is_progress_end,
     progress_kinds,
 )
-from benchmarks.suite_common import Context, Row, ms
 from benchmarks.workspace_gen import Probe, WorkspaceInfo
 
 
@@ -82,9 +92,64 @@ async def _initialize_once(
         await sp.stop()
 
 
-async def _cold_warm(
-    ctx: Context, info: WorkspaceInfo, n_pending: int
-) -> dict[str, Any]:
+async def start_to_first_answer() -> float:
+    """Seconds from spawning ``serve --stdio`` (initialize already queued) to its answer."""
+    body = (
+        b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,'
+        b'"rootUri":null,"capabilities":{}}}'
+    )
+    frame = b"Content-Length: %d\r\n\r\n%b" % (len(body), body)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["RHOLANG_LSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="rho-bench-start-")
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        *SERVER_CMD,
+        "--stdio",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(frame)
+        await proc.stdin.drain()
+        header = await asyncio.wait_for(proc.stdout.readuntil(b"\r\n\r\n"), 60)
+        length = int(header.split(b":")[1].split(b"\r")[0])
+        answer = await proc.stdout.readexactly(length)
+        seconds = time.perf_counter() - t0
+        if b'"capabilities"' not in answer:
+            raise RuntimeError(f"unexpected first answer: {answer[:200]!r}")
+        return seconds
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        shutil.rmtree(env["RHOLANG_LSP_CACHE_DIR"], ignore_errors=True)
+
+
+async def _start_rows(ctx: Context) -> list[Row]:
+    n = ctx.reps(5, 15)
+    ctx.say(f"process start to first answer: {n} fresh processes")
+    await start_to_first_answer()  # warm the OS file cache
+    xs = [ms(await start_to_first_answer()) for _ in range(n)]
+    return [
+        Row(
+            "i19_start",
+            "process start to first answer (`serve --stdio`, initialize)",
+            "ms",
+            xs,
+            target="≤ 120 ms",
+            passed=statistics.median(xs) <= 120.0,
+            section="issue19",
+            digits=0,
+            note="spawn with initialize queued on stdin → answer read; no workspace folder",
+        )
+    ]
+
+
+async def _cold_warm(ctx: Context, info: WorkspaceInfo, n_pending: int) -> dict[str, Any]:
     """One cold run (empty cache, requests during indexing) and one warm run."""
     cache = ctx.fresh_dir("cache-cold")
     out: dict[str, Any] = {"cache": cache}
@@ -110,10 +175,16 @@ async def _cold_warm(
             sent_times.append(time.perf_counter())
             _, fut = await client.send_request(
                 "textDocument/definition",
-                {"textDocument": {"uri": uri}, "position": {"line": p.line, "character": p.character}},
+                {
+                    "textDocument": {"uri": uri},
+                    "position": {"line": p.line, "character": p.character},
+                },
             )
             futs.append(("textDocument/definition", p, fut))
-        for q in ("svc_", info.probes_of("contract_name")[0].name if info.probes_of("contract_name") else "svc"):
+        for q in (
+            "svc_",
+            info.probes_of("contract_name")[0].name if info.probes_of("contract_name") else "svc",
+        ):
             sent_times.append(time.perf_counter())
             _, fut = await client.send_request("workspace/symbol", {"query": q})
             futs.append(("workspace/symbol", None, fut))
@@ -233,7 +304,13 @@ async def run(ctx: Context) -> list[Row]:
     )
     for tname, vals in per_t.items():
         rows.append(
-            Row(f"initialize_{tname}", f"initialize round trip over {tname}", "ms", vals, section="detail")
+            Row(
+                f"initialize_{tname}",
+                f"initialize round trip over {tname}",
+                "ms",
+                vals,
+                section="detail",
+            )
         )
     rows.append(
         Row(
@@ -248,7 +325,7 @@ async def run(ctx: Context) -> list[Row]:
     )
 
     # ---------------------------------------------------------------- cold / warm
-    reps = ctx.reps(2, 5)
+    reps = ctx.reps(1, 5)
     n_pending = ctx.reps(20, 50)
     runs: list[dict[str, Any]] = []
     for i in range(reps):
@@ -351,4 +428,9 @@ async def run(ctx: Context) -> list[Row]:
                 note=f"{size / 1e6 / secs:.2f} MB/s",
             )
         )
+    rows += await _start_rows(ctx)
     return rows
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_alone(run, __doc__))

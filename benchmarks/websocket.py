@@ -1,4 +1,5 @@
-"""Phase 4 (WebSocket) end to end against the real server (``serve --websocket``).
+"""WebSocket figures (phase 4, and issue 19's comparison) end to end against the real server
+(``serve --websocket``): ``python -m benchmarks.websocket [--quick]``.
 
 * **batching gain** — one server, two clients side by side: one negotiates the
   ``lsp-batch`` subprotocol (several messages per frame), the other plain
@@ -12,17 +13,29 @@
   ``rholang/ping``) and never reads. The server must stop reading it (its output
   queue is bounded) instead of buffering: server RSS is sampled during the flood,
   and another client's ping latency is measured at the same time. Also over TCP.
+* **server vs the library's echo server** (issue 19) — a raw client (hand-written
+  framing: no client library's cost in the figure) pipelines N ``rholang/ping`` requests
+  at once and counts the answers; the same frames go to the ``websockets`` library's own
+  echo server (``async for m in ws: await ws.send(m)``, a subprocess). Interleaved rounds:
+  our server with ``lsp-batch`` (answers batched), with ``lsp-json`` (one per frame), and
+  the echo server; the figure is our messages/s over the echo's, per round.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import os
 import re
 import statistics
+import sys
 import time
 from typing import Any
 
+import msgspec
+
+from benchmarks.common import Context, Row, ms, run_alone
 from benchmarks.harness import (
     LspClient,
     ServerProcess,
@@ -31,7 +44,6 @@ from benchmarks.harness import (
     percentile,
     wait_indexed,
 )
-from benchmarks.suite_common import Context, Row, ms
 
 MB = 1e6
 PAD = "x" * 120
@@ -217,9 +229,7 @@ async def _backpressure(ctx: Context, transport: Transport, seconds: float) -> d
     finally:
         await sp.stop()
     log = sp.log_text()
-    dropped = bool(
-        re.search(r"peer not reading|slow reader|'dropped': [1-9]", log, re.I)
-    )
+    dropped = bool(re.search(r"peer not reading|slow reader|'dropped': [1-9]", log, re.I))
     return {
         "growth": peak - base,
         "base": base,
@@ -293,4 +303,195 @@ async def run(ctx: Context) -> list[Row]:
             ),
         )
     )
+    rows += await _echo_rows(ctx)
     return rows
+
+
+# ------------------------------------------------------------------ vs the library's echo server
+
+ECHO_SERVER = """
+import asyncio
+from websockets.asyncio.server import serve
+
+async def echo(websocket):
+    async for message in websocket:
+        await websocket.send(message)
+
+async def main():
+    async with serve(echo, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"listening on ws://127.0.0.1:{port}", flush=True)
+        await asyncio.get_running_loop().create_future()
+
+asyncio.run(main())
+"""
+
+
+class RawWs:
+    """A minimal WebSocket client: handshake, masked text frames out, frames in."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, url: str, subprotocol: str | None = None) -> RawWs:
+        m = re.match(r"ws://([\d.]+):(\d+)(/.*)?$", url)
+        assert m, url
+        host, port, path = m[1], int(m[2]), m[3] or "/"
+        reader, writer = await asyncio.open_connection(host, port, limit=1 << 22)
+        key = base64.b64encode(os.urandom(16)).decode()
+        head = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        )
+        if subprotocol:
+            head += f"Sec-WebSocket-Protocol: {subprotocol}\r\n"
+        writer.write((head + "\r\n").encode())
+        await writer.drain()
+        answer = await reader.readuntil(b"\r\n\r\n")
+        if b" 101 " not in answer.split(b"\r\n", 1)[0]:
+            raise ConnectionError(f"handshake refused: {answer[:200]!r}")
+        return cls(reader, writer)
+
+    @staticmethod
+    def frame(payload: bytes) -> bytes:
+        n = len(payload)
+        if n < 126:
+            head = bytes((0x81, 0x80 | n))
+        elif n < 1 << 16:
+            head = bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
+        else:
+            head = bytes((0x81, 0x80 | 127)) + n.to_bytes(8, "big")
+        return head + b"\0\0\0\0" + payload  # a zero mask leaves the payload as is
+
+    async def read_message(self) -> bytes:
+        """The next text/binary frame's payload (control frames skipped)."""
+        read = self.reader.readexactly
+        while True:
+            b0, b1 = await read(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = int.from_bytes(await read(2), "big")
+            elif n == 127:
+                n = int.from_bytes(await read(8), "big")
+            if b1 & 0x80:
+                await read(4)
+            payload = await read(n)
+            if b0 & 0x0F in (1, 2):
+                return payload
+
+    async def close(self) -> None:
+        self.writer.write(b"\x88\x82\0\0\0\0\x03\xe8")  # close frame, code 1000
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.writer.drain(), 5)
+        self.writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.writer.wait_closed(), 5)
+
+
+def _answers(payload: bytes) -> int:
+    """Responses in one frame (a JSON array when batched); notifications not counted."""
+    if payload[:1] == b"[":
+        items = msgspec.json.decode(payload, type=list[msgspec.Raw])
+        return sum(1 for i in items if b'"id"' in bytes(i) and b'"method"' not in bytes(i))
+    return 1 if b'"id"' in payload and b'"method"' not in payload else 0
+
+
+async def _pipelined_raw(ws: RawWs, frames: bytes, n: int, *, echo: bool) -> float:
+    """Messages/s: all ``n`` request frames written at once, until ``n`` messages are back."""
+    t0 = time.perf_counter()
+    ws.writer.write(frames)
+    got = 0
+    while got < n:
+        payload = await ws.read_message()
+        got += 1 if echo else _answers(payload)
+    return n / (time.perf_counter() - t0)
+
+
+async def _raw_initialize(ws: RawWs) -> None:
+    body = (
+        b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,'
+        b'"rootUri":null,"capabilities":{}}}'
+    )
+    ws.writer.write(ws.frame(body))
+    while True:
+        payload = await ws.read_message()
+        if b'"capabilities"' in payload:
+            break
+    ws.writer.write(ws.frame(b'{"jsonrpc":"2.0","method":"initialized","params":{}}'))
+    await ws.writer.drain()
+
+
+async def _start_echo() -> tuple[asyncio.subprocess.Process, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", ECHO_SERVER, stdout=asyncio.subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    m = re.search(rb"listening on (ws://\S+)", line)
+    if m is None:
+        proc.kill()
+        raise RuntimeError(f"echo server did not start: {line!r}")
+    return proc, m[1].decode()
+
+
+async def _echo_rows(ctx: Context) -> list[Row]:
+    rounds = ctx.reps(4, 10)
+    n = ctx.reps(2000, 5000)
+    frames = b"".join(
+        RawWs.frame(
+            b'{"jsonrpc":"2.0","id":%d,"method":"rholang/ping","params":{"i":%d,"pad":"%s"}}'
+            % (i + 1, i, PAD.encode())
+        )
+        for i in range(n)
+    )
+    ctx.say(f"websocket: server vs the websockets echo server, {rounds} rounds × {n} pipelined")
+    sp = await ServerProcess.start("ws")
+    echo_proc, echo_url = await _start_echo()
+    try:
+        clients = {
+            "batched": await RawWs.open(sp.url, "lsp-batch"),
+            "plain": await RawWs.open(sp.url, "lsp-json"),
+            "echo": await RawWs.open(echo_url),
+        }
+        await _raw_initialize(clients["batched"])
+        await _raw_initialize(clients["plain"])
+        rates: dict[str, list[float]] = {k: [] for k in clients}
+        names = list(clients)
+        for r in range(rounds + 1):  # round 0: warm-up
+            for name in names if r % 2 == 0 else reversed(names):
+                rate = await _pipelined_raw(clients[name], frames, n, echo=name == "echo")
+                if r:
+                    rates[name].append(rate)
+        for c in clients.values():
+            await c.close()
+    finally:
+        await sp.stop()
+        echo_proc.kill()
+        await echo_proc.wait()
+    echo = rates["echo"]
+    out = []
+    for name, key, target, limit in (
+        ("batched", "i19_ws_batched", "≥ 0.8×", 0.8),
+        ("plain", "i19_ws_plain", "— (no target)", None),
+    ):
+        rs = [a / b for a, b in zip(rates[name], echo, strict=True)]
+        out.append(
+            Row(
+                key,
+                f"WebSocket, pipelined raw client: server / `websockets` echo server, {name}",
+                "×",
+                rs,
+                target=target,
+                passed=None if limit is None else statistics.median(rs) >= limit,
+                section="issue19",
+                note=f"{statistics.median(rates[name]):,.0f} vs {statistics.median(echo):,.0f} "
+                f"msg/s; {n:,} rholang/ping pipelined at once; per round",
+            )
+        )
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_alone(run, __doc__))
