@@ -7,7 +7,7 @@ Design rules (the recording methods sit on the request hot path):
 * Recording methods only touch plain ints/floats, small dicts and the fixed bucket
   arrays of :class:`~rholang_lsp.metrics.histogram.Histogram`; no locks, no
   allocation on the steady-state path, no prometheus-client calls. Cost is a few
-  hundred nanoseconds per call (see ``benchmarks/bench_metrics_overhead.py``).
+  hundred nanoseconds per call (see ``benchmarks/requests.py``, ``metrics_overhead_ns``).
 * **Threading:** all recording must happen on the server's single asyncio
   event-loop thread. Readers (``snapshot()``, ``summary_line()``, the Prometheus
   collector running on the HTTP server's thread) only copy containers with

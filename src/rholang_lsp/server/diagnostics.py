@@ -52,7 +52,7 @@ class DiagnosticsPublisher:
     event loop, which only publishes. A change of the document supersedes a run in
     progress (it is interrupted; the change schedules its own). A run after an
     in-block edit of a 2,000-line file takes ~30-45 ms, a full one ~75 ms
-    (``benchmarks/bench_edit_latency.py``). ``last_run_seconds`` is the time the
+    (``benchmarks/editing.py``). ``last_run_seconds`` is the time the
     last run took in the worker.
 
     With a node configured (``session.validator``, see ``server/validation.py``) the
