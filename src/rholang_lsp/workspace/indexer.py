@@ -71,10 +71,12 @@ from rholang_lsp.workspace.workers import (
     FileJob,
     FileResult,
     _results_decoder,
+    active_workers,
     default_workers,
     index_batch,
     index_one,
     make_executor,
+    measure_free_cores,
     prestart_executor,
     shutdown_executor,
     start_executor,
@@ -202,6 +204,9 @@ class WorkspaceIndexer:
         self._save_handle: asyncio.TimerHandle | None = None
         self._save_task: asyncio.Task[None] | None = None
         self._prepare: asyncio.Future[None] | None = None
+        #: idle CPUs now (blocking, run in a thread; None: unknown): how many workers to use
+        self.free_cores: Callable[[], float | None] = measure_free_cores
+        self.last_workers = 0  # workers the last parallel run used (0: none)
         self.save_delay = 2.0  # seconds after an incremental update before the cache is saved
 
     # ------------------------------------------------------------------ listeners / state
@@ -496,8 +501,19 @@ class WorkspaceIndexer:
                 yield results
             return
         loop = asyncio.get_running_loop()
-        workers = getattr(executor, "_max_workers", 2)
-        limit = max(2, 2 * int(workers))
+        pool = int(getattr(executor, "_max_workers", 2))
+        # How many workers: one per idle core, measured while the first batch runs (so the
+        # measurement costs no time); until then one batch is in flight. A second batch
+        # per worker keeps it busy while the loop merges the first; with fewer workers
+        # than the pool, one batch each (a queued batch would start another worker).
+        measuring: asyncio.Future[float | None] | None = None
+        workers = limit = 1
+        if pool > 1 and len(batches) > 1:
+            measuring = asyncio.ensure_future(asyncio.to_thread(self.free_cores))
+        else:
+            workers = pool
+            limit = 2 * pool
+        self.last_workers = workers
         pending: set[asyncio.Future[bytes]] = set()
         it: Iterator[list[FileJob]] = iter(batches)
         try:
@@ -513,12 +529,23 @@ class WorkspaceIndexer:
                     pending.add(fut)
                 if not pending:
                     break
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for fut in done:
+                waiting: set[asyncio.Future[Any]] = set(pending)
+                if measuring is not None:
+                    waiting.add(measuring)
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if measuring is not None and measuring.done():
+                    free = None if measuring.exception() is not None else measuring.result()
+                    workers = self.last_workers = active_workers(pool, free)
+                    limit = 2 * workers if workers == pool else workers
+                    measuring = None
+                for fut in pending & done:
+                    pending.discard(fut)
                     yield _results_decoder.decode(fut.result())
         finally:
             for fut in pending:
                 fut.cancel()
+            if measuring is not None:
+                measuring.cancel()
 
     # ------------------------------------------------------------------ incremental updates
     async def reindex(self, paths: Iterable[str]) -> frozenset[str]:
