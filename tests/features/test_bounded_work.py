@@ -117,6 +117,20 @@ FAMILIES: dict[str, tuple[Callable[[int], str], int]] = {
         150,
     ),
     "method chain": (lambda k: "x!(y" + ".foo()" * k + ")", 300),
+    # one long line the formatter wraps (issue 14): sends with nested arguments in a
+    # composition, a long join, and nested one-line blocks that each open up
+    "wrapped sends": (
+        lambda k: " | ".join(f'x!("m{i}", [1, (2, {{"a": {i}}})], *y)' for i in range(k)),
+        150,
+    ),
+    "long join": (
+        lambda k: "for (" + " & ".join(f"@a{i} <- x" for i in range(k)) + ") { Nil }",
+        150,
+    ),
+    "nested one-line bodies": (
+        lambda k: "".join(f"for (@a{i} <- x) {{ " for i in range(k)) + "Nil" + " }" * k,
+        30,  # 4k = 120 levels: under the parser's bound
+    ),
     "unterminated string": (lambda k: 'x!("' + "a b c\n" * k, 300),
 }
 

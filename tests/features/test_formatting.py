@@ -60,7 +60,10 @@ def test_braces_join_and_comments_preserved() -> None:
 
 
 def test_leading_pipe_and_comma_move_up() -> None:
-    assert fmt("new a\n, b in {\n  a!(1)\n  | b!(2)\n}") == "new a,\n  b in {\n  a!(1) |\n  b!(2)\n}\n"
+    assert (
+        fmt("new a\n, b in {\n  a!(1)\n  | b!(2)\n}")
+        == "new a,\n    b in {\n  a!(1) |\n  b!(2)\n}\n"
+    )
 
 
 def test_options_tabs_and_width() -> None:
@@ -97,7 +100,10 @@ def _tokens(src: str) -> list[tuple[int, str]]:
 
 def _comments(src: str) -> collections.Counter[str]:
     return collections.Counter(
-        text for t in parse(src).tokens() for kind, text in t._trivia if not kind.name == "WHITESPACE"
+        text
+        for t in parse(src).tokens()
+        for kind, text in t._trivia
+        if not kind.name == "WHITESPACE"
     )
 
 
@@ -108,14 +114,21 @@ def _corpus_files() -> list[Path]:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
-def test_corpus_round_trip() -> None:
+@pytest.mark.parametrize(
+    "options",
+    [FormatOptions(), FormatOptions(line_width=60), FormatOptions(line_width=0)],
+    ids=["width-100", "width-60", "no-wrap"],
+)
+def test_corpus_round_trip(options: FormatOptions) -> None:
+    """Every corpus file: same tokens and comments, a fixed point; at the default width,
+    at a narrow one that wraps thousands of lines, and without wrapping."""
     checked = 0
     failures: list[str] = []
     for path in _corpus_files():
         src = path.read_text(encoding="utf-8", errors="surrogateescape")
         if parse(src).has_errors:
             continue
-        out = format_text(src)
+        out = format_text(src, options)
         assert out is not None
         checked += 1
         problems = []
@@ -125,10 +138,10 @@ def test_corpus_round_trip() -> None:
             problems.append("token sequence changed")
         if _comments(out) != _comments(src):
             problems.append("comments changed")
-        again = format_text(out)
+        again = format_text(out, options)
         if again != out:
             problems.append("not idempotent")
-        elif format_text(again) != again:
+        elif format_text(again, options) != again:
             problems.append("third run differs")
         if problems:
             failures.append(f"{path}: {', '.join(problems)}")

@@ -1,4 +1,4 @@
-"""``rholang-lsp format PATH... [--check] [--diff] [--indent N | --tabs]``.
+"""``rholang-lsp format PATH... [--check] [--diff] [--indent N | --tabs] [--line-width N]``.
 
 Formats ``*.rho`` files in place (folders are searched recursively) and ends with a summary
 on stderr ("2 files reformatted, 40 unchanged"). ``-`` reads a program from standard input
@@ -19,7 +19,13 @@ import sys
 from pathlib import Path
 
 from rholang_lsp.cli import inputs
-from rholang_lsp.features.formatting import MAX_INDENT_WIDTH, FormatOptions, format_text
+from rholang_lsp.features.formatting import (
+    DEFAULT_LINE_WIDTH,
+    MAX_INDENT_WIDTH,
+    MAX_LINE_WIDTH,
+    FormatOptions,
+    format_text,
+)
 from rholang_lsp.syntax.line_index import LineIndex
 
 EXIT_STATUS = """\
@@ -52,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tabs", action="store_true", help="indent with tabs")
     parser.add_argument(
+        "--line-width",
+        type=int,
+        default=DEFAULT_LINE_WIDTH,
+        metavar="N",
+        help=f"wrap lines longer than N columns (default {DEFAULT_LINE_WIDTH}; 0: never wrap)",
+    )
+    parser.add_argument(
         "--stdin-filename", metavar="PATH", help="the name of the file read from - (for messages)"
     )
 
@@ -61,6 +74,8 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--indent N and --tabs exclude each other (tabs are one per level)")
     if args.indent is not None and not 0 <= args.indent <= MAX_INDENT_WIDTH:
         parser.error(f"--indent must be between 0 and {MAX_INDENT_WIDTH}")
+    if not 0 <= args.line_width <= MAX_LINE_WIDTH:
+        parser.error(f"--line-width must be between 0 and {MAX_LINE_WIDTH}")
 
 
 def _plural(n: int, word: str) -> str:
@@ -96,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
         print("rholang-lsp format: no .rho files to format", file=sys.stderr)
         return 2
     indent = 2 if args.indent is None else args.indent
-    options = FormatOptions(tab_size=indent, insert_spaces=not args.tabs)
+    options = FormatOptions(
+        tab_size=indent, insert_spaces=not args.tabs, line_width=args.line_width
+    )
     changed = unchanged = failed = 0
     sources: list[tuple[str, Path | None]] = [(str(p), p) for p in found.files]
     if found.stdin:

@@ -8,6 +8,10 @@ file has exactly the same tokens and comments as the input. Layout rules:
   level deeper than the line that opened the bracket; a line starting with the
   closer is at the opener line's level; a line continuing an unfinished
   construct (after a binary operator, ``=>``, ``=``, ``in``, ...) gets one extra level;
+  continuation binds of a ``for (`` and names of a ``new`` line up with the first one
+  (``for (@a <- x &`` / ``     @b <- y) {``, as the system contracts write them); an
+  argument after a multi-line argument that opened on the call's line lines up with that
+  argument's closing line (``f!("m", [`` ... ``],`` / ``*ack)``);
 * spacing inside a line is canonical: ``a | b``, ``x!(a, b)``, ``for (x <- ch) {``,
   ``contract c(@a, ret) = {``, ``{ P }`` for blocks and ``{"k": v}`` for maps,
   ``@x``, ``*x``, ``=x``, ``x.m(a)``, spaced binary operators;
@@ -16,6 +20,14 @@ file has exactly the same tokens and comments as the input. Layout rules:
   lines; in a multi-line parallel composition every ``|`` ends a line; a ``|`` that
   starts a line moves to the end of the previous one; a body ``{`` and ``else``
   join the previous line;
+* a line longer than ``line_width`` (default 100) is wrapped where a Rholang developer
+  would: the outermost structure first (a one-line block or ``match`` opens up, a
+  composition puts each ``|`` at a line end, a join breaks after ``&``), else after the
+  last ``,`` of the outermost argument list or collection that fits; never inside a
+  token or a comment, and a trailing comment does not count. A break inside a node makes
+  it multi-line for every rule above (as it is when the output is formatted again), so
+  the layout is idempotent; the line is laid out again from the node's start, which
+  keeps the work linear (a line is redone at most once per break, within the width);
 * a file with syntax errors is never formatted (``None``: no edits).
 
 Results are offsets into the input ``str``; the server converts them.
@@ -48,10 +60,19 @@ K = SyntaxKind
 MAX_INDENT_WIDTH = 32
 
 
+#: the line width wrapped at when none is configured (``rholang.format.maxLineLength``,
+#: ``rholang-lsp format --line-width``); 0 turns wrapping off
+DEFAULT_LINE_WIDTH = 100
+#: the widest line width accepted (wider is the same as no wrapping in practice)
+MAX_LINE_WIDTH = 10_000
+
+
 @dataclass(frozen=True, slots=True)
 class FormatOptions:
     tab_size: int = 2
     insert_spaces: bool = True
+    #: wrap lines longer than this many columns (0: never wrap); a tab counts ``tab_size``
+    line_width: int = DEFAULT_LINE_WIDTH
 
     @property
     def unit(self) -> str:
@@ -307,14 +328,64 @@ def _parent_kind(tok: Token | None) -> SyntaxKind | None:
     return tok.parent.kind if tok is not None and tok.parent is not None else None
 
 
+_PLAIN, _BLOCK, _FOR_PAREN = 0, 1, 2
+#: the tokens a long line may be wrapped after (``_Formatter._candidate``)
+_WRAP_AFTER = frozenset({K.COMMA, K.PIPE, K.AMP, K.SEMI, K.LBRACE})
+#: the tokens whose text may hold a line break (besides comments)
+_MAY_SPAN_LINES = frozenset({K.STRING, K.URI})
+
+
+class _Frame:
+    """An open bracket: immutable and linked, so the layout state at any piece of a
+    line is a few references (wrapping lays a line out again from such a state)."""
+
+    __slots__ = ("token", "level", "content", "flags", "parent", "depth")
+
+    def __init__(
+        self,
+        token: Token,
+        level: int,
+        content: str | None,
+        flags: int,
+        parent: _Frame | None,
+        depth: int,
+    ) -> None:
+        self.token = token
+        self.level = level  # the level of the line that opened the bracket
+        #: the indentation of a line inside (None: one level deeper than ``level``)
+        self.content = content
+        self.flags = flags  # _PLAIN, _BLOCK (a process block) or _FOR_PAREN
+        self.parent = parent
+        self.depth = depth
+
+    def with_content(self, content: str) -> _Frame:
+        return _Frame(self.token, self.level, content, self.flags, self.parent, self.depth)
+
+
+def _frame(tok: Token, level: int, parent: _Frame | None) -> _Frame:
+    k = tok.kind
+    pk = _parent_kind(tok)
+    if k == K.LBRACE and pk in _BRACE_CONTAINERS:
+        flags = _BLOCK
+    elif k == K.LPAREN and pk == K.FOR:
+        flags = _FOR_PAREN
+    else:
+        flags = _PLAIN
+    return _Frame(tok, level, None, flags, parent, parent.depth + 1 if parent is not None else 1)
+
+
 class _Formatter:
     def __init__(self, text: str, root: Node, options: FormatOptions) -> None:
         self.text = text
         self.root = root
         self.unit = options.unit
+        self.width = min(max(options.line_width, 0), MAX_LINE_WIDTH)
+        self.tab_cols = max(1, min(options.tab_size, MAX_INDENT_WIDTH))
         self.eol = line_ending(text)
         self._multi: dict[int, bool] = {}
         self._case_starts: set[int] = set()
+        #: the ``(`` of every ``for`` whose join was wrapped (one bind a line)
+        self._split_joins: set[int] = set()
 
     def multiline(self, node: Node) -> bool:
         key = id(node)
@@ -432,33 +503,62 @@ class _Formatter:
     def run(self) -> tuple[list[_Piece], list[str]]:
         pieces = _pieces(self.root, self._case_starts)
         gaps: list[str] = []
-        add_gap = gaps.append
-        stack: list[int] = []  # indent level of the line that opened each bracket
-        line_indent = 0  # indent of the current line, without a continuation level
-        prev_tok: Token | None = None
-        carry = False  # a break removed before `,` moves after it
+        if not pieces:
+            return pieces, gaps
+        gaps.append("")
+        first = pieces[0]
+        if first.kind == K.EOF:
+            return pieces, gaps
         unit = self.unit
         eol = self.eol
+        width = self.width
+        tab_cols = self.tab_cols
         forced_break = self.forced_break
         space_between = self.space_between
         openers, closers = _OPENERS, _CLOSERS
         eof, comma = K.EOF, K.COMMA
         line_comment, doc_comment = K.LINE_COMMENT, K.DOC_COMMENT
-        if not pieces:
-            return pieces, gaps
-        prev = pieces[0]
-        add_gap("")
-        if prev.kind == eof:
-            return pieces, gaps
-        if prev.token is not None:
-            prev_tok = prev.token
-            if prev.kind in openers:
-                stack.append(line_indent)
-        for i in range(1, len(pieces)):
+        cand_kinds = _WRAP_AFTER
+        n = len(pieces)
+        wrap_breaks: set[int] = set()
+        split_joins: set[int] = self._split_joins
+        # --- the layout state (everything a backtrack restores) ---------------
+        stack: _Frame | None = None  # the open brackets, innermost first
+        line_indent = 0  # level of the current line, without a continuation level
+        prev_tok: Token | None = first.token
+        carry = False  # a break removed before `,` moves after it
+        new_align: str | None = None  # where the names of the current `new` line up
+        indent_str = ""  # the indentation of the current output line
+        indent_cols = 0  # its width in columns
+        rest = len(first.text)  # characters after ``indent_str`` on the current line
+        if first.token is not None and first.kind in openers:
+            stack = _frame(first.token, 0, None)
+        # --- the current output line, for wrapping ----------------------------
+        line_first = 0  # index of the first piece on the current line
+        # the state before each piece of the line (the first piece has none: a dummy)
+        states: list[tuple[Any, ...]] = [()]
+        cands: list[tuple[int, int, int, int, Node | None]] = []
+        i = 1
+        while i < n:
             c = pieces[i]
             ck = c.kind
+            if width:
+                states.append(
+                    (
+                        stack,
+                        line_indent,
+                        prev_tok,
+                        carry,
+                        new_align,
+                        indent_str,
+                        indent_cols,
+                        rest,
+                        len(cands),
+                    )
+                )
+            prev = pieces[i - 1]
             if ck == eof:
-                add_gap(c.eol or eol)
+                gaps.append(c.eol or eol)
                 break
             ctok = c.token
             newlines = c.newlines
@@ -467,7 +567,19 @@ class _Formatter:
                 brk = True
             else:
                 forced = forced_break(prev, c)
-                brk = forced if forced is not None else (newlines > 0 or carry)
+                if forced is not None:
+                    brk = forced
+                else:
+                    brk = newlines > 0 or carry or i in wrap_breaks
+                    if (
+                        not brk
+                        and (pk == K.AMP or pk == K.SEMI)
+                        and split_joins
+                        and stack is not None
+                        and stack.flags == _FOR_PAREN
+                        and id(stack.token) in split_joins
+                    ):
+                        brk = True  # a wrapped join: one bind a line
                 carry = False
                 if ck == comma and newlines > 0 and not brk:
                     carry = True
@@ -476,28 +588,181 @@ class _Formatter:
                 blank = newlines >= 2
                 if blank and ((prev.token is not None and pk in openers) or closer):
                     blank = False
-                if closer and stack:
-                    indent = stack[-1]
+                if stack is None:
+                    level = 0
+                    base = ""
+                elif closer:
+                    level = stack.level
+                    base = unit * level
                 else:
-                    indent = (stack[-1] + 1) if stack else 0
-                line_indent = indent
+                    level = stack.level + 1
+                    base = stack.content if stack.content is not None else unit * level
+                if (
+                    not closer
+                    and new_align is not None
+                    and prev_tok is not None
+                    and prev_tok.kind == comma
+                    and _parent_kind(prev_tok) == K.NEW
+                ):
+                    base = new_align  # `new a,` / `    b` under the first name
+                line_indent = level
                 if not closer and _continues(prev_tok, c):
-                    indent += 1
-                e = c.eol or eol
-                add_gap(e * (2 if blank else 1) + unit * indent)
+                    base += unit
+                indent_str = base
+                indent_cols = len(base) + base.count("\t") * (tab_cols - 1)
+                rest = 0
+                gap = (c.eol or eol) * (2 if blank else 1) + base
             else:
-                add_gap(space_between(prev, c))
+                gap = space_between(prev, c)
+                rest += len(gap)
+            gaps.append(gap)
             if ctok is not None:
+                # line up the binds of a `for (` and the names of a `new` with the first one
+                if prev_tok is not None:
+                    ptk = prev_tok.kind
+                    if ptk == K.LPAREN and stack is not None and stack.flags == _FOR_PAREN:
+                        if stack.content is None and stack.token is prev_tok:
+                            stack = stack.with_content(indent_str + " " * rest)
+                    elif ptk == K.KW_NEW:
+                        new_align = indent_str + " " * rest
                 if closer:
-                    if stack:
+                    if stack is not None:
+                        closed = stack
+                        stack = stack.parent
                         # `y <- b) {`: a bracket opened after this closer belongs to the
                         # line that opened the closed one
-                        line_indent = min(line_indent, stack.pop())
+                        line_indent = min(line_indent, closed.level)
+                        if (
+                            brk
+                            and stack is not None
+                            and stack.flags == _PLAIN
+                            and stack.content is None
+                            and closed.level == stack.level
+                        ):
+                            # `f!(a, [` ... `],` then `b)`: the arguments after a hugged
+                            # multi-line argument line up with its closing line
+                            stack = stack.with_content(indent_str)
                 elif ck in openers:
-                    stack.append(line_indent)
+                    stack = _frame(ctok, line_indent, stack)
                 prev_tok = ctok
-            prev = c
+            text = c.text
+            if (ctok is None or ck in _MAY_SPAN_LINES) and ("\n" in text or "\r" in text):
+                # a multi-line comment or string: the current line starts inside it
+                rest = len(text) - max(text.rfind("\n"), text.rfind("\r")) - 1
+                indent_str = ""
+                indent_cols = 0
+                if width:
+                    line_first = i + 1
+                    states.clear()
+                    cands.clear()
+                i += 1
+                continue
+            rest += len(text)
+            if not width:
+                i += 1
+                continue
+            if brk:
+                # a new line: its candidates are new
+                line_first = i
+                del states[:-1]
+                cands.clear()
+            if ctok is not None and indent_cols + rest > width and cands:
+                back = self._wrap(pieces, cands, wrap_breaks, line_first)
+                if back is not None:
+                    s = states[back - line_first]
+                    (stack, line_indent, prev_tok, carry, new_align) = s[:5]
+                    indent_str, indent_cols, rest, nc = s[5:]
+                    del cands[nc:]
+                    del states[back - line_first :]
+                    del gaps[back:]
+                    i = back
+                    continue
+            if ck in cand_kinds and ctok is not None and i + 1 < n:
+                nxt = pieces[i + 1]
+                if nxt.token is not None and nxt.kind not in closers and nxt.kind != eof:
+                    self._candidate(ctok, i, stack, cands, indent_cols + rest)
+            i += 1
         return pieces, gaps
+
+    def _candidate(
+        self,
+        tok: Token,
+        i: int,
+        stack: _Frame | None,
+        cands: list[tuple[int, int, int, int, Node | None]],
+        col: int,
+    ) -> None:
+        """Record where the line could wrap after piece ``i`` (the token ``tok``).
+
+        A candidate is ``(depth, class, order, break index, node to make multi-line)``;
+        the smallest wins: the outermost bracket first, then a structure (``|`` of a
+        composition, a block, a join's ``&``: the earliest one) before a comma (the
+        last one that fits)."""
+        if col > self.width:
+            return  # breaking here leaves the line too long anyway: keep it whole
+        k = tok.kind
+        depth = stack.depth if stack is not None else 0
+        if k == K.COMMA:
+            cands.append((depth, 1, -i, i + 1, None))
+        elif k == K.PIPE:
+            par = tok.parent
+            if par is not None and par.kind == K.PAR and not self.multiline(par):
+                cands.append((depth, 0, i, i + 1, par))
+        elif k == K.AMP or k == K.SEMI:
+            if stack is not None and stack.flags == _FOR_PAREN:
+                cands.append((depth, 0, i, i + 1, stack.token.parent))
+        elif k == K.LBRACE and stack is not None and stack.token is tok:
+            node = tok.parent
+            if stack.flags == _BLOCK and node is not None and not self.multiline(node):
+                cands.append((depth - 1, 0, i, i + 1, node))
+
+    def _wrap(
+        self,
+        pieces: list[_Piece],
+        cands: list[tuple[int, int, int, int, Node | None]],
+        wrap_breaks: set[int],
+        line_first: int,
+    ) -> int | None:
+        """Break the current line at its best candidate; the piece to lay out again from.
+
+        Every node around the new break is multi-line from now on (as it will be when
+        the output is formatted again: that is what keeps the formatter idempotent), so
+        the layout restarts at the first of them that was still on one line."""
+        usable = [
+            c
+            for c in cands
+            if c[3] not in wrap_breaks or (c[4] is not None and not self.multiline(c[4]))
+        ]
+        if not usable:
+            return None
+        best = min(usable, key=lambda c: (c[0], c[1], c[2]))
+        b, node = best[3], best[4]
+        wrap_breaks.add(b)
+        if node is not None and node.kind == K.FOR:
+            tok = pieces[b - 1].token
+            if tok is not None and tok.parent is not None:
+                # the `(` of the join: every `&` / `;` of it breaks
+                paren = next(
+                    (t for t in node.children if isinstance(t, Token) and t.kind == K.LPAREN),
+                    None,
+                )
+                if paren is not None:
+                    self._split_joins.add(id(paren))
+        if node is None:
+            tok = pieces[b - 1].token
+            node = tok.parent if tok is not None else None
+        lowest = -1
+        while node is not None and not self.multiline(node):
+            self._multi[id(node)] = True
+            lowest = node.start
+            node = node.parent
+        back = b
+        if lowest >= 0:
+            k = max(line_first, 1)
+            while k < b and pieces[k].start < lowest:
+                k += 1
+            back = k
+        return back
 
 
 def _tight_block(node: Node | None) -> bool:
@@ -532,12 +797,13 @@ def _continues(prev_tok: Token | None, c: _Piece) -> bool:
     if prev_tok is None:
         return False
     if c.token is not None and c.kind in _LEADING_CONT:
-        return True
+        # `*x` / `-1` starting an argument are not a continued `a * b` / `a - b`
+        return not (c.kind in _STAR_MINUS and _parent_kind(c.token) in _EVAL_UNARY)
     pk = prev_tok.kind
     if pk in _DANGLING:
         # `!` of a method-send or `=` of a contract before `{` is handled by the brace join
         return True
-    if pk == K.COMMA and _parent_kind(prev_tok) in (K.NEW, K.LET_DECL):
+    if pk == K.COMMA and _parent_kind(prev_tok) == K.LET_DECL:
         return True
     return bool(pk in (K.SEMI, K.AMP) and _parent_kind(prev_tok) == K.LET)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from rholang_lsp.features.formatting import MAX_INDENT_WIDTH
+from rholang_lsp.features.formatting import MAX_INDENT_WIDTH, MAX_LINE_WIDTH
 from rholang_lsp.server.validation import ValidatorSettings, settings_from_client
 from rholang_lsp.syntax.line_index import UTF16
 
@@ -27,6 +27,7 @@ class SessionConfig:
     position_encoding: str = UTF16  # negotiated in initialize
     inlay_parameter_names: bool = False  # rholang.inlayHints.parameterNames(.enabled)
     format_indent_width: int | None = None  # rholang.format.indentWidth (beats tabSize)
+    format_line_width: int | None = None  # rholang.format.maxLineLength (0: no wrapping)
     settings: dict[str, Any] = field(default_factory=dict)  # the merged raw settings
     #: the server's validator (CLI flags); ``validator`` is it with ``rholang.validator`` applied
     validator_default: ValidatorSettings = field(default_factory=ValidatorSettings)
@@ -56,6 +57,14 @@ class SessionConfig:
             if isinstance(width, int)
             and not isinstance(width, bool)
             and 0 < width <= MAX_INDENT_WIDTH
+            else None
+        )
+        line = self._get("format", "maxLineLength")
+        # 0..MAX_LINE_WIDTH (0 turns wrapping off); anything else is ignored like a
+        # missing setting (the default width applies)
+        self.format_line_width = (
+            line
+            if isinstance(line, int) and not isinstance(line, bool) and 0 <= line <= MAX_LINE_WIDTH
             else None
         )
         names = self._get("inlayHints", "parameterNames")

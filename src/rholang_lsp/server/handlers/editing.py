@@ -371,7 +371,10 @@ def _format_options(session: Session, opts: FormattingOptions) -> FormatOptions:
     width = session.config.format_indent_width
     if width is not None:
         tab = width
-    return FormatOptions(tab_size=tab, insert_spaces=spaces)
+    line = session.config.format_line_width
+    if line is None:
+        return FormatOptions(tab_size=tab, insert_spaces=spaces)
+    return FormatOptions(tab_size=tab, insert_spaces=spaces, line_width=line)
 
 
 @request(
