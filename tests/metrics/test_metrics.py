@@ -318,3 +318,27 @@ def test_overhead_microbenchmark() -> None:
     assert m.snapshot()["requests"]["total"] == n
     # About 1 µs on the development machine; the bound leaves room for a loaded CI runner.
     assert ns < 50_000, f"request_finished: {ns:.0f} ns/call"
+
+
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(min_value=-1.0, max_value=1e-4),  # inline answers (and clock noise)
+            st.floats(min_value=0.0, max_value=40.0),  # any bucket, overflow included
+        ),
+        max_size=40,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_requests_finished_records_what_one_by_one_calls_record(values: list[float]) -> None:
+    one, many = Metrics(), Metrics()
+    for v in values:
+        one.request_finished("m", v, "ok")
+    many.requests_finished("m", list(values))
+    assert ("m" in one._requests) == ("m" in many._requests) == bool(values)
+    if values:
+        ha, hb = one._requests["m"].hist, many._requests["m"].hist
+        assert ha.counts == hb.counts
+        assert (ha.count, ha.min, ha.max) == (hb.count, hb.min, hb.max)
+        assert math.isclose(ha.sum, hb.sum, rel_tol=1e-9, abs_tol=1e-12)
+        assert one._requests["m"].ok == many._requests["m"].ok == len(values)

@@ -323,3 +323,76 @@ async def test_a_large_batch_of_tiny_items_is_refused_before_decoding(h: Harness
     assert "batch of" in reply["error"]["message"]
     h.send({"jsonrpc": "2.0", "id": 5, "method": "echo", "params": 1})
     assert (await h.recv())["result"] == 1
+
+
+async def test_batch_with_one_unencodable_result_answers_the_others(h: Harness) -> None:
+    nested: list[Any] = []
+    for _ in range(5000):
+        nested = [nested]
+    original = h.dispatcher.dispatch_request
+
+    def deep(method: str, params: Raw, request_id: Any) -> Any:
+        return nested if method == "deep" else original(method, params, request_id)
+
+    h.dispatcher.dispatch_request = deep  # type: ignore[method-assign]
+    h.send(
+        [
+            {"jsonrpc": "2.0", "id": 1, "method": "echo", "params": 1},
+            {"jsonrpc": "2.0", "id": 2, "method": "deep"},
+            {"jsonrpc": "2.0", "id": 3, "method": "echo", "params": [3]},
+        ]
+    )
+    reply = await h.recv()
+    assert [r["id"] for r in reply] == [1, 2, 3]
+    assert reply[0]["result"] == 1 and reply[2]["result"] == [3]
+    assert reply[1]["error"]["code"] == -32603 and "RecursionError" in reply[1]["error"]["message"]
+
+
+async def test_batch_of_valid_messages_and_one_invalid_item(h: Harness) -> None:
+    """The whole-batch decode fails on the invalid item: each item is then decoded alone."""
+    h.send(
+        [
+            {"jsonrpc": "2.0", "id": 1, "method": "echo", "params": "a"},
+            {"jsonrpc": "2.0", "id": 2, "method": 7},
+            {"jsonrpc": "2.0", "id": 3, "method": "echo", "params": "c"},
+        ]
+    )
+    reply = await h.recv()
+    assert [r["id"] for r in reply] == [1, 2, 3]
+    assert reply[0]["result"] == "a" and reply[2]["result"] == "c"
+    assert reply[1]["error"]["code"] == -32600
+
+
+async def test_inline_answers_are_observed_once_each(h: Harness) -> None:
+    one: list[tuple[str, str]] = []
+    many: list[tuple[str, int]] = []
+    h.endpoint.request_observer = lambda m, s, outcome: one.append((m, outcome))
+    h.endpoint.requests_observer = lambda m, seconds: many.append((m, len(seconds)))
+    batch = [{"jsonrpc": "2.0", "id": i, "method": "echo", "params": i} for i in range(5)]
+    h.send(batch)
+    assert len(await h.recv()) == 5
+    assert many == [("echo", 5)] and one == []
+    # errors go one by one
+    h.send(batch[:2] + [{"jsonrpc": "2.0", "id": 9, "method": "fail"}])
+    assert len(await h.recv()) == 3
+    assert many == [("echo", 5), ("echo", 2)] and one == [("fail", "error")]
+    # several methods in one body: one by one
+    original = h.dispatcher.dispatch_request
+    h.dispatcher.dispatch_request = lambda m, p, i: original("echo", p, i)  # type: ignore[method-assign]
+    one.clear()
+    many.clear()
+    h.send(batch[:1] + [{"jsonrpc": "2.0", "id": 7, "method": "other"}])
+    assert len(await h.recv()) == 2
+    assert one == [("echo", "ok"), ("other", "ok")] and many == []
+    # without the batch observer every request goes to the single one
+    one.clear()
+    h.endpoint.requests_observer = None
+    h.send(batch)
+    assert len(await h.recv()) == 5
+    assert one == [("echo", "ok")] * 5 and many == []
+    # and with neither, nothing is recorded
+    h.endpoint.request_observer = None
+    one.clear()
+    h.send(batch)
+    assert len(await h.recv()) == 5
+    assert one == [] and many == []

@@ -71,9 +71,19 @@ MAX_PENDING: Final = 512
 YIELD_EVERY: Final = 16
 
 _Response = OutResult | OutError
+#: Prebuilt decoders: ``msgspec.json.decode(body, type=...)`` looks the type up on every call.
+_decode_message = msgspec.json.Decoder(Message).decode
+_decode_messages = msgspec.json.Decoder(list[Message]).decode
+_decode_items = msgspec.json.Decoder(list[Raw]).decode
+#: Results answered inline are usually one of these; anything else is asked ``isawaitable``
+#: (an ABC check that costs more than the rest of the dispatch).
+_PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None)})
 RequestOutcome = Literal["ok", "error", "cancelled"]
 #: ``(method, seconds, outcome)``, called once per request from the peer.
 RequestObserver = Callable[[str, float, RequestOutcome], None]
+#: ``(method, [seconds, ...])``: several requests of one method answered inline and "ok"
+#: (the common case, reported in one call: per request it costs a fraction of the above).
+RequestsObserver = Callable[[str, list[float]], None]
 
 
 class Dispatcher(Protocol):
@@ -103,10 +113,19 @@ class Endpoint:
         wire_log: WireLog | None = None,
         logger: logging.Logger | None = None,
         on_request_done: RequestObserver | None = None,
+        on_requests_done: RequestsObserver | None = None,
     ) -> None:
         self.transport = transport
-        self.request_observer = on_request_done  # may be replaced (or set to None) at any time
-        self._observed: list[tuple[str, float, RequestOutcome]] = []  # reported after sending
+        # Both may be replaced (or set to None) at any time. Requests are observed while
+        # ``request_observer`` is set; ``requests_observer``, if also set, is the same observer
+        # taking the requests answered inline for one body in one call (cheaper).
+        self.request_observer = on_request_done
+        self.requests_observer = on_requests_done
+        # Reported after sending: requests answered inline (errors one by one; "ok" as
+        # parallel lists of methods and seconds, for ``requests_observer``).
+        self._observed: list[tuple[str, float, RequestOutcome]] = []
+        self._ok_methods: list[str] = []
+        self._ok_seconds: list[float] = []
         self.dispatcher = dispatcher
         self.peer = transport.peer
         self._wire = wire_log
@@ -203,7 +222,7 @@ class Endpoint:
                 self._handle_batch(body)
                 return
             try:
-                msg = msgspec.json.decode(body, type=Message)
+                msg = _decode_message(body)
             except msgspec.ValidationError as e:
                 self._send_response(self._error(_recover_id(body), INVALID_REQUEST, str(e)))
                 return
@@ -230,7 +249,7 @@ class Endpoint:
             self._log.exception("%s: internal error while handling a message", self.peer)
         finally:
             Endpoint.handling = None
-            if self._observed:
+            if self._ok_methods or self._observed:
                 self._report_observed()
 
     def _refuse_too_large(self, e: MessageTooLarge) -> None:
@@ -252,14 +271,24 @@ class Endpoint:
                 )
             )
             return
+        # Fast path: every item is a valid message, decoded in one call. Otherwise the
+        # items are decoded one by one so each invalid one gets its own error.
+        msgs: list[Message] | None
         try:
-            items = msgspec.json.decode(body, type=list[Raw])
-        except msgspec.DecodeError as e:
-            self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
-            return
-        except RecursionError:
-            self._send_response(self._error(None, PARSE_ERROR, TOO_DEEP))
-            return
+            msgs = _decode_messages(body)
+        except (msgspec.DecodeError, RecursionError):
+            msgs = None
+        if msgs is not None:
+            items: list[Raw] | list[Message] = msgs
+        else:
+            try:
+                items = _decode_items(body)
+            except msgspec.DecodeError as e:
+                self._send_response(self._error(None, PARSE_ERROR, f"Parse error: {e}"))
+                return
+            except RecursionError:
+                self._send_response(self._error(None, PARSE_ERROR, TOO_DEEP))
+                return
         if not items:
             self._send_response(self._error(None, INVALID_REQUEST, "empty batch"))
             return
@@ -269,18 +298,25 @@ class Endpoint:
             )
             return
         outs: list[_Response | _Pending] = []
-        for raw in items:
-            try:
-                msg = msgspec.json.decode(raw, type=Message)
-            except msgspec.DecodeError as e:
-                outs.append(self._error(_recover_id(bytes(raw)), INVALID_REQUEST, str(e)))
-                continue
-            except RecursionError:
-                outs.append(self._error(None, PARSE_ERROR, TOO_DEEP))
-                continue
-            out = self._handle_message(msg)
-            if out is not None:
-                outs.append(out)
+        handle = self._handle_message
+        if msgs is not None:
+            for msg in msgs:
+                out = handle(msg)
+                if out is not None:
+                    outs.append(out)
+        else:
+            for raw in cast(list[Raw], items):
+                try:
+                    msg = _decode_message(raw)
+                except msgspec.DecodeError as e:
+                    outs.append(self._error(_recover_id(bytes(raw)), INVALID_REQUEST, str(e)))
+                    continue
+                except RecursionError:
+                    outs.append(self._error(None, PARSE_ERROR, TOO_DEEP))
+                    continue
+                out = handle(msg)
+                if out is not None:
+                    outs.append(out)
         if not outs:
             return
         if all(not isinstance(o, _Pending) for o in outs):
@@ -362,23 +398,37 @@ class Endpoint:
             if observe:
                 self._observed.append((method, time.perf_counter() - t0, "error"))
             return self._error(rid, INTERNAL_ERROR, f"{method} failed: {type(e).__name__}: {e}")
-        if inspect.isawaitable(result):
+        if result.__class__ not in _PLAIN and inspect.isawaitable(result):
             task = asyncio.ensure_future(self._await_request(rid, method, result))
             self._incoming[rid] = task
             pending = _Pending(rid, task, method if observe else None, t0)
             task.add_done_callback(functools.partial(self._forget, pending, result))
             return pending
         if observe:
-            self._observed.append((method, time.perf_counter() - t0, "ok"))
+            self._ok_seconds.append(time.perf_counter() - t0)
+            self._ok_methods.append(method)
         return OutResult("2.0", rid, result)
 
     def _report_observed(self) -> None:
         """Hand the timings of the requests answered inline to the observer."""
-        observed = self._observed
+        methods, seconds, observed = self._ok_methods, self._ok_seconds, self._observed
         done = self.request_observer
         if done is not None:
-            for method, seconds, outcome in observed:
-                done(method, seconds, outcome)
+            many = self.requests_observer
+            if many is not None and methods and methods.count(methods[0]) == len(methods):
+                many(methods[0], seconds)
+                self._ok_seconds = []
+                methods.clear()
+            else:
+                for method, dt in zip(methods, seconds, strict=True):
+                    done(method, dt, "ok")
+                methods.clear()
+                seconds.clear()
+            for method, dt, outcome in observed:
+                done(method, dt, outcome)
+        else:
+            methods.clear()
+            seconds.clear()
         observed.clear()
 
     def _observe_pending(self, pending: _Pending) -> None:
@@ -456,7 +506,10 @@ class Endpoint:
         self._send_bytes(self._encode_response(out), flush=True)
 
     def _send_batch(self, outs: list[_Response]) -> None:
-        body = join_batch(self._encode_response(o) for o in outs)
+        try:
+            body = self._encoder.encode(outs)  # the whole array in one call
+        except Exception:  # one answer cannot be encoded: each on its own (it becomes -32603)
+            body = join_batch(self._encode_response(o) for o in outs)
         self._send_bytes(body, flush=True)
 
     def _send_bytes(self, body: bytes, *, flush: bool) -> None:

@@ -33,6 +33,7 @@ time and in arrival order with the session's notifications (``server.worker``);
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -78,6 +79,11 @@ class HandlerSpec:
     order: int = 0
     inline: bool = False  # a plain handler answered on the loop (cheap, no document read)
     decoder: msgspec.json.Decoder[Any] = field(default_factory=msgspec.json.Decoder, compare=False)
+
+    @functools.cached_property
+    def raw_params(self) -> bool:
+        """The handler takes ``msgspec.Raw`` (valid JSON already): no decoding needed."""
+        return self.params is msgspec.Raw
 
 
 def _structs(params: Any) -> list[type[msgspec.Struct]] | None:

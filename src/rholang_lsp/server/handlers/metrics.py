@@ -55,7 +55,8 @@ class _Enabled(msgspec.Struct):
 def set_request_metrics(session: Session, params: _Enabled) -> bool:
     """Turn per-request recording on or off for every open session; returns the new state."""
     metrics = session.server.metrics
-    observer = metrics.request_finished if metrics is not None and params.enabled else None
+    on = metrics is not None and params.enabled
     for s in list(session.server.sessions):
-        s.endpoint.request_observer = observer
-    return observer is not None
+        s.endpoint.request_observer = metrics.request_finished if on and metrics else None
+        s.endpoint.requests_observer = metrics.requests_finished if on and metrics else None
+    return on
