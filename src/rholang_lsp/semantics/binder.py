@@ -63,6 +63,33 @@ if TYPE_CHECKING:
 # work item: (node, env, pattern state or None, inside \/ or ~)
 _Item = tuple[Node, Env, PatState | None, bool]
 
+#: what a `{ … }` block outside every pattern was walked with: (env, inside \/ or ~, symbol
+#: count and scope count when the walk reached it); see ``BindState``
+BlockEntry = tuple[Env, bool, int, int]
+
+
+class BindState:
+    """What a bind leaves behind so that one block can be bound again alone
+    (``semantics/rebind.py``): the file's root env, the scope of every env, and per
+    `{ … }` block (outside patterns) the env in force there and the first symbol and scope
+    ids its walk created. The envs hold symbol ids only; the block keys are tree nodes."""
+
+    __slots__ = ("root_env", "env_scope", "envs", "blocks", "fresh_envs")
+
+    def __init__(
+        self,
+        root_env: Env,
+        env_scope: dict[int, int],
+        envs: list[Env],
+        blocks: dict[Node, BlockEntry],
+    ) -> None:
+        self.root_env = root_env
+        self.env_scope = env_scope
+        self.envs = envs
+        self.blocks = blocks
+        #: how many envs the full bind made (the rebinds of blocks add theirs)
+        self.fresh_envs = len(envs)
+
 
 _ident_token = ast.ident_of
 _nodes = ast.nodes
@@ -301,6 +328,11 @@ class Binder:
         self._envs: list[Env] = [self.root_env]
         self._bundles_in_patterns: list[tuple[Node, PatState]] = []
         self._sibling_news = _SiblingNews()  # see _new_sibling_declaring
+        self._blocks: dict[Node, BlockEntry] | None = None  # recorded when a state is kept
+
+    def state(self) -> BindState:
+        assert self._blocks is not None
+        return BindState(self.root_env, self._env_scope, self._envs, self._blocks)
 
     # ------------------------------------------------------------------ helpers
     def _scope(self, kind: ScopeKind, node: Node, parent: Env, label: str | None = None) -> Scope:
@@ -408,6 +440,9 @@ class Binder:
             if handler is not None:
                 handler(self, node, env, pat, neg, push)
             else:
+                if k is K.BLOCK and pat is None and self._blocks is not None:
+                    m = self.m
+                    self._blocks[node] = (env, neg, len(m.symbols), len(m.scopes))
                 for c in reversed(node.children):
                     if isinstance(c, Node):
                         push((c, env, pat, neg))
@@ -729,8 +764,6 @@ def _h_contract(
         doc=b._doc_for(node),
     )
     b.m.contracts.append(info)
-    if symbol is not None:
-        b.facts.receive_arities.setdefault(symbol, set())
     body_env = b._bind_env(env, p, sc)
     for c in reversed(body):
         push((c, body_env, pat, neg))
@@ -797,9 +830,7 @@ def _do_binds(
             if chan.kind == K.NAME:
                 key = _channel_key(b, chan, env)
                 if key is not None and key[0] == "sym" and isinstance(key[1], int):
-                    b.facts.receive_arities.setdefault(key[1], set()).add(
-                        None if has_rem else n_formals
-                    )
+                    b.facts.receives.append((chan.start, key[1], None if has_rem else n_formals))
                 if check_join and key is not None and arrow is not None:
                     if key in seen:
                         first = seen[key]
@@ -1104,6 +1135,17 @@ def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
     model = Binder(result, target=target).run()
     model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
     return model
+
+
+def bind_keeping_state(
+    result: ParseResult, *, target: str = "f1r3fly"
+) -> tuple[SemanticModel, BindState]:
+    """``bind``, also returning what ``semantics.rebind`` needs to re-bind one block."""
+    binder = Binder(result, target=target)
+    binder._blocks = {}
+    model = binder.run()
+    model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
+    return model, binder.state()
 
 
 class PatternCollector:

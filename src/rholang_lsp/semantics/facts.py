@@ -113,5 +113,8 @@ class Facts:
     repeated_join_channels: list[RepeatedJoinChannel] = field(default_factory=list)
     pattern_bundles: list[PatternBundle] = field(default_factory=list)
     agents: list[Node] = field(default_factory=list)  # AGENT nodes (checked syntactically)
+    # each receive on a local channel: (channel start, symbol id, formals count or None when
+    # it has a remainder); ``SemanticModel.finish`` folds them into ``receive_arities``
+    receives: list[tuple[int, int, int | None]] = field(default_factory=list)
     # arities of the receives on a local channel (symbol id -> formals count; None = remainder)
     receive_arities: dict[int, set[int | None]] = field(default_factory=dict)

@@ -12,6 +12,7 @@ import bisect
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rholang_lsp.semantics.doc_comments import DocComment
 from rholang_lsp.semantics.facts import Facts
@@ -187,14 +188,31 @@ class SemanticModel:
     _sends_parent: list[int] = field(default_factory=list)
 
     def finish(self) -> None:
-        """Build lookup tables; call once after binding."""
-        self._sorted = sorted(self.references, key=lambda r: (r.start, r.end))
+        """Build lookup tables; call once after binding.
+
+        The lists that are not indexed by id (references, contracts, sends, global
+        references, the facts) are put in source order (stable: ties keep the binding
+        order), so the facts of one `{ … }` block form one slice of each, found by bisection
+        (``semantics/rebind.py`` replaces that slice when the block is edited)."""
+        self.references.sort(key=_range_key)
+        self._sorted = self.references
         self._starts = [r.start for r in self._sorted]
         self._by_symbol = {}
         for ref in self._sorted:
             if ref.symbol is not None:
                 self._by_symbol.setdefault(ref.symbol, []).append(ref)
-        self._global_sorted = sorted((s, e, k, d) for k, s, e, d in self.global_refs)
+        self.global_refs.sort(key=_global_key)
+        self.contracts.sort(key=_start_key)
+        self.sends.sort(key=_send_key)
+        facts = self.facts
+        for lst in fact_lists(facts):
+            lst.sort(key=_start_key)
+        facts.receives.sort(key=_first)
+        self.finish_tables()
+
+    def finish_tables(self) -> None:
+        """The tables derived from the (source-ordered) lists; ``finish`` calls it."""
+        self._global_sorted = [(s, e, k, d) for k, s, e, d in self.global_refs]
         self._global_max_end = _running_max(e for _, e, _, _ in self._global_sorted)
         # per-channel tables: every query below is a lookup, not a scan of the whole file
         self._contracts_by_symbol = {}
@@ -204,10 +222,11 @@ class SemanticModel:
                 self._contracts_by_symbol.setdefault(c.symbol, []).append(c)
             if c.global_key is not None:
                 self._contracts_by_key.setdefault(c.global_key, []).append(c)
-        self._sends_sorted = sorted(
-            ((s.start, i, s) for i, s in enumerate(self.sends)),
-            key=lambda t: (t[0], -t[2].end, t[1]),
-        )
+        arities: dict[int, set[int | None]] = {}
+        for _, sid, n in self.facts.receives:
+            arities.setdefault(sid, set()).add(n)
+        self.facts.receive_arities = arities
+        self._sends_sorted = [(s.start, i, s) for i, s in enumerate(self.sends)]
         self._sends_starts = [t[0] for t in self._sends_sorted]
         self._sends_parent = []
         open_: list[int] = []  # positions of the ranges enclosing the current one
@@ -277,6 +296,41 @@ class SemanticModel:
             sc = self.scopes[scope_id]
             yield sc
             scope_id = sc.parent
+
+
+def _range_key(r: Reference) -> tuple[int, int]:
+    return (r.start, r.end)
+
+
+def _start_key(x: Any) -> int:
+    return int(x.start if hasattr(x, "start") else x.kw_start)
+
+
+def _first(t: tuple[int, int, int | None]) -> int:
+    return t[0]
+
+
+def _global_key(g: tuple[str, int, int, bool]) -> tuple[int, int, str, bool]:
+    return (g[1], g[2], g[0], g[3])
+
+
+def _send_key(s: SendInfo) -> tuple[int, int]:
+    return (s.start, -s.end)
+
+
+def fact_lists(facts: Facts) -> tuple[list[Any], ...]:
+    """The facts lists that hold one offset range each (ordered by their start)."""
+    return (
+        facts.unbound,
+        facts.sort_mismatches,
+        facts.duplicate_binders,
+        facts.disjunction_binders,
+        facts.outside_pattern,
+        facts.receive_connectives,
+        facts.system_uris,
+        facts.repeated_join_channels,
+        facts.pattern_bundles,
+    )
 
 
 def _running_max(values: Iterable[int]) -> list[int]:

@@ -7,7 +7,12 @@ anything with ``revision`` / ``edits_since``): when the cache holds an analysis
 of an earlier revision of the same document and the document still remembers
 the edits since then, the new parse is obtained by replaying those edits with
 ``syntax.reparse`` (re-parsing only the enclosing ``{ ... }`` block when it
-can) instead of a full parse. Binding stays a full pass.
+can) instead of a full parse. When that replay was one edit inside one block and
+the previous analysis is owned by the cache alone, only that block is bound again
+and the previous ``SemanticModel`` is patched (``semantics.rebind``: the facts of
+the block replaced, the others moved, the file checks run again); otherwise the
+whole file is bound. Either way the analysis equals a fresh ``analyze`` of the text
+(``tests/workspace/test_rebind_equals_full.py``).
 
 Aliasing rule: ``reparse`` rebuilds the new tree *in place* from the old one,
 so an analysis is only ever reparsed when nobody but the cache can see it.
@@ -19,8 +24,9 @@ feature holds the analysis while it walks the tree) the old analysis is left
 untouched and the new version is parsed from scratch. So a ``DocumentAnalysis``
 that has been handed out is immutable for as long as it is referenced. Users
 must therefore keep the analysis (or its ``ParseResult``) alive while they use
-nodes of its tree: a bare ``Node`` held alone is not protected. The semantic
-model and the summary hold offsets only, never tree nodes.
+nodes of its tree: a bare ``Node`` held alone is not protected; the same holds for
+the records of its model (``Symbol``, ``Reference``, ...), which a block rebind moves
+in place. The semantic model and the summary hold offsets only, never tree nodes.
 
 Why reference counts and not an explicit ownership token: a lease that holders take and
 release is opt-in, so a holder nobody thought of (a memo in a feature, a request still
@@ -54,9 +60,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Protocol
 
-from rholang_lsp.semantics.binder import bind
+from rholang_lsp.semantics.binder import BindState, bind, bind_keeping_state
 from rholang_lsp.semantics.metta.summary import build_metta_summary, is_metta_uri
 from rholang_lsp.semantics.model import SemanticModel
+from rholang_lsp.semantics.rebind import rebind_block
 from rholang_lsp.semantics.summarize import build_summary
 from rholang_lsp.semantics.summary import CompactLineMap, FileSummary, content_hash
 from rholang_lsp.syntax import parse, reparse
@@ -99,6 +106,10 @@ class DocumentAnalysis:
     revision: Revision | None = field(default=None)
     #: True when the parse was obtained by replaying edits with ``reparse``
     incremental: bool = field(default=False)
+    #: what a block rebind of the next version needs (open documents only)
+    binding: BindState | None = field(default=None, repr=False)
+    #: True when the model was obtained by re-binding one block (``semantics.rebind``)
+    rebound: bool = field(default=False)
 
     @property
     def lines(self) -> CompactLineMap:
@@ -118,7 +129,13 @@ class ParsedDocument:
     revision: Revision | None = field(default=None)
     #: True when the parse was obtained by replaying edits with ``reparse``
     incremental: bool = field(default=False)
+    #: the previous version's model and bind state, when ``parse`` is one block re-parsed
+    #: in it (taken, under the cache lock, by the bind of this entry)
+    prior: Prior | None = field(default=None, repr=False)
 
+
+#: the model and bind state of the previous version of a document, owned by the caller
+Prior = tuple[SemanticModel, BindState]
 
 #: What the cache stores per (uri, version): a full analysis or a parse-only entry.
 CacheEntry = DocumentAnalysis | ParsedDocument
@@ -139,16 +156,39 @@ def _finish(
     target: str,
     revision: Revision | None = None,
     incremental: bool = False,
+    prior: Prior | None = None,
 ) -> DocumentAnalysis:
+    """Bind ``result``: with ``prior`` (the previous version's model and state, owned by
+    the caller, ``result`` one block re-parsed in it) by re-binding that block alone
+    when it can; keeping the bind state for the next version of an open document."""
+    state: BindState | None = None
+    rebound = False
     if is_metta_uri(uri):  # a .metta file: no Rholang binding, a MeTTa digest for the index
         model = SemanticModel()
         model.finish()
         summary = build_metta_summary(uri, text, version=version)
     else:
-        model = bind(result, target=target)
+        if prior is not None and result.splice is not None:
+            model, state = prior
+            rebound = rebind_block(model, state, result.splice, result, target=target)
+        prior = None
+        if not rebound:
+            if revision is not None:
+                model, state = bind_keeping_state(result, target=target)
+            else:
+                model, state = bind(result, target=target), None
         summary = build_summary(uri, text, model, version=version)
     return DocumentAnalysis(
-        uri, version, text, result, model, summary, revision=revision, incremental=incremental
+        uri,
+        version,
+        text,
+        result,
+        model,
+        summary,
+        revision=revision,
+        incremental=incremental,
+        binding=state,
+        rebound=rebound,
     )
 
 
@@ -235,6 +275,7 @@ class AnalysisCache:
             "incremental": 0,  # parses that replayed edits
             "reparsed_edits": 0,  # edits re-parsed within one block
             "full_parses": 0,
+            "rebound": 0,  # analyses that re-bound one block of the previous model
         }
 
     def get_or_analyze(
@@ -270,14 +311,21 @@ class AnalysisCache:
             if self.metrics is not None:
                 self.metrics.cache_hit("parse")
             rev = revision if revision is not None else pending.revision
-            result = _finish(uri, text, version, pending.parse, target, rev, pending.incremental)
+            with self._lock:  # one bind may take the prior model (a concurrent one binds afresh)
+                prior, pending.prior = pending.prior, None
+            result = _finish(
+                uri, text, version, pending.parse, target, rev, pending.incremental, prior
+            )
             pending = None
         else:
             if self.metrics is not None:
                 self.metrics.cache_miss("parse")
-            new_parse, incremental = self._new_parse(uri, text, target, history)
-            result = _finish(uri, text, version, new_parse, target, revision, incremental)
+            new_parse, incremental, prior = self._new_parse(uri, text, target, history)
+            result = _finish(uri, text, version, new_parse, target, revision, incremental, prior)
+        prior = None
         with self._lock:
+            if result.rebound:
+                self.stats["rebound"] += 1
             self.stats["binds"] += 1
         stored = self._store(key, result)
         return stored if isinstance(stored, DocumentAnalysis) else result
@@ -308,16 +356,20 @@ class AnalysisCache:
             self.stats["misses"] += 1
         if self.metrics is not None:
             self.metrics.cache_miss("parse")
-        new_parse, incremental = self._new_parse(uri, text, target, history)
+        new_parse, incremental, prior = self._new_parse(uri, text, target, history)
         revision = history.revision if history is not None else None
-        entry = ParsedDocument(uri, version, text, new_parse, revision, incremental)
+        entry = ParsedDocument(uri, version, text, new_parse, revision, incremental, prior)
+        prior = None
         return self._store(key, entry).parse
 
     def _new_parse(
         self, uri: str, text: str, target: str, history: EditHistory | None
-    ) -> tuple[ParseResult, bool]:
+    ) -> tuple[ParseResult, bool, Prior | None]:
         """Parse ``text``: by replaying ``history``'s edits on the latest cached entry of
-        ``uri`` when the cache alone owns it, else from scratch. Returns (parse, incremental)."""
+        ``uri`` when the cache alone owns it, else from scratch. Returns (parse, incremental,
+        prior): ``prior`` is the previous analysis' model and bind state when the parse is
+        one block re-parsed in it and nobody else holds that model (a block rebind may
+        patch it)."""
         base: CacheEntry | None = None
         if history is not None:
             with self._lock:
@@ -330,16 +382,26 @@ class AnalysisCache:
             # ``base`` is this frame's only reference (the ownership rule counts on it)
             if edits is not None and len(edits) <= MAX_REPLAY_EDITS and _exclusively_owned(base):
                 old = base.parse
+                prior: Prior | None = None
+                if (
+                    isinstance(base, DocumentAnalysis)
+                    and base.binding is not None
+                    and len(edits) == 1
+                    and sys.getrefcount(base.model) <= 2  # ``base.model`` + the argument
+                ):
+                    prior = (base.model, base.binding)
                 base = None  # consumed: its tree becomes the new tree
                 new_parse, in_block = replay(old, edits, text)
                 with self._lock:
                     self.stats["incremental"] += 1
                     self.stats["reparsed_edits"] += in_block
-                return new_parse, True
+                if new_parse.splice is None or new_parse.tree is not old.tree or in_block != 1:
+                    prior = None
+                return new_parse, True, prior
         base = None
         with self._lock:
             self.stats["full_parses"] += 1
-        return parse(text, target=target), False
+        return parse(text, target=target), False, None
 
     def _store(self, key: tuple[str, object], entry: CacheEntry) -> CacheEntry:
         """Cache ``entry`` under ``key`` (dropping older versions of its uri) and return it;

@@ -1,0 +1,311 @@
+"""Re-bind one `{ … }` block after an in-block reparse, patching the previous model.
+
+After ``syntax.reparse`` replaced one block (``ParseResult.splice``), the facts of the
+rest of the file are those of the previous version with their offsets moved: scopes are
+lexical, so nothing outside a block sees a binder inside it. ``rebind_block`` binds the
+new block alone, with the env the previous bind used there (``BindState.blocks``), and
+replaces the block's slice of every list of the previous ``SemanticModel``:
+
+* symbols and scopes (indexed by id): the block's ids form one run, from the counts
+  recorded when the walk reached the block; the block must declare as many symbols
+  and scopes as before (else the ids after it would move: the caller binds the file);
+* references, contracts, sends, global references and facts are in source order
+  (``SemanticModel.finish``): the block's are the slice whose start lies in it;
+* what the block changes outside itself is recomputed: the ``used`` flag of the outer
+  names it used, the receive arities, the broken blocks, the file checks.
+
+It answers False (the caller binds the whole file) whenever the edit may change
+anything outside the block: a block that is not the body (or a `|` operand of the
+body) of a binding construct, e.g. inside a quote, an argument or a collection whose
+text a fact records; a block inside a pattern; agents (facts that hold nodes); other
+symbol or scope counts. ``tests/workspace/test_rebind_equals_full.py`` checks the
+result against a fresh bind on random edits.
+
+The previous model is patched in place: the caller owns it (``workspace/analysis.py``
+reparses and rebinds only what nobody else references).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import chain, islice
+from typing import Any
+
+from rholang_lsp.semantics.binder import Binder, BindState, broken_blocks
+from rholang_lsp.semantics.checks import CheckContext, run_file_checks
+from rholang_lsp.semantics.facts import (
+    DuplicateBinder,
+    OutsidePattern,
+    PatternBundle,
+    RepeatedJoinChannel,
+    Shadowing,
+    SortMismatch,
+    Span,
+    UnboundUse,
+)
+from rholang_lsp.semantics.model import (
+    Reference,
+    Role,
+    SemanticModel,
+    SendInfo,
+    SymbolKind,
+    fact_lists,
+)
+from rholang_lsp.syntax.diagnostic import Severity
+from rholang_lsp.syntax.incremental import Splice
+from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.result import ParseResult
+
+#: the constructs whose body (or a `|` operand of it) a rebound block may be: their handlers
+#: read nothing inside the body
+_BODY_OWNERS = frozenset({K.SOURCE_FILE, K.NEW, K.CONTRACT, K.FOR, K.CASE, K.IF, K.LET, K.BRANCH})
+
+_set = object.__setattr__  # the frozen records of a model the caller owns, moved in place
+
+
+def rebind_block(
+    model: SemanticModel,
+    state: BindState,
+    splice: Splice,
+    result: ParseResult,
+    *,
+    target: str = "f1r3fly",
+) -> bool:
+    """Patch ``model`` (the previous version's, owned by the caller) into the model of
+    ``result`` by binding ``splice.block`` alone. False: bind the whole file instead
+    (``model`` and ``state`` may then be half patched: drop them)."""
+    old_block, block = splice.old_block, splice.block
+    entry = state.blocks.get(old_block)
+    if entry is None or block.kind is not K.BLOCK or model.facts.agents:
+        return False
+    owner = block.parent
+    while owner is not None and owner.kind in (K.BLOCK, K.PAR):
+        owner = owner.parent
+    if owner is None or owner.kind not in _BODY_OWNERS:
+        return False
+    if len(state.envs) > 2 * state.fresh_envs + 64:
+        return False  # the envs of replaced blocks pile up: a full bind starts afresh
+    env, neg, sym0, sc0 = entry
+    lo, hi, d = splice.start, splice.end, splice.delta
+    syms, scopes = model.symbols, model.scopes
+    n_sym = _run_inside(syms, sym0, lo, hi)
+    n_sc = _run_inside(scopes, sc0, lo, hi)
+    refs = model.references
+    ra = bisect_left(model._starts, lo)
+    rb = bisect_left(model._starts, hi)
+    old_refs = refs[ra:rb]
+
+    b = Binder(result, target=target)
+    b.m.symbols = syms[:sym0]
+    b.m.scopes = scopes[:sc0]
+    b.root_env = state.root_env
+    b._env_scope = state.env_scope
+    b._envs = state.envs
+    b._blocks = {}
+    b._walk(block, env, None, neg)
+    b._finish()
+    new = b.m
+    if len(new.symbols) - sym0 != n_sym or len(new.scopes) - sc0 != n_sc or new.facts.agents:
+        return False
+
+    # ids are unchanged: put the block's symbols and scopes in place, move the others
+    syms[sym0 : sym0 + n_sym] = new.symbols[sym0:]
+    scopes[sc0 : sc0 + n_sc] = new.scopes[sc0:]
+    if d:
+        for sym in chain(islice(syms, 0, sym0), islice(syms, sym0 + n_sym, None)):
+            if sym.decl_end >= hi:
+                sym.decl_end += d
+                if sym.decl_start >= hi:
+                    sym.decl_start += d
+            if sym.start >= hi:
+                sym.start += d
+                sym.end += d
+        for sc in chain(islice(scopes, 0, sc0), islice(scopes, sc0 + n_sc, None)):
+            if sc.end >= hi:
+                sc.end += d
+                if sc.start >= hi:
+                    sc.start += d
+                if sc.sel_start >= hi:
+                    sc.sel_start += d
+                    sc.sel_end += d
+
+    # references (source order) and the per-symbol tables
+    new_refs = sorted(new.references, key=_range_key)
+    by_symbol = model._by_symbol
+    affected = {r.symbol for r in old_refs if r.symbol is not None}
+    affected.update(r.symbol for r in new_refs if r.symbol is not None)
+    for sid in affected:
+        keep = [r for r in by_symbol.get(sid, ()) if not (lo <= r.start < hi)]
+        at = bisect_left(keep, lo, key=_start)
+        keep[at:at] = [r for r in new_refs if r.symbol == sid]
+        if keep:
+            by_symbol[sid] = keep
+        else:
+            by_symbol.pop(sid, None)
+    starts = model._starts
+    if d:
+        for r in islice(refs, rb, None):
+            _set(r, "start", r.start + d)
+            _set(r, "end", r.end + d)
+        starts[rb:] = [s + d for s in islice(starts, rb, None)]
+    refs[ra:rb] = new_refs
+    starts[ra:rb] = [r.start for r in new_refs]
+
+    # a name the old block used may be unused now
+    read_now = {r.symbol for r in new_refs if r.role is Role.READ}
+    for sid in affected:
+        if sid < sym0 and sid not in read_now:
+            sym = syms[sid]
+            if sym.kind is not SymbolKind.AGENT:
+                sym.used = any(r.role is Role.READ for r in by_symbol.get(sid, ())) or any(
+                    x.first == sid and x.in_new for x in model.facts.duplicate_binders
+                )
+
+    # contracts: the ones around the block end later
+    contracts = model.contracts
+    ca = bisect_left(contracts, lo, key=_start)
+    cb = bisect_left(contracts, hi, key=_start)
+    if d:
+        for c in islice(contracts, 0, ca):
+            if c.end >= hi:
+                c.end += d
+        for c in islice(contracts, cb, None):
+            c.start += d
+            c.end += d
+            c.name_start += d
+            c.name_end += d
+    contracts[ca:cb] = sorted(new.contracts, key=_start)
+
+    # sends, global references, facts: slices in source order
+    sends = model.sends
+    sa = bisect_left(sends, lo, key=_start)
+    sb = bisect_left(sends, hi, key=_start)
+    if d:
+        for s in islice(sends, sb, None):
+            _set(s, "start", s.start + d)
+            _set(s, "end", s.end + d)
+    sends[sa:sb] = sorted(new.sends, key=_send_key)
+    globs = model.global_refs
+    ga = bisect_left(globs, lo, key=_second)
+    gb = bisect_left(globs, hi, key=_second)
+    tail = [(k, s + d, e + d, x) for k, s, e, x in islice(globs, gb, None)] if d else None
+    if tail is not None:
+        globs[gb:] = tail
+    globs[ga:gb] = sorted(new.global_refs, key=_global_key)
+
+    facts, nf = model.facts, new.facts
+    for lst, added in zip(fact_lists(facts), fact_lists(nf), strict=True):
+        _splice_facts(lst, sorted(added, key=_fact_start), lo, hi, d)
+    shadows = facts.shadowing
+    a = bisect_left(shadows, sym0, key=_shadow_symbol)
+    z = bisect_left(shadows, sym0 + n_sym, key=_shadow_symbol)
+    if d:
+        for i, sh in enumerate(shadows):
+            if sh.fix is not None and sh.fix[1] >= hi and not a <= i < z:
+                fs, fe, ft = sh.fix
+                shadows[i] = _moved_shadow(sh, (fs + d if fs >= hi else fs, fe + d, ft))
+    shadows[a:z] = nf.shadowing
+    receives = facts.receives
+    qa = bisect_left(receives, lo, key=_first)
+    qb = bisect_left(receives, hi, key=_first)
+    if d:
+        receives[qb:] = [(s + d, sid, n) for s, sid, n in islice(receives, qb, None)]
+    receives[qa:qb] = sorted(nf.receives, key=_first)
+
+    # the tables, the state, syntax errors, the checks
+    model.finish_tables()
+    blocks = state.blocks
+    for node in old_block.walk():
+        if node.kind is K.BLOCK:
+            blocks.pop(node, None)
+    blocks.update(b._blocks)
+    diags = result.diagnostics
+    model.has_syntax_errors = any(x.severity == Severity.ERROR for x in diags)
+    model.broken = broken_blocks(result.tree, result.text, diags) if model.has_syntax_errors else []
+    model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
+    return True
+
+
+def _run_inside(items: list[Any], first: int, lo: int, hi: int) -> int:
+    """How many of ``items[first:]`` in a row start inside ``[lo, hi)``."""
+    n = 0
+    for x in islice(items, first, None):
+        if not lo <= x.start < hi:
+            break
+        n += 1
+    return n
+
+
+def _splice_facts(lst: list[Any], added: list[Any], lo: int, hi: int, d: int) -> None:
+    a = bisect_left(lst, lo, key=_fact_start)
+    z = bisect_left(lst, hi, key=_fact_start)
+    if d:
+        lst[z:] = [_MOVE[type(x)](x, d, hi) for x in islice(lst, z, None)]
+    lst[a:z] = added
+
+
+def _start(x: Any) -> int:
+    return int(x.start)
+
+
+def _fact_start(x: Any) -> int:
+    return int(x.kw_start) if type(x) is PatternBundle else int(x.start)
+
+
+def _first(t: tuple[int, int, int | None]) -> int:
+    return t[0]
+
+
+def _second(t: tuple[str, int, int, bool]) -> int:
+    return t[1]
+
+
+def _shadow_symbol(s: Shadowing) -> int:
+    return s.symbol
+
+
+def _range_key(r: Reference) -> tuple[int, int]:
+    return (r.start, r.end)
+
+
+def _send_key(s: SendInfo) -> tuple[int, int]:
+    return (s.start, -s.end)
+
+
+def _global_key(g: tuple[str, int, int, bool]) -> tuple[int, int, str, bool]:
+    return (g[1], g[2], g[0], g[3])
+
+
+def _moved_shadow(s: Shadowing, fix: tuple[int, int, str]) -> Shadowing:
+    return Shadowing(s.symbol, s.outer, s.match_case, s.in_target, s.intent, fix)
+
+
+def _moved_unbound(x: UnboundUse, d: int, hi: int) -> UnboundUse:
+    sib = x.new_sibling
+    if sib is not None and sib[0] >= hi:  # the `new` is after the block too
+        sib = (sib[0] + d, sib[1] + d)
+    return UnboundUse(x.start + d, x.end + d, x.name, x.top_level, sib, x.var_ref)
+
+
+def _moved_span(x: Span, d: int, hi: int = 0) -> Span:
+    return Span(x.start + d, x.end + d, x.text)
+
+
+_MOVE: dict[type, Callable[[Any, int, int], Any]] = {
+    UnboundUse: _moved_unbound,
+    SortMismatch: lambda x, d, hi: SortMismatch(
+        x.start + d, x.end + d, x.symbol, x.position, x.var_ref
+    ),
+    DuplicateBinder: lambda x, d, hi: DuplicateBinder(
+        x.start + d, x.end + d, x.name, x.first, x.in_new
+    ),
+    Span: _moved_span,
+    OutsidePattern: lambda x, d, hi: OutsidePattern(x.start + d, x.end + d, x.what, x.text),
+    RepeatedJoinChannel: lambda x, d, hi: RepeatedJoinChannel(
+        x.start + d, x.end + d, x.first_start + d, x.first_end + d
+    ),
+    PatternBundle: lambda x, d, hi: PatternBundle(
+        x.kw_start + d, x.kw_end + d, tuple(_moved_span(f, d) for f in x.frees)
+    ),
+}
