@@ -3,6 +3,7 @@ control inside a worker leaves the results unchanged."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Callable
@@ -91,3 +92,40 @@ def test_gc_control_in_a_worker_leaves_results_unchanged(
     decode = msgspec.msgpack.Decoder(list[workers.FileResult]).decode
     assert decode(controlled) == decode(plain)
     assert all(r.entry is not None for r in decode(controlled))
+
+
+async def test_cold_run_parses_in_process_while_the_pool_starts(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    """On a cold start the pool is asked for right after discovery; until it is ready
+    this process parses files itself, then the workers take the rest."""
+    root = tmp_path / "ws"
+    generate_workspace(root, 60)
+    ready = asyncio.Event()
+    calls: list[int] = []
+    merged: list[int] = []
+
+    async def factory() -> Executor:
+        calls.append(len(merged))
+        await ready.wait()
+        return pool
+
+    idx = WorkspaceIndexer(
+        root,
+        cache=IndexCache(root, directory=tmp_path / "cache"),  # enabled, no file yet: cold
+        executor_factory=factory,
+        batch_size=4,
+    )
+    idx.free_cores = lambda: 2.0
+
+    def on_update(uris: frozenset[str]) -> None:
+        merged.append(len(uris))
+        if len(merged) == 5:
+            ready.set()  # the pool is "ready" after five files were parsed here
+
+    idx.add_update_listener(on_update)
+    stats = await idx.run()
+    assert calls == [0]  # asked for once, before any file was merged
+    assert merged[:5] == [1, 1, 1, 1, 1]  # one file per loop turn in this process
+    assert stats.parsed == 60 and len(idx.index) == 60
+    assert idx.last_workers == 2  # the rest went to the pool

@@ -204,6 +204,7 @@ class WorkspaceIndexer:
         self._save_handle: asyncio.TimerHandle | None = None
         self._save_task: asyncio.Task[None] | None = None
         self._prepare: asyncio.Future[None] | None = None
+        self._starting: asyncio.Future[Executor | None] | None = None  # the pool, starting
         #: idle CPUs now (blocking, run in a thread; None: unknown): how many workers to use
         self.free_cores: Callable[[], float | None] = measure_free_cores
         self.last_workers = 0  # workers the last parallel run used (0: none)
@@ -304,6 +305,16 @@ class WorkspaceIndexer:
     async def _run(self, started: float, progress: Callable[[int, int], None] | None) -> IndexStats:
         files = await asyncio.to_thread(discover_files, self.root)
         total = len(files)
+        if (
+            self.executor is None
+            and self.executor_factory is not None
+            and len(files) > INLINE_LIMIT
+            and not (self.cache.enabled and self.cache.path.exists())
+        ):
+            # cold: every file will go to the workers; starting them takes ~0.5-1 s (a
+            # forkserver importing the parser), so start now, not after the cache and
+            # the job list
+            self._starting = asyncio.ensure_future(self.executor_factory())
         if self.metrics is not None:
             self.metrics.indexing_started(self.root_key, total)
         self._set_state(IndexingState.in_progress(total, 0, started))
@@ -486,10 +497,21 @@ class WorkspaceIndexer:
         """Run jobs in batches (at most 2 per worker in flight); yield each batch's results."""
         if not jobs:
             return
-        batches = [jobs[i : i + self.batch_size] for i in range(0, len(jobs), self.batch_size)]
         executor = self.executor
         if executor is None and self.executor_factory is not None and len(jobs) > INLINE_LIMIT:
-            executor = await self.executor_factory()
+            starting = self._starting
+            self._starting = None
+            if starting is None:
+                starting = asyncio.ensure_future(self.executor_factory())
+            # while the pool starts, this process parses (one file per loop turn)
+            k = 0
+            while not starting.done() and len(jobs) - k > INLINE_LIMIT:
+                yield [index_one(jobs[k], target=self.target, max_bytes=self.max_file_bytes)]
+                k += 1
+                await asyncio.sleep(0)
+            jobs = jobs[k:]
+            executor = await starting
+        batches = [jobs[i : i + self.batch_size] for i in range(0, len(jobs), self.batch_size)]
         if executor is None or len(jobs) <= INLINE_LIMIT:
             for batch in batches:
                 results: list[FileResult] = []
