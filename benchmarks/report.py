@@ -227,9 +227,11 @@ def render(
         "Every figure comes from the real server started as a separate process and driven by "
         "a client over the wire (stdio, TCP, Unix socket or WebSocket), on workspaces the "
         "suite generates (deterministic, seeded: 1,000 files of contracts calling each other "
-        "across files, 40–160 lines each) plus a copy of `../shared/corpus`, except the parse "
-        "figures (in process). *Spread* is min – max over the repetitions (n); where a "
-        "comparison is claimed, both sides ran side by side in the same run.",
+        "across files, 40–160 lines each; 5,000 for the scaling rows) plus a copy of "
+        "`../shared/corpus`, except the figures marked in process (parser, binder, the "
+        "analysis after an edit, editing features), which call the library directly. "
+        "*Spread* is min – max over the repetitions (n); where a comparison is claimed, both "
+        "sides ran side by side in the same run, in interleaved rounds.",
         "",
         "## Roadmap success criteria",
         "",

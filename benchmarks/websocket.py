@@ -14,11 +14,12 @@
   queue is bounded) instead of buffering: server RSS is sampled during the flood,
   and another client's ping latency is measured at the same time. Also over TCP.
 * **server vs the library's echo server** (issue 19) — a raw client (hand-written
-  framing: no client library's cost in the figure) pipelines N ``rholang/ping`` requests
-  at once and counts the answers; the same frames go to the ``websockets`` library's own
-  echo server (``async for m in ws: await ws.send(m)``, a subprocess). Interleaved rounds:
-  our server with ``lsp-batch`` (answers batched), with ``lsp-json`` (one per frame), and
-  the echo server; the figure is our messages/s over the echo's, per round.
+  framing: no client library's cost in the figure) writes N ``rholang/ping`` requests at
+  once and counts the answers; the same frames go to the ``websockets`` library's own echo
+  server (``async for m in ws: await ws.send(m)``, a subprocess). Batched: JSON-RPC batch
+  arrays of 32 requests per frame (answered by one array per frame); plain: one request per
+  frame; also one request per frame with the server batching its answers (``lsp-batch``).
+  Interleaved rounds; the figure is our messages/s over the echo's, per round.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 import msgspec
 
-from benchmarks.common import Context, Row, ms, run_alone
+from benchmarks.common import Context, Row, ms, ratios, run_alone
 from benchmarks.harness import (
     LspClient,
     ServerProcess,
@@ -398,14 +399,15 @@ def _answers(payload: bytes) -> int:
     return 1 if b'"id"' in payload and b'"method"' not in payload else 0
 
 
-async def _pipelined_raw(ws: RawWs, frames: bytes, n: int, *, echo: bool) -> float:
-    """Messages/s: all ``n`` request frames written at once, until ``n`` messages are back."""
+async def _pipelined_raw(ws: RawWs, frames: bytes, n: int, *, echo: bool, per_frame: int) -> float:
+    """Messages/s: every request frame written at once, until ``n`` answers are back (the
+    echo server's frames hold ``per_frame`` messages each)."""
     t0 = time.perf_counter()
     ws.writer.write(frames)
     got = 0
     while got < n:
         payload = await ws.read_message()
-        got += 1 if echo else _answers(payload)
+        got += per_frame if echo else _answers(payload)
     return n / (time.perf_counter() - t0)
 
 
@@ -436,58 +438,99 @@ async def _start_echo() -> tuple[asyncio.subprocess.Process, str]:
     return proc, m[1].decode()
 
 
+BATCH = 32  # requests per JSON-RPC batch array in the batched case
+
+
+def _ping_body(i: int) -> bytes:
+    return b'{"jsonrpc":"2.0","id":%d,"method":"rholang/ping","params":{"i":%d,"pad":"%s"}}' % (
+        i + 1,
+        i,
+        PAD.encode(),
+    )
+
+
 async def _echo_rows(ctx: Context) -> list[Row]:
     rounds = ctx.reps(4, 10)
-    n = ctx.reps(2000, 5000)
-    frames = b"".join(
-        RawWs.frame(
-            b'{"jsonrpc":"2.0","id":%d,"method":"rholang/ping","params":{"i":%d,"pad":"%s"}}'
-            % (i + 1, i, PAD.encode())
-        )
-        for i in range(n)
+    n = ctx.reps(64, 160) * BATCH
+    single = b"".join(RawWs.frame(_ping_body(i)) for i in range(n))
+    batched = b"".join(
+        RawWs.frame(b"[" + b",".join(_ping_body(i) for i in range(k, k + BATCH)) + b"]")
+        for k in range(0, n, BATCH)
     )
     ctx.say(f"websocket: server vs the websockets echo server, {rounds} rounds × {n} pipelined")
     sp = await ServerProcess.start("ws")
     echo_proc, echo_url = await _start_echo()
+    # case -> (connection, frames, echo?, messages per echoed frame)
+    cases: dict[str, tuple[RawWs, bytes, bool, int]] = {}
     try:
-        clients = {
-            "batched": await RawWs.open(sp.url, "lsp-batch"),
-            "plain": await RawWs.open(sp.url, "lsp-json"),
-            "echo": await RawWs.open(echo_url),
-        }
-        await _raw_initialize(clients["batched"])
-        await _raw_initialize(clients["plain"])
-        rates: dict[str, list[float]] = {k: [] for k in clients}
-        names = list(clients)
+        for name, sub, frames, is_echo, per in (
+            ("batched", "lsp-batch", batched, False, BATCH),
+            ("plain", "lsp-json", single, False, 1),
+            ("answers_batched", "lsp-batch", single, False, 1),
+            ("echo_batched", None, batched, True, BATCH),
+            ("echo_plain", None, single, True, 1),
+        ):
+            ws = await RawWs.open(echo_url if is_echo else sp.url, sub)
+            if not is_echo:
+                await _raw_initialize(ws)
+            cases[name] = (ws, frames, is_echo, per)
+        rates: dict[str, list[float]] = {k: [] for k in cases}
+        names = list(cases)
         for r in range(rounds + 1):  # round 0: warm-up
             for name in names if r % 2 == 0 else reversed(names):
-                rate = await _pipelined_raw(clients[name], frames, n, echo=name == "echo")
+                ws, frames, is_echo, per = cases[name]
+                rate = await _pipelined_raw(ws, frames, n, echo=is_echo, per_frame=per)
                 if r:
                     rates[name].append(rate)
-        for c in clients.values():
-            await c.close()
     finally:
+        for ws, *_ in cases.values():
+            await ws.close()
         await sp.stop()
         echo_proc.kill()
         await echo_proc.wait()
-    echo = rates["echo"]
     out = []
-    for name, key, target, limit in (
-        ("batched", "i19_ws_batched", "≥ 0.8×", 0.8),
-        ("plain", "i19_ws_plain", "— (no target)", None),
+    for name, echo, key, what, target, limit, section in (
+        (
+            "batched",
+            "echo_batched",
+            "i19_ws_batched",
+            f"batch arrays of {BATCH} requests per frame",
+            "≥ 0.8×",
+            0.8,
+            "issue19",
+        ),
+        (
+            "plain",
+            "echo_plain",
+            "i19_ws_plain",
+            "one request per frame",
+            "— (no target)",
+            None,
+            "issue19",
+        ),
+        (
+            "answers_batched",
+            "echo_plain",
+            "ws_echo_answers_batched",
+            "one request per frame, answers batched by the server (lsp-batch)",
+            "",
+            None,
+            "comparisons",
+        ),
     ):
-        rs = [a / b for a, b in zip(rates[name], echo, strict=True)]
+        rs = ratios(rates[name], rates[echo])
         out.append(
             Row(
                 key,
-                f"WebSocket, pipelined raw client: server / `websockets` echo server, {name}",
+                f"WebSocket, pipelined raw client: server / `websockets` echo server, {what}",
                 "×",
                 rs,
                 target=target,
                 passed=None if limit is None else statistics.median(rs) >= limit,
-                section="issue19",
-                note=f"{statistics.median(rates[name]):,.0f} vs {statistics.median(echo):,.0f} "
-                f"msg/s; {n:,} rholang/ping pipelined at once; per round",
+                section=section,
+                note=f"{statistics.median(rates[name]):,.0f} vs "
+                f"{statistics.median(rates[echo]):,.0f} msg/s; {n:,} rholang/ping written at "
+                "once; per round",
             )
         )
     return out
