@@ -42,6 +42,7 @@ new RevVault, rl(`rho:registry:lookup`), EitherCh, _newVault in {
           }
         }
       } |
+      for (@"createWithBalance", @amount, retCh <- RevVault) { retCh!((true, amount)) } |
       contract _newVault(@ownRevAddress, purse, ret) = {
         new revVault in {
           contract revVault(@"balance", ret) = { for (@b <- purse) { ret!(b) } } |
@@ -173,6 +174,7 @@ async def test_outline_of_a_system_contract(client: LanguageClient) -> None:
         "vaultMapStore",
         'RevVault("init")',
         'RevVault("findOrCreate")',
+        'RevVault("createWithBalance")',  # a receive answering a method string
         "_newVault",
     ]
     assert (1, 'revVault("transfer")') in tree and max(d for d, _ in tree) == 2

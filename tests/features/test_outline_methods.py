@@ -54,6 +54,9 @@ SYSTEM = """new RevVault, rl(`rho:registry:lookup`), EitherCh, _newVault in {
           }
         }
       } |
+      for (@"createWithBalance", @amount, retCh <- RevVault) {
+        new vaultCh in { for (@v <- vaultCh) { retCh!(v) } }
+      } |
       contract _newVault(@(addr, purse), ret) = {
         new revVault in {
           contract revVault(@"balance", ret) = { for (@b <- purse) { ret!(b) } } |
@@ -78,7 +81,8 @@ def _walk(items: list[DocSymbol], depth: int = 0) -> list[tuple[int, DocSymbol]]
 
 
 def test_outline_lists_declarations_not_statements() -> None:
-    tree = outline(analyze("file:///w/RevVault.rho", SYSTEM).model)
+    a = analyze("file:///w/RevVault.rho", SYSTEM)
+    tree = outline(a.model, a.parse.tree)
     flat = _walk(tree)
     names = [s.name for _, s in flat]
     # no statement nodes, no binders of receive or match patterns
@@ -92,8 +96,13 @@ def test_outline_lists_declarations_not_statements() -> None:
         "_newVault",
         "vaultMapStore",
         'RevVault("findOrCreate")',
+        'RevVault("createWithBalance")',
         "_newVault",
     ]
+    # a receive answering one method string is listed as the overload it is
+    handler = next(s for s in tree if s.name == 'RevVault("createWithBalance")')
+    assert handler.detail == 'for (@"createWithBalance", @amount, retCh <- RevVault)'
+    assert [c.name for c in handler.children] == ["amount", "retCh", "vaultCh"]
     find = next(s for s in tree if s.name == 'RevVault("findOrCreate")')
     # plain formals, then the names its body declares before any receive
     assert [c.name for c in find.children] == [
@@ -125,7 +134,8 @@ def test_outline_of_the_genesis_rev_vault_is_readable() -> None:
     )
     if not path.is_file():
         pytest.skip("corpus absent")
-    flat = _walk(outline(analyze("file:///w/RevVault.rho", path.read_text()).model))
+    a = analyze("file:///w/RevVault.rho", path.read_text())
+    flat = _walk(outline(a.model, a.parse.tree))
     names = [s.name for _, s in flat]
     assert "for" not in names and "new" not in names
     assert max(d for d, _ in flat) <= 2

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, Symbol, SymbolKind
+from rholang_lsp.semantics.patterns import ground_text
 from rholang_lsp.semantics.summary import SK_CONSTANT, SK_FUNCTION, SK_VARIABLE
+from rholang_lsp.syntax import Node, ast
 from rholang_lsp.workspace.index import SymbolHit
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -46,10 +48,12 @@ def document_symbols(snap: Snapshot, uri: str) -> list[DocSymbol]:
     a = snap.analysis(uri)
     if a is None:
         return []
-    return outline(a.model)
+    return outline(a.model, a.parse.tree)
 
 
-def outline(m: SemanticModel) -> list[DocSymbol]:
+def outline(m: SemanticModel, tree: Node | None = None) -> list[DocSymbol]:
+    """The outline of a file (``tree``: its parse, to list method handlers written as
+    receives, `for (@"createWithBalance", … <- RevVault)`, as the overloads they are)."""
     roots: list[DocSymbol] = []
     # scope id -> (the list receiving its outline children, whether its declarations are
     # listed, whether it is inside a contract)
@@ -69,6 +73,18 @@ def outline(m: SemanticModel) -> list[DocSymbol]:
                 detail=c.signature if c is not None else None,
             )
             _add_formals(m, sc.id, c, node)
+            parent_list.append(node)
+            holder[sc.id] = (node.children, True, True)
+        elif (
+            sc.kind == ScopeKind.RECEIVE
+            and tree is not None
+            and (handler := _method_handler(tree, sc.sel_start)) is not None
+        ):
+            label, detail, plain = handler
+            node = DocSymbol(
+                label, SK_FUNCTION, sc.start, sc.end, sc.sel_start, sc.sel_end, detail=detail
+            )
+            _add_plain_binders(m, sc.id, plain, (SymbolKind.RECEIVE, SymbolKind.REMAINDER), node)
             parent_list.append(node)
             holder[sc.id] = (node.children, True, True)
         elif sc.kind in _DECLARING_SCOPES:
@@ -137,15 +153,57 @@ def _add_declared(m: SemanticModel, scope_id: int, into: list[DocSymbol]) -> Non
 def _add_formals(m: SemanticModel, scope_id: int, c: ContractInfo | None, node: DocSymbol) -> None:
     """The formals that are a plain name (`ret`, `@amount`, `...@rest`); the binders inside
     a structured formal (`@(a, b)`, `@{x | y}`) are pattern detail, shown by the signature."""
-    plain: set[str] = set()
+    plain: set[str] | None = None
     if c is not None:
         texts = [f.text for f in c.formals] + ([c.remainder] if c.remainder else [])
-        plain = {t.removeprefix("...").removeprefix("@").strip() for t in texts}
+        plain = _plain_names(texts)
+    kinds = (SymbolKind.CONTRACT_FORMAL, SymbolKind.REMAINDER)
+    _add_plain_binders(m, scope_id, plain, kinds, node)
+
+
+def _plain_names(texts: list[str]) -> set[str]:
+    return {t.removeprefix("...").removeprefix("@").strip() for t in texts}
+
+
+def _add_plain_binders(
+    m: SemanticModel,
+    scope_id: int,
+    plain: set[str] | None,
+    kinds: tuple[SymbolKind, ...],
+    node: DocSymbol,
+) -> None:
     for sid in m.scopes[scope_id].symbols:
         s = m.symbols[sid]
-        if s.kind in (SymbolKind.CONTRACT_FORMAL, SymbolKind.REMAINDER) and s.start < s.end:
-            if c is None or s.name in plain:
-                node.children.append(_symbol_node(s))
+        if s.kind in kinds and s.start < s.end and (plain is None or s.name in plain):
+            node.children.append(_symbol_node(s))
+
+
+def _method_handler(tree: Node, for_start: int) -> tuple[str, str, set[str]] | None:
+    """A receive that answers one method of the string-method idiom, as a contract overload
+    does: one bind whose first pattern is a string, `for (@"createWithBalance", @amount, ret
+    <- RevVault)`. Its label (`RevVault("createWithBalance")`), detail (the receive's head)
+    and the names of its plain patterns; None for any other receive."""
+    tok = tree.token_at(for_start)
+    receive = ast.For.cast(tok.parent if tok is not None else None)
+    receipts = receive.receipts if receive is not None else []
+    binds = ast.Receipt(receipts[0]).binds if len(receipts) == 1 else []
+    if len(binds) != 1:
+        return None
+    bind = ast.Bind(binds[0])
+    pats = bind.patterns
+    names = ast.NamePatterns(pats).names if pats is not None else []
+    first = ast.Name(names[0]).quoted if names else None
+    lit = ground_text(first) if first is not None else None
+    sources = bind.sources
+    if lit is None or not lit.startswith('"') or len(lit) > 64 or not sources:
+        return None
+    chan = ast.source_channel(sources[0]).text
+    chan = " ".join(chan.split())
+    if len(chan) > 32:
+        chan = chan[:31] + "…"
+    head = " ".join(binds[0].text.split())
+    detail = f"for ({head if len(head) <= 96 else head[:95] + '…'})"
+    return f"{chan}({lit})", detail, _plain_names([n.text for n in names[1:]])
 
 
 def _sort(items: list[DocSymbol]) -> None:
