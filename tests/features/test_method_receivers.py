@@ -14,9 +14,9 @@ from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
 URI = "file:///w/methods.rho"
 
 
-def _items(src: str, target: str = "f1r3fly") -> list[CompletionItem]:
-    offset = src.index("|")
-    text = src[:offset] + src[offset + 1 :]
+def _items(src: str, target: str = "f1r3fly", cursor: str = "|") -> list[CompletionItem]:
+    offset = src.index(cursor)
+    text = src[:offset] + src[offset + len(cursor) :]
     snap = Snapshot({URI: SimpleDocument(URI, text)})
     snap.target = target
     return complete(snap, URI, offset).items
@@ -80,3 +80,10 @@ def test_other_dialect_methods_are_last_and_marked() -> None:
     assert items[-len(marked) :] == marked
     items = _items('new out in { out!({"a": 1}.|) }', target="f1r3fly")
     assert {i.label for i in items if i.deprecated} == {"toInt", "toBigInt"}
+
+
+def test_a_pathmap_literal_offers_the_zipper_family() -> None:
+    items = _items('new out in { out!({| ["a", "b"] |}.§) }', cursor="§")
+    first = _leading(items, "PathMap")
+    assert {"union", "diff", "intersection", "restriction", "readZipper", "getLeaf"} <= set(first)
+    assert "get" not in first and "nth" not in first

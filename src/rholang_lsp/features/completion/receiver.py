@@ -1,5 +1,5 @@
 """The type of the receiver of `x.` where it is evident from the text: a literal (string,
-list, map, set, tuple), a method call whose result type is known (`"ff".hexToBytes()` is a
+list, map, set, tuple, F1R3FLY pathmap `{| … |}`), a method call whose result type is known (`"ff".hexToBytes()` is a
 byte array), or a variable bound to one by `let x = [..]`, by a `match` case that is the
 variable alone, or as the remainder of a list / map / set pattern (`[h ...tail]`).
 Anything else is not evident (None): completion then offers every method."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 from rholang_lsp.features.builtin_methods import (
     LIST,
     MAP,
+    PATHMAP,
     SET,
     STRING,
     TUPLE,
@@ -18,7 +19,7 @@ from rholang_lsp.semantics.scope_at import resolve_name_at, token_before
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
 
 K = SyntaxKind
-_COLLECTIONS = {K.LIST: LIST, K.MAP: MAP, K.SET: SET, K.TUPLE: TUPLE}
+_COLLECTIONS = {K.LIST: LIST, K.MAP: MAP, K.SET: SET, K.TUPLE: TUPLE, K.PATHMAP: PATHMAP}
 _MAX_DEPTH = 8  # `let` chains followed through variables
 
 
