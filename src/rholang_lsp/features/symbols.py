@@ -32,7 +32,8 @@ class DocSymbol:
 # / `new` as a node) is what made the outline of a 300-line system contract unreadable. The
 # file's declarations are its `new` / `let` names outside contracts, also under receives: a
 # system contract keeps its state under the join that receives its registry imports.
-# Contracts are listed wherever they are, under their structure.
+# Contracts are listed wherever they are, under their structure, and so is a receive that
+# answers one method string (`for (@"createWithBalance", … <- RevVault)`): it is an overload.
 _DECLARING_SCOPES = {ScopeKind.NEW, ScopeKind.LET}
 _BARRIER_SCOPES = {
     ScopeKind.RECEIVE,
