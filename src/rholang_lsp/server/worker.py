@@ -30,7 +30,6 @@ is swallowed there by the interpreter (and kept out of the log by our
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import os
 import sys
@@ -61,6 +60,8 @@ class JobInterrupted(Exception):
 
 def _set_async_exc(tid: int, exc: type[BaseException] | None) -> None:
     """Raise ``exc`` in thread ``tid`` at its next bytecode (None: discard a pending one)."""
+    import ctypes  # here: ~3 ms of start-up, and only an interrupted job needs it
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(tid), ctypes.py_object(exc) if exc is not None else None
     )

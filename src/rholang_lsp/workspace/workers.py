@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Final
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
@@ -20,6 +19,10 @@ from rholang_lsp.workspace.cache import (
     CacheEntry,
     encode_entry,
 )
+
+if TYPE_CHECKING:  # multiprocessing costs ~10 ms of start-up: imported when a pool starts
+    from concurrent.futures import ProcessPoolExecutor
+
 from rholang_lsp.workspace.files import (
     ReadRefused,
     read_source_bytes,
@@ -177,6 +180,9 @@ def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
 
     ``workers`` defaults to the number of usable CPUs.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if workers is None:
         workers = default_workers()
     methods = multiprocessing.get_all_start_methods()
