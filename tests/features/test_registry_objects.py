@@ -93,3 +93,42 @@ def test_mint_and_purse() -> None:
     res = signature_help(snap, URI, offset)
     assert res is not None
     assert res.signatures[res.active_signature].label == '@purse!(@"split", @amount, return)'
+
+
+MULTI_SIG = """new rl(`rho:registry:lookup`), MultiSigCh, createCh, nnCh, numberCh in {
+  rl!(`rho:rchain:multiSigRevVault`, *MultiSigCh) |
+  for (@(_, MultiSigRevVault) <- MultiSigCh) {
+    @MultiSigRevVault!("create", ["04ab"], [], 1, *createCh) |
+    for (@(true, (multiSig, revAddress, revVault)) <- createCh) {
+      @multiSig!(CURSOR) | @revVault!("balance", *createCh)
+    }
+  } |
+  rl!(`rho:lang:nonNegativeNumber`, *nnCh) |
+  for (@(_, NonNegativeNumber) <- nnCh) {
+    @NonNegativeNumber!(100, *numberCh) |
+    for (@number <- numberCh) { @number!("sub", 5, *numberCh) }
+  }
+}
+"""
+
+
+def test_multi_sig_create_returns_a_tuple_of_objects() -> None:
+    text, offset, snap = _at(MULTI_SIG.replace("CURSOR", '"CURSOR"'))
+    res = complete(snap, URI, offset)
+    assert {i.label for i in res.items} == {"balance", "transfer", "confirm"}
+    p = parse(text)
+    vault = registry_value(p, p.tree.token_at(text.index("revVault!(")))  # type: ignore[arg-type]
+    assert vault is not None and vault.contract.methods() == ["balance", "transfer", "setLog"]
+    # the address in the middle of the tuple is no object
+    assert registry_value(p, p.tree.token_at(text.index("revAddress,"))) is None  # type: ignore[arg-type]
+    text, offset, snap = _at(MULTI_SIG.replace("CURSOR", '"confirm", "1111to", 5, CURSOR'))
+    res_h = signature_help(snap, URI, offset)
+    assert res_h is not None
+    active = res_h.signatures[res_h.active_signature]
+    assert active.label == '@multiSig!(@"confirm", @targetRevAddress, @amount, @auth, @nonce, ret)'
+
+
+def test_non_negative_number_object() -> None:
+    text, _, snap = _at(MULTI_SIG.replace("CURSOR", '"balance", *createCh') + "CURSOR")
+    h = hover(snap, URI, text.index("number!(") + 1)
+    assert h is not None and '`this!(@"sub", @x, success)`' in h.markdown

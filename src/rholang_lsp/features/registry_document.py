@@ -78,11 +78,11 @@ def _objects(rc: RegistryContract) -> list[tuple[RegistryContract, str]]:
                 continue
             seen.add(id(r.object))
             call = f'`{owner.name}!("{r.method}", …)`' if r.method else f"`{owner.name}!(…)`"
-            got = (
-                f"`(true, {r.object.name})` or `(false, error)`"
-                if r.shape == EITHER
-                else f"`{r.object.name}`"
-            )
+            got = f"`{r.object.name}`"
+            if r.index is not None:
+                got = f"a tuple whose element {r.index} is {got}"
+            if r.shape == EITHER:
+                got = f"`(true, value)` or `(false, error)`, the value {got}"
             out.append((r.object, f"{call} returns {got}"))
         i += 1
     return out

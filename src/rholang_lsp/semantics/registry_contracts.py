@@ -25,6 +25,9 @@ class Returned:
     method: str  # the method string; "" for a contract without one (`MakeMint!(*ret)`)
     shape: str  # EITHER or VALUE
     object: RegistryContract
+    #: the value is a tuple and the object its element at ``index`` (MultiSig's `create`
+    #: returns `(true, (multiSig, revAddress, revVault))`); None: the value itself
+    index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +41,8 @@ class RegistryContract:
     def methods(self) -> list[str]:
         return [f[0][2:-1] for f in self.overloads if f and f[0].startswith('@"')]
 
-    def returned(self, method: str) -> Returned | None:
-        return next((r for r in self.returns if r.method == method), None)
+    def returned(self, method: str) -> list[Returned]:
+        return [r for r in self.returns if r.method == method]
 
     def overload(self, method: str) -> tuple[str, ...] | None:
         """The formals of the overload answering ``method`` (`""`: the one without a method
@@ -104,6 +107,36 @@ _MULTI_SIG = (
     _m("makeSealerUnsealer", "ret"),
     _m("deployerAuthKey", "deployerId", "ret"),
 )
+
+
+def _multi_sig_object(address: str) -> RegistryContract:
+    """The multi-signature vault `create` makes (MultiSigRevVault.rho of rchain/rchain,
+    MultiSigSystemVault.rho of f1r3node, which names the address `targetVaultAddress`)."""
+    return RegistryContract(
+        "multiSig",
+        "MultiSigRevVault.rho" if address == "@targetRevAddress" else "MultiSigSystemVault.rho",
+        (
+            _m("balance", "ret"),
+            _m("transfer", address, "@amount", "@auth", "ret"),
+            _m("confirm", address, "@amount", "@auth", "@nonce", "ret"),
+        ),
+        "A multi-signature vault: `transfer` answers `(true, (true, nonce))` while more "
+        'confirmations are needed, `(true, (false, "done"))` once done, `(false, error)`.',
+    )
+
+
+def _multi_sig(name: str, source: str, address: str, vault: RegistryContract) -> RegistryContract:
+    obj = _multi_sig_object(address)
+    return RegistryContract(
+        name,
+        source,
+        _MULTI_SIG,
+        "Multi-signature vaults: `create` returns `(true, (multiSig, address, vault))` or "
+        "`(false, error)`.",
+        (Returned("create", EITHER, obj, 0), Returned("create", EITHER, vault, 2)),
+    )
+
+
 _AUTH_KEY = RegistryContract(
     "AuthKey",
     "AuthKey.rho",
@@ -196,21 +229,38 @@ _LIST_OPS = RegistryContract(
     ),
     "List utilities.",
 )
+# NonNegativeNumber.rho (rchain/rchain): `NonNegativeNumber!(init, *ret)` returns
+# `bundle+{*this}`, answering `add` / `sub` (`success!(true/false)`) and `value`.
 _NON_NEGATIVE = RegistryContract(
     "NonNegativeNumber",
     "NonNegativeNumber.rho",
     (("@init", "return"),),
     "Makes a number object that never goes below zero (`add`, `sub`, `value`).",
+    (
+        Returned(
+            "",
+            VALUE,
+            RegistryContract(
+                "this",
+                "NonNegativeNumber.rho",
+                (_m("add", "@x", "success"), _m("sub", "@x", "success"), _m("value", "return")),
+                "A number that never goes below zero: `add` / `sub` answer `true` or `false`.",
+            ),
+        ),
+    ),
 )
 
 REGISTRY_CONTRACTS: dict[str, RegistryContract] = {
     "rho:rchain:revVault": _REV_VAULT,
     "rho:vault:system": _SYSTEM_VAULT,
-    "rho:rchain:multiSigRevVault": RegistryContract(
-        "MultiSigRevVault", "MultiSigRevVault.rho", _MULTI_SIG, "Multi-signature REV vaults."
+    "rho:rchain:multiSigRevVault": _multi_sig(
+        "MultiSigRevVault", "MultiSigRevVault.rho", "@targetRevAddress", _REV_VAULT_OBJECT
     ),
-    "rho:vault:multiSig": RegistryContract(
-        "MultiSigSystemVault", "MultiSigSystemVault.rho", _MULTI_SIG, "Multi-signature vaults."
+    "rho:vault:multiSig": _multi_sig(
+        "MultiSigSystemVault",
+        "MultiSigSystemVault.rho",
+        "@targetVaultAddress",
+        _SYSTEM_VAULT_OBJECT,
     ),
     "rho:rchain:authKey": _AUTH_KEY,
     "rho:system:authKey": _AUTH_KEY,

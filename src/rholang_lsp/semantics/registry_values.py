@@ -60,21 +60,41 @@ def _bind_of(parsed: ParseResult, start: int) -> Node | None:
     return node
 
 
-def _shape(parsed: ParseResult, binder_start: int) -> tuple[str, str | None] | None:
-    """How the binder sits in its receive pattern: ("whole", None) for `x` / `@x`,
-    ("pair", first) for `@(first, x)` (first: the ground text of the first element)."""
+Shape = tuple[str, str | None, int | None]
+
+
+def _pair_first(tup: Node, second: Node) -> str | None | bool:
+    """The ground text of the first element of the pair ``tup`` whose second element is
+    ``second`` (`_` for a wildcard); False when ``tup`` is no such pair."""
+    elems = ast.nodes(tup)
+    if len(elems) != 2 or elems[1] is not second:
+        return False
+    first = elems[0]
+    return "_" if first.kind == K.WILDCARD else ground_text(first)
+
+
+def _shape(parsed: ParseResult, binder_start: int) -> Shape | None:
+    """How the binder sits in its receive pattern: ("whole", None, None) for `x` / `@x`,
+    ("pair", first, None) for `@(first, x)` (first: the ground text of the first element),
+    ("pair", first, i) for element i of the tuple in `@(first, (a, b, x))`."""
     tok = parsed.tree.token_at(binder_start)
     var = tok.parent if tok is not None else None
     up = var.parent if var is not None else None
     if var is None or up is None:
         return None
     if up.kind == K.NAME or (up.kind == K.QUOTE and up.parent is not None):
-        return ("whole", None)
-    if up.kind == K.TUPLE:
-        elems = [c for c in up.children if isinstance(c, Node)]
-        if len(elems) == 2 and elems[1] is var:
-            first = elems[0]
-            return ("pair", "_" if first.kind == K.WILDCARD else ground_text(first))
+        return ("whole", None, None)
+    if up.kind != K.TUPLE:
+        return None
+    first = _pair_first(up, var)
+    if first is not False:
+        return ("pair", first if isinstance(first, str) else None, None)
+    outer = up.parent
+    if outer is not None and outer.kind == K.TUPLE:
+        first = _pair_first(outer, up)
+        if first is not False:
+            index = ast.nodes(up).index(var)
+            return ("pair", first if isinstance(first, str) else None, index)
     return None
 
 
@@ -135,14 +155,12 @@ def registry_value(parsed: ParseResult, ident: Token, _depth: int = 0) -> Regist
         lit = ground_text(args[0]) if len(args) > 1 else None
         if lit is not None and lit.startswith('"'):
             method = lit[1:-1]
-        ret = owner.contract.returned(method)
-        if ret is None:
-            continue
-        if ret.shape == EITHER and shape != ("pair", "true"):
-            continue  # `@eitherVault` holds the Either, not the vault
-        if ret.shape != EITHER and shape[0] != "whole":
-            continue
-        return RegistryValue(owner.uri, ret.object, (*owner.path, method))
+        for ret in owner.contract.returned(method):
+            if ret.shape == EITHER and shape != ("pair", "true", ret.index):
+                continue  # `@eitherVault` holds the Either, not the vault
+            if ret.shape != EITHER and shape != ("whole", None, None):
+                continue
+            return RegistryValue(owner.uri, ret.object, (*owner.path, method))
     return None
 
 
