@@ -132,3 +132,19 @@ def test_non_negative_number_object() -> None:
     text, _, snap = _at(MULTI_SIG.replace("CURSOR", '"balance", *createCh') + "CURSOR")
     h = hover(snap, URI, text.index("number!(") + 1)
     assert h is not None and '`this!(@"sub", @x, success)`' in h.markdown
+
+
+def test_f1r3fly_pos_initial_vault_in_a_plain_tuple() -> None:
+    src = """new rl(`rho:registry:lookup`), posCh, vaultCh in {
+  rl!(`rho:system:pos`, *posCh) |
+  for (@(_, PoS) <- posCh) {
+    @PoS!("getInitialPosVault", *vaultCh) |
+    for (@(posVaultAddr, posVault) <- vaultCh) { @posVault!("CURSOR") }
+  }
+}
+"""
+    text, offset, snap = _at(src)
+    assert {i.label for i in complete(snap, URI, offset).items} == {"balance", "transfer", "setLog"}
+    p = parse(text)
+    addr = p.tree.token_at(text.index("posVaultAddr"))
+    assert registry_value(p, addr) is None  # type: ignore[arg-type]

@@ -171,24 +171,28 @@ _MAKE_MINT = RegistryContract(
     "Makes a new mint (`makePurse`).",
     (Returned("", VALUE, _MINT),),
 )
-_POS = RegistryContract(
+_POS_METHODS = (
+    _m("bond", "@deployerId", "@amount", "returnCh"),
+    _m("withdraw", "@deployerId", "returnCh"),
+    _m("getBonds", "returnCh"),
+    _m("getActiveValidators", "returnCh"),
+    _m("getRewards", "returnCh"),
+    _m("getCurrentEpochRewards", "returnCh"),
+    _m("getWithdrawers", "returnCh"),
+    _m("getPendingWithdrawer", "returnCh"),
+    _m("getEpochLength", "returnCh"),
+    _m("getQuarantineLength", "returnCh"),
+    _m("getCoopVault", "returnCh"),
+    _m("getInitialPosVault", "returnCh"),
+)
+_POS = RegistryContract("PoS", "Pos.rhox", _POS_METHODS, "The proof-of-stake contract.")
+# f1r3node PoS.rhox: `getInitialPosVault` answers `(posVaultAddr, posVault)`
+_SYSTEM_POS = RegistryContract(
     "PoS",
-    "Pos.rhox",
-    (
-        _m("bond", "@deployerId", "@amount", "returnCh"),
-        _m("withdraw", "@deployerId", "returnCh"),
-        _m("getBonds", "returnCh"),
-        _m("getActiveValidators", "returnCh"),
-        _m("getRewards", "returnCh"),
-        _m("getCurrentEpochRewards", "returnCh"),
-        _m("getWithdrawers", "returnCh"),
-        _m("getPendingWithdrawer", "returnCh"),
-        _m("getEpochLength", "returnCh"),
-        _m("getQuarantineLength", "returnCh"),
-        _m("getCoopVault", "returnCh"),
-        _m("getInitialPosVault", "returnCh"),
-    ),
+    "PoS.rhox",
+    _POS_METHODS,
     "The proof-of-stake contract.",
+    (Returned("getInitialPosVault", VALUE, _SYSTEM_VAULT_OBJECT, 1),),
 )
 _EITHER = RegistryContract(
     "Either",
@@ -267,7 +271,7 @@ REGISTRY_CONTRACTS: dict[str, RegistryContract] = {
     "rho:rchain:makeMint": _MAKE_MINT,
     "rho:system:makeMint": _MAKE_MINT,
     "rho:rchain:pos": _POS,
-    "rho:system:pos": _POS,
+    "rho:system:pos": _SYSTEM_POS,
     "rho:lang:either": _EITHER,
     "rho:lang:listOps": _LIST_OPS,
     "rho:lang:nonNegativeNumber": _NON_NEGATIVE,

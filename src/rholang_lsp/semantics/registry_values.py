@@ -73,29 +73,33 @@ def _pair_first(tup: Node, second: Node) -> str | None | bool:
     return "_" if first.kind == K.WILDCARD else ground_text(first)
 
 
-def _shape(parsed: ParseResult, binder_start: int) -> Shape | None:
-    """How the binder sits in its receive pattern: ("whole", None, None) for `x` / `@x`,
-    ("pair", first, None) for `@(first, x)` (first: the ground text of the first element),
-    ("pair", first, i) for element i of the tuple in `@(first, (a, b, x))`."""
+def _shapes(parsed: ParseResult, binder_start: int) -> list[Shape]:
+    """How the binder sits in its receive pattern: ("whole", None, None) for `x` / `@x`;
+    ("pair", first, None) for `@(first, x)` (first: the ground text of the first element);
+    ("pair", first, i) for element i of the tuple in `@(first, (a, b, x))`; ("tuple", None, i)
+    for element i of a tuple pattern `@(a, x)`. A pattern may have several readings."""
     tok = parsed.tree.token_at(binder_start)
     var = tok.parent if tok is not None else None
     up = var.parent if var is not None else None
     if var is None or up is None:
-        return None
+        return []
     if up.kind == K.NAME or (up.kind == K.QUOTE and up.parent is not None):
-        return ("whole", None, None)
+        return [("whole", None, None)]
     if up.kind != K.TUPLE:
-        return None
+        return []
+    out: list[Shape] = []
+    if up.parent is not None and up.parent.kind == K.QUOTE:
+        out.append(("tuple", None, ast.nodes(up).index(var)))
     first = _pair_first(up, var)
     if first is not False:
-        return ("pair", first if isinstance(first, str) else None, None)
+        out.append(("pair", first if isinstance(first, str) else None, None))
     outer = up.parent
     if outer is not None and outer.kind == K.TUPLE:
         first = _pair_first(outer, up)
         if first is not False:
             index = ast.nodes(up).index(var)
-            return ("pair", first if isinstance(first, str) else None, index)
-    return None
+            out.append(("pair", first if isinstance(first, str) else None, index))
+    return out
 
 
 def _passed_ident(arg: Node) -> Token | None:
@@ -114,9 +118,9 @@ def registry_value(parsed: ParseResult, ident: Token, _depth: int = 0) -> Regist
     bind = _bind_of(parsed, binder.start)
     if bind is None:
         return None
-    shape = _shape(parsed, binder.start)
+    shapes = _shapes(parsed, binder.start)
     sources = ast.Bind(bind).sources
-    if shape is None or not sources:
+    if not shapes or not sources:
         return None
     ch_ident = _ident_in(ast.source_channel(sources[0]))
     ch = resolve_name_at(parsed, ch_ident) if ch_ident is not None else None
@@ -156,11 +160,13 @@ def registry_value(parsed: ParseResult, ident: Token, _depth: int = 0) -> Regist
         if lit is not None and lit.startswith('"'):
             method = lit[1:-1]
         for ret in owner.contract.returned(method):
-            if ret.shape == EITHER and shape != ("pair", "true", ret.index):
-                continue  # `@eitherVault` holds the Either, not the vault
-            if ret.shape != EITHER and shape != ("whole", None, None):
-                continue
-            return RegistryValue(owner.uri, ret.object, (*owner.path, method))
+            if ret.shape == EITHER:
+                # `@(true, vault)`; `@eitherVault` holds the Either, not the vault
+                wanted: Shape = ("pair", "true", ret.index)
+            else:
+                wanted = ("whole", None, None) if ret.index is None else ("tuple", None, ret.index)
+            if wanted in shapes:
+                return RegistryValue(owner.uri, ret.object, (*owner.path, method))
     return None
 
 
