@@ -59,13 +59,13 @@ new rl(`rho:registry:lookup`), RhoSpecCh, RevVaultCh,
   }
 }
 """
-#: at 60 the transfer wraps after its method string; the registry URI line has no
-#: break point within 60 columns and stays whole
+#: at 60 the transfer wraps after its method string (the last comma that fits); the
+#: registry lookup has no break point within 60 columns: it wraps at its first one
 AT_60 = AT_100.replace(
     '        @aliceVault!("transfer", "1111pdZDG4MZ3eBfaipaD22VXmbFY6PW9", 1000, *ret) |\n',
     '        @aliceVault!("transfer",\n'
     '          "1111pdZDG4MZ3eBfaipaD22VXmbFY6PW9", 1000, *ret) |\n',
-)
+).replace("c4wt3x5h`, *RhoSpecCh) |\n", "c4wt3x5h`,\n    *RhoSpecCh) |\n")
 OPTIONS = t.FormattingOptions(tab_size=2, insert_spaces=True)
 
 

@@ -23,8 +23,9 @@ file has exactly the same tokens and comments as the input. Layout rules:
 * a line longer than ``line_width`` (default 100) is wrapped where a Rholang developer
   would: the outermost structure first (a one-line block or ``match`` opens up, a
   composition puts each ``|`` at a line end, a join breaks after ``&``), else after the
-  last ``,`` of the outermost argument list or collection that fits; never inside a
-  token or a comment, and a trailing comment does not count. A break inside a node makes
+  last ``,`` of the outermost argument list or collection that fits (when none fits,
+  past a long string or a deep indent, at the first one: the line overflows as little
+  as it can); never inside a token or a comment, and a trailing comment does not count. A break inside a node makes
   it multi-line for every rule above (as it is when the output is formatted again), so
   the layout is idempotent; the line is laid out again from the node's start, which
   keeps the work linear (a line is redone at most once per break, within the width);
@@ -329,6 +330,8 @@ def _parent_kind(tok: Token | None) -> SyntaxKind | None:
 
 
 _PLAIN, _BLOCK, _FOR_PAREN = 0, 1, 2
+#: where a line may wrap: ``_Formatter._candidate``
+_Candidate = tuple[int, int, int, int, int, "Node | None"]
 #: the tokens a long line may be wrapped after (``_Formatter._candidate``)
 _WRAP_AFTER = frozenset({K.COMMA, K.PIPE, K.AMP, K.SEMI, K.LBRACE})
 #: the tokens whose text may hold a line break (besides comments)
@@ -537,7 +540,7 @@ class _Formatter:
         line_first = 0  # index of the first piece on the current line
         # the state before each piece of the line (the first piece has none: a dummy)
         states: list[tuple[Any, ...]] = [()]
-        cands: list[tuple[int, int, int, int, Node | None]] = []
+        cands: list[_Candidate] = []
         i = 1
         while i < n:
             c = pieces[i]
@@ -689,37 +692,38 @@ class _Formatter:
         tok: Token,
         i: int,
         stack: _Frame | None,
-        cands: list[tuple[int, int, int, int, Node | None]],
+        cands: list[_Candidate],
         col: int,
     ) -> None:
         """Record where the line could wrap after piece ``i`` (the token ``tok``).
 
-        A candidate is ``(depth, class, order, break index, node to make multi-line)``;
-        the smallest wins: the outermost bracket first, then a structure (``|`` of a
-        composition, a block, a join's ``&``: the earliest one) before a comma (the
-        last one that fits)."""
-        if col > self.width:
-            return  # breaking here leaves the line too long anyway: keep it whole
+        A candidate is ``(over, depth, class, order, break index, node to make
+        multi-line)``; the smallest wins: one that keeps the line within the width, then
+        the outermost bracket, then a structure (``|`` of a composition, a block, a
+        join's ``&``: the earliest one) before a comma (the last one that fits). Past
+        the width (a long string, a deep indent) the earliest one: the line overflows
+        as little as it can."""
         k = tok.kind
         depth = stack.depth if stack is not None else 0
+        over = 1 if col > self.width else 0
         if k == K.COMMA:
-            cands.append((depth, 1, -i, i + 1, None))
+            cands.append((over, depth, over, i if over else -i, i + 1, None))
         elif k == K.PIPE:
             par = tok.parent
             if par is not None and par.kind == K.PAR and not self.multiline(par):
-                cands.append((depth, 0, i, i + 1, par))
+                cands.append((over, depth, 0, i, i + 1, par))
         elif k == K.AMP or k == K.SEMI:
             if stack is not None and stack.flags == _FOR_PAREN:
-                cands.append((depth, 0, i, i + 1, stack.token.parent))
+                cands.append((over, depth, 0, i, i + 1, stack.token.parent))
         elif k == K.LBRACE and stack is not None and stack.token is tok:
             node = tok.parent
             if stack.flags == _BLOCK and node is not None and not self.multiline(node):
-                cands.append((depth - 1, 0, i, i + 1, node))
+                cands.append((over, depth - 1, 0, i, i + 1, node))
 
     def _wrap(
         self,
         pieces: list[_Piece],
-        cands: list[tuple[int, int, int, int, Node | None]],
+        cands: list[_Candidate],
         wrap_breaks: set[int],
         line_first: int,
     ) -> int | None:
@@ -731,12 +735,12 @@ class _Formatter:
         usable = [
             c
             for c in cands
-            if c[3] not in wrap_breaks or (c[4] is not None and not self.multiline(c[4]))
+            if c[4] not in wrap_breaks or (c[5] is not None and not self.multiline(c[5]))
         ]
         if not usable:
             return None
-        best = min(usable, key=lambda c: (c[0], c[1], c[2]))
-        b, node = best[3], best[4]
+        best = min(usable, key=lambda c: c[:4])
+        b, node = best[4], best[5]
         wrap_breaks.add(b)
         if node is not None and node.kind == K.FOR:
             tok = pieces[b - 1].token
