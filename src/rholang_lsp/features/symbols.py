@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, Symbol, SymbolKind
 from rholang_lsp.semantics.patterns import ground_text
 from rholang_lsp.semantics.summary import SK_CONSTANT, SK_FUNCTION, SK_VARIABLE
-from rholang_lsp.syntax import Node, ast
+from rholang_lsp.syntax import Node, SyntaxKind, ast
 from rholang_lsp.workspace.index import SymbolHit
 from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -180,10 +180,11 @@ def _add_plain_binders(
 
 
 def _method_handler(tree: Node, for_start: int) -> tuple[str, str, set[str]] | None:
-    """A receive that answers one method of the string-method idiom, as a contract overload
-    does: one bind whose first pattern is a string, `for (@"createWithBalance", @amount, ret
-    <- RevVault)`. Its label (`RevVault("createWithBalance")`), detail (the receive's head)
-    and the names of its plain patterns; None for any other receive."""
+    """A receive that answers one method, as a contract overload does: one bind whose first
+    pattern is a string, `for (@"createWithBalance", @amount, ret <- RevVault)`, or whose
+    channel is a method of an object, `for (ret <- @(*RevVault, "extractState"))`. Its label
+    (`RevVault("createWithBalance")`, `@(*RevVault, "extractState")`), detail (the receive's
+    head) and the names of its plain patterns; None for any other receive."""
     tok = tree.token_at(for_start)
     receive = ast.For.cast(tok.parent if tok is not None else None)
     receipts = receive.receipts if receive is not None else []
@@ -193,18 +194,35 @@ def _method_handler(tree: Node, for_start: int) -> tuple[str, str, set[str]] | N
     bind = ast.Bind(binds[0])
     pats = bind.patterns
     names = ast.NamePatterns(pats).names if pats is not None else []
+    sources = bind.sources
+    if not sources:
+        return None
+    channel = ast.source_channel(sources[0])
     first = ast.Name(names[0]).quoted if names else None
     lit = ground_text(first) if first is not None else None
-    sources = bind.sources
-    if lit is None or not lit.startswith('"') or len(lit) > 64 or not sources:
-        return None
-    chan = ast.source_channel(sources[0]).text
-    chan = " ".join(chan.split())
-    if len(chan) > 32:
-        chan = chan[:31] + "…"
     head = " ".join(binds[0].text.split())
     detail = f"for ({head if len(head) <= 96 else head[:95] + '…'})"
-    return f"{chan}({lit})", detail, _plain_names([n.text for n in names[1:]])
+    if lit is not None and lit.startswith('"') and len(lit) <= 64:
+        chan = _shorten(" ".join(channel.text.split()), 32)
+        return f"{chan}({lit})", detail, _plain_names([n.text for n in names[1:]])
+    if _is_object_method(channel):
+        label = _shorten(" ".join(channel.text.split()), 48)
+        return label, detail, _plain_names([n.text for n in names])
+    return None
+
+
+def _is_object_method(channel: Node) -> bool:
+    """`@(*RevVault, "extractState")`: a channel quoting a tuple that ends in a string."""
+    quoted = ast.Name(channel).quoted if channel.kind == SyntaxKind.NAME else None
+    if quoted is None or quoted.kind != SyntaxKind.TUPLE:
+        return False
+    elems = ast.nodes(quoted)
+    last = ground_text(elems[-1]) if elems else None
+    return last is not None and last.startswith('"')
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _sort(items: list[DocSymbol]) -> None:
