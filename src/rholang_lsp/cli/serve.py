@@ -392,6 +392,10 @@ async def _until_stopped(server: Server, listener: Coroutine[Any, Any, None]) ->
             pass
 
 
+#: ``cli.main`` leaves the cyclic GC off until the server exists (``_serve`` turns it on).
+GC_OFF_UNTIL_READY: Final = True
+
+
 async def _serve(args: argparse.Namespace) -> int:
     from rholang_lsp.protocol.wirelog import WireLog
     from rholang_lsp.server.server import ServerOptions
@@ -422,6 +426,10 @@ async def _serve(args: argparse.Namespace) -> int:
     from rholang_lsp.server.server import Server
 
     server = Server(options)
+    # GC was off since the command started (cli.main). What start-up made lives as long as
+    # the process: freeze it, or the first collection would walk all of it at once.
+    gc.freeze()
+    gc.enable()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
