@@ -285,7 +285,8 @@ async def test_method_completion_by_receiver(client: LanguageClient) -> None:
         res.items if isinstance(res, t.CompletionList) else res, key=lambda i: i.sort_text or ""
     )
     labels = [i.label for i in items]
-    assert labels[0] in ("union", "get") and labels.index("nth") > labels.index("getOrElse")
+    assert labels[:3] == ["get", "getOrElse", "set"]
+    assert labels.index("nth") > labels.index("toMap")
     assert labels.index("toByteArray") > labels.index("keys")
     first = items[0]
     assert first.label_details is not None and first.label_details.description == "Map"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rholang_lsp.features.builtin_methods import BUILTIN_METHODS
+from rholang_lsp.features.builtin_methods import BUILTIN_METHODS, LIST, MAP, SET, STRING
 from rholang_lsp.semantics.model import ContractInfo, Sort
 from rholang_lsp.semantics.scope_at import (
     VisibleName,
@@ -276,6 +276,8 @@ def _add_methods(
             description = f"{description} only"
         elif receiver is not None and mth.accepts(receiver):
             description = receiver if description is None else f"{receiver}, {description}"
+        lead = _EVERYDAY.get(receiver or "", ())
+        order = lead.index(mth.name) if mth.name in lead else len(lead) + rank
         col.add(
             CompletionItem(
                 mth.name,
@@ -289,11 +291,18 @@ def _add_methods(
                 deprecated=other_dialect,
             ),
             group,
-            rank,
+            order,
         )
 
 
 _DIALECT = {"rnode": "RChain", "f1r3fly": "F1R3FLY"}
+# the methods most code calls on a type, first among that type's own
+_EVERYDAY: dict[str, tuple[str, ...]] = {
+    MAP: ("get", "getOrElse", "set", "contains", "delete", "keys", "size"),
+    SET: ("contains", "add", "delete", "size", "union", "diff"),
+    LIST: ("nth", "length", "slice", "take"),
+    STRING: ("length", "slice", "toUtf8Bytes", "hexToBytes"),
+}
 
 
 def _finish(col: _Collector, start: int, end: int, ctx: str, limit: int) -> CompletionResult:
