@@ -3,7 +3,6 @@ batch (read, hash, parse, summarise), the pool (forkserver, lower priority, owne
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import os
@@ -188,8 +187,9 @@ def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
+        # what a worker runs (not the indexer: asyncio and the rest are the server's)
         ctx.set_forkserver_preload(
-            ["rholang_lsp.workspace.indexer", "rholang_lsp.workspace.analysis"]
+            ["rholang_lsp.workspace.workers", "rholang_lsp.workspace.analysis"]
         )
     return ProcessPoolExecutor(
         max_workers=max(1, workers),
@@ -213,6 +213,8 @@ async def start_executor(workers: int | None = None) -> ProcessPoolExecutor:
         workers = default_workers()
     executor = make_executor(workers)
     try:
+        import asyncio  # here: a worker process imports this module, and never needs asyncio
+
         await asyncio.to_thread(prestart_executor, executor, workers)
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
