@@ -42,7 +42,9 @@ _log = logging.getLogger(__name__)
 
 @dataclass
 class BackendOptions:
-    workers: int | None = None  # worker processes (None: one per CPU; 0: parse on the loop)
+    # worker processes (None: one per CPU, of which a run uses one per idle core; N: N; 0: parse
+    # on the loop)
+    workers: int | None = None
     use_cache: bool = True  # --no-index-cache turns it off
     cache_dir: Path | None = None  # default: workspace.cache.default_cache_dir()
     idle_timeout: float | None = None  # --idle-timeout: keep roots warm / exit when unused
@@ -73,6 +75,8 @@ class SharedWorkspace:
             batch_size=opts.batch_size,
             executor_factory=backend.executor,
         )
+        if opts.workers is not None:  # --index-workers N: N, whatever the load
+            self.indexer.free_cores = lambda: None
         self.users: set[object] = set()
         #: virtual documents (embedded MeTTa) of the sessions' open files under this root
         self.embedded = EmbeddedRegistry()
