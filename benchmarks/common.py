@@ -85,7 +85,7 @@ class Context:
     tree_sitter_lib: Path | None = None
     tree_sitter_symbol: str = "tree_sitter_rholang"
     _tree_sitter: Any = None
-    _workspaces: dict[tuple[int, int], WorkspaceInfo] = field(default_factory=dict)
+    _workspaces: dict[tuple[int, int, tuple[int, int]], WorkspaceInfo] = field(default_factory=dict)
     _warm_caches: dict[Path, Path] = field(default_factory=dict)
     _started: float = field(default_factory=time.perf_counter)
 
@@ -131,14 +131,15 @@ class Context:
     def say(self, msg: str) -> None:
         self.log(f"[{self.elapsed():6.1f}s] {msg}")
 
-    def workspace(self, files: int) -> WorkspaceInfo:
+    def workspace(self, files: int, lines_per_file: tuple[int, int] = (40, 160)) -> WorkspaceInfo:
         """The generated workspace of ``files`` files (deterministic, generated once per run)."""
-        key = (files, self.seed)
+        key = (files, self.seed, lines_per_file)
         info = self._workspaces.get(key)
         if info is None:
-            root = self.workdir / f"ws{files}"
+            lo, hi = lines_per_file
+            root = self.workdir / f"ws{files}-{lo}-{hi}"
             t0 = time.perf_counter()
-            info = generate_workspace(root, files, seed=self.seed)
+            info = generate_workspace(root, files, seed=self.seed, lines_per_file=lines_per_file)
             self.say(
                 f"generated {files} files ({info.total_bytes / 1e6:.2f} MB, {info.total_lines} lines)"
                 f" in {time.perf_counter() - t0:.2f}s"

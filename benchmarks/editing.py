@@ -219,8 +219,8 @@ def _edit_rows(ctx: Context) -> list[Row]:
     small = file_with_lines(None, 2000)
     big = file_with_lines(None, 20000)
     ls, lb = small.count("\n"), big.count("\n")
-    per_block = ctx.reps(3, 15)
-    rounds = ctx.reps(2, 6)
+    per_block = ctx.reps(3, 8)
+    rounds = ctx.reps(2, 5)
     ctx.say(f"edit → diagnostics-ready in process: {ls} and {lb} lines, {rounds} rounds")
     gc.collect()
     edits = {"small": EditToDiagnostics(small), "big": EditToDiagnostics(big)}
@@ -278,7 +278,7 @@ def _bind_ratio(ctx: Context, small: str, big: str) -> tuple[list[float], dict[s
 
         return run
 
-    got = interleaved({"small": timed(ps), "big": timed(pb)}, ctx.reps(2, 7), warmup=0)
+    got = interleaved({"small": timed(ps), "big": timed(pb)}, ctx.reps(2, 5), warmup=0)
     unbound = [sum(1 for r in bind(x).references if r.symbol is None) for x in (ps, pb)]
     info = {
         "lines": (small.count("\n"), big.count("\n")),
