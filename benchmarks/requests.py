@@ -39,6 +39,7 @@ from benchmarks.workspace_gen import Probe, WorkspaceInfo
 
 Params = Callable[[str, Probe], Any]
 PUBLISH = "textDocument/publishDiagnostics"
+COMPLETION_SIZES = (1000, 5000)  # files of the generated workspaces (issue 19 row 8)
 
 
 def _pos(uri: str, p: Probe) -> dict[str, Any]:
@@ -395,7 +396,7 @@ async def _completion_server(
 
 
 async def _completion_rows(ctx: Context) -> list[Row]:
-    sizes = (1000,) if ctx.quick else (1000, 5000)
+    sizes = COMPLETION_SIZES[:1] if ctx.quick else COMPLETION_SIZES
     per_block = ctx.reps(50, 100)
     rounds = ctx.reps(2, 6)
     servers: dict[int, tuple[ServerProcess, LspClient, dict[str, Any], int]] = {}
@@ -420,7 +421,8 @@ async def _completion_rows(ctx: Context) -> list[Row]:
             await client.shutdown()
             await sp.stop()
     rows = []
-    for n, key in ((1000, "i19_completion_1k"), (5000, "i19_completion_5k")):
+    small, big = COMPLETION_SIZES
+    for n, key in ((small, "i19_completion_1k"), (big, "i19_completion_5k")):
         title = f"completion after a typed prefix `st`, {n:,} files, p99"
         if n not in samples:
             rows.append(
@@ -450,8 +452,8 @@ async def _completion_rows(ctx: Context) -> list[Row]:
                 f"{servers[n][3]} items; client round trip over stdio",
             )
         )
-    if 5000 in samples:
-        rs = [b / a for a, b in zip(per_round[1000], per_round[5000], strict=True)]
+    if big in samples:
+        rs = [b / a for a, b in zip(per_round[small], per_round[big], strict=True)]
         rows.append(
             Row(
                 "i19_completion_flat",
