@@ -103,6 +103,7 @@ async def run(ctx: Context) -> list[Row]:
             "s",
             one,
             section="further",
+            not_measured=None if one else "quick mode: full run only",
         ),
         Row(
             "index_warm",
