@@ -1,11 +1,12 @@
 """Indexing figures, end to end: ``python -m benchmarks.indexing [--quick]``.
 
 The real server (stdio, a fresh process each time) on a generated workspace (5,000 files of
-12-75 lines, ~7.2 MB as in issue 19; 300 with ``--quick``): the time from ``initialized`` to the ``$/progress`` end of a
-**cold** index (empty cache directory), with ``--index-workers 2`` (both cores: the default
-adapts to the idle cores, so on a loaded machine it may take one) and with ``--index-workers 1``, and a **warm** start from the cache the cold run wrote. Side by side,
-in interleaved rounds (issue 19): tree-sitter's single-core read + parse of the same files
-in this process (the reference parser, when a grammar is given).
+12-75 lines, ~7.2 MB as in issue 19; 300 with ``--quick``): the time from ``initialized`` to
+the ``$/progress`` end of a **cold** index (empty cache directory), with ``--index-workers 2``
+(both cores: the default adapts to the idle cores, so on a loaded machine it may take one)
+and with ``--index-workers 1``, and a **warm** start from the cache the cold run wrote. Side
+by side, in interleaved rounds (issue 19): tree-sitter's single-core read + parse of the
+same files in this process (the reference parser, when a grammar is given).
 """
 
 from __future__ import annotations
