@@ -45,11 +45,13 @@ class CountingPool(Executor):
         self._lock = threading.Lock()
         self.in_flight = 0
         self.most = 0
+        self.sizes: list[int] = []  # files per submitted batch
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         with self._lock:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
+            self.sizes.append(len(args[0]))
         fut = self.inner.submit(fn, *args, **kwargs)
         fut.add_done_callback(self._done)
         return fut
@@ -77,6 +79,9 @@ async def test_workers_follow_the_idle_cores(
         assert counting.most == 1  # never a second batch that another worker would take
     else:
         assert 2 <= counting.most <= 4
+    # batches shrink towards the end, so that the workers finish together
+    assert sum(counting.sizes) == 100 and min(counting.sizes[:-1]) >= 2
+    assert counting.sizes[0] == 4 and counting.sizes[-1] < 4
 
 
 def test_gc_control_in_a_worker_leaves_results_unchanged(

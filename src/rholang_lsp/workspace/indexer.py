@@ -33,7 +33,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -537,13 +537,16 @@ class WorkspaceIndexer:
             limit = 2 * pool
         self.last_workers = workers
         pending: set[asyncio.Future[bytes]] = set()
-        it: Iterator[list[FileJob]] = iter(batches)
+        at = 0  # jobs[:at] are submitted
         try:
             while True:
-                while len(pending) < limit:
-                    nxt: list[FileJob] | None = next(it, None)
-                    if nxt is None:
-                        break
+                while len(pending) < limit and at < len(jobs):
+                    # batches shrink towards the end (a quarter of each worker's share, at
+                    # least 2 files): the workers finish together instead of one waiting
+                    # for the other's last full batch
+                    size = max(2, min(self.batch_size, (len(jobs) - at) // (4 * workers)))
+                    nxt = jobs[at : at + size]
+                    at += size
                     fut = asyncio.wrap_future(
                         executor.submit(index_batch, nxt, self.target, self.max_file_bytes),
                         loop=loop,
