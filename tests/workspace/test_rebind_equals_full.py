@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.semantics.model import SemanticModel, fact_lists
+from rholang_lsp.semantics.summary import CompactLineMap
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis, analyze
 from rholang_lsp.workspace.documents import TextDocument
 
@@ -93,7 +94,7 @@ def model_signature(m: SemanticModel) -> dict[str, Any]:
         "global_max_end": list(m._global_max_end),
         "contracts_by_symbol": {k: rows(v) for k, v in m._contracts_by_symbol.items()},
         "contracts_by_key": {k: rows(v) for k, v in m._contracts_by_key.items()},
-        "sends_sorted": [(s, i, rows([x])[0]) for s, i, x in m._sends_sorted],
+        "sends_starts": list(m._sends_starts),
         "sends_parent": list(m._sends_parent),
     }
 
@@ -192,3 +193,25 @@ def test_rebind_equals_full_on_corpus_programs() -> None:
     for text in texts:
         run_edits(text, rng, 6, cache)
     assert cache.stats["rebound"] > 0, cache.stats
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab{}\r\né😀 ", max_size=40),
+    st.data(),
+)
+def test_spliced_line_map_equals_a_fresh_one(text: str, data: st.DataObject) -> None:
+    """``CompactLineMap.spliced`` (the line map of a rebound version) equals ``from_text``
+    whatever the line endings and characters, for an edit inside ``[lo, hi)`` ending
+    right after a `}` (as a block does)."""
+    closers = [i + 1 for i, c in enumerate(text) if c == "}"]
+    if not closers:
+        return
+    hi = data.draw(st.sampled_from(closers))
+    lo = data.draw(st.integers(0, hi - 1))
+    at = data.draw(st.integers(lo + 1, hi - 1)) if hi - lo > 1 else hi - 1
+    cut = data.draw(st.integers(0, min(2, hi - 1 - at)))
+    ins = data.draw(st.text(alphabet="x\r\né😀 ", max_size=4))
+    new = text[:at] + ins + text[at + cut :]
+    old_map = CompactLineMap.from_text(text)
+    assert old_map.spliced(new, lo, hi, len(ins) - cut) == CompactLineMap.from_text(new)

@@ -181,9 +181,9 @@ class SemanticModel:
     _global_max_end: list[int] = field(default_factory=list)
     _contracts_by_symbol: dict[int, list[ContractInfo]] = field(default_factory=dict)
     _contracts_by_key: dict[str, list[ContractInfo]] = field(default_factory=dict)
-    # sends by channel start (outer first), their index in ``sends`` and the position of
-    # the nearest enclosing channel range (ranges come from tree nodes: nested or disjoint)
-    _sends_sorted: list[tuple[int, int, SendInfo]] = field(default_factory=list)
+    # the channel start of each send (``sends`` is in source order, outer first) and the
+    # position of the nearest enclosing channel range (ranges come from tree nodes: nested
+    # or disjoint)
     _sends_starts: list[int] = field(default_factory=list)
     _sends_parent: list[int] = field(default_factory=list)
 
@@ -222,19 +222,35 @@ class SemanticModel:
                 self._contracts_by_symbol.setdefault(c.symbol, []).append(c)
             if c.global_key is not None:
                 self._contracts_by_key.setdefault(c.global_key, []).append(c)
+        self.finish_receives()
+        self._sends_starts = [s.start for s in self.sends]
+        self._sends_parent = []
+        self.send_parents(0, len(self.sends))
+
+    def finish_receives(self) -> None:
         arities: dict[int, set[int | None]] = {}
         for _, sid, n in self.facts.receives:
             arities.setdefault(sid, set()).add(n)
         self.facts.receive_arities = arities
-        self._sends_sorted = [(s.start, i, s) for i, s in enumerate(self.sends)]
-        self._sends_starts = [t[0] for t in self._sends_sorted]
-        self._sends_parent = []
+
+    def send_parents(self, a: int, z: int) -> None:
+        """``_sends_parent[a:z]`` (the entries before ``a`` are known): the position of the
+        nearest send whose channel range encloses each one's, -1 for none."""
+        sends, parent = self.sends, self._sends_parent
         open_: list[int] = []  # positions of the ranges enclosing the current one
-        for j, (_st, _, snd) in enumerate(self._sends_sorted):
-            while open_ and not (snd.end <= self._sends_sorted[open_[-1]][2].end):
-                open_.pop()
-            self._sends_parent.append(open_[-1] if open_ else -1)
+        j = a - 1
+        while j >= 0:  # the ranges open at ``a``: the one before it and its enclosing ones
             open_.append(j)
+            j = parent[j]
+        open_.reverse()
+        out: list[int] = []
+        for j in range(a, z):
+            snd = sends[j]
+            while open_ and not (snd.end <= sends[open_[-1]].end):
+                open_.pop()
+            out.append(open_[-1] if open_ else -1)
+            open_.append(j)
+        parent[a:a] = out
 
     # ------------------------------------------------------------------ queries
     def reference_at(self, offset: int) -> Reference | None:
@@ -273,9 +289,9 @@ class SemanticModel:
         j = bisect.bisect_right(self._sends_starts, start) - 1
         best: tuple[int, SendInfo] | None = None
         while j >= 0:
-            _, i, s = self._sends_sorted[j]
-            if end <= s.end and (best is None or i < best[0]):
-                best = (i, s)
+            s = self.sends[j]
+            if end <= s.end and (best is None or j < best[0]):
+                best = (j, s)
             j = self._sends_parent[j]
         return best[1] if best is not None else None
 

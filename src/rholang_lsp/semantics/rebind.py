@@ -185,14 +185,31 @@ def rebind_block(
         for s in islice(sends, sb, None):
             _set(s, "start", s.start + d)
             _set(s, "end", s.end + d)
-    sends[sa:sb] = sorted(new.sends, key=_send_key)
+    new_sends = sorted(new.sends, key=_send_key)
+    sends[sa:sb] = new_sends
+    dn = len(new_sends) - (sb - sa)
+    send_starts, parents = model._sends_starts, model._sends_parent
+    if d:
+        send_starts[sb:] = [x + d for x in islice(send_starts, sb, None)]
+    send_starts[sa:sb] = [x.start for x in new_sends]
+    if dn:
+        parents[sb:] = [p if p < sa else p + dn for p in islice(parents, sb, None)]
+    del parents[sa:sb]
+    model.send_parents(sa, sa + len(new_sends))
     globs = model.global_refs
     ga = bisect_left(globs, lo, key=_second)
     gb = bisect_left(globs, hi, key=_second)
-    tail = [(k, s + d, e + d, x) for k, s, e, x in islice(globs, gb, None)] if d else None
-    if tail is not None:
-        globs[gb:] = tail
+    if d:
+        globs[gb:] = [(k, s + d, e + d, x) for k, s, e, x in islice(globs, gb, None)]
     globs[ga:gb] = sorted(new.global_refs, key=_global_key)
+    model._global_sorted[ga:] = [(s, e, k, x) for k, s, e, x in islice(globs, ga, None)]
+    top = model._global_max_end[ga - 1] if ga else -1
+    ends: list[int] = []
+    for _, e, _, _ in islice(model._global_sorted, ga, None):
+        if e > top:
+            top = e
+        ends.append(top)
+    model._global_max_end[ga:] = ends
 
     facts, nf = model.facts, new.facts
     for lst, added in zip(fact_lists(facts), fact_lists(nf), strict=True):
@@ -214,7 +231,15 @@ def rebind_block(
     receives[qa:qb] = sorted(nf.receives, key=_first)
 
     # the tables, the state, syntax errors, the checks
-    model.finish_tables()
+    by_sym, by_key = model._contracts_by_symbol, model._contracts_by_key
+    by_sym.clear()
+    by_key.clear()
+    for c in contracts:
+        if c.symbol is not None:
+            by_sym.setdefault(c.symbol, []).append(c)
+        if c.global_key is not None:
+            by_key.setdefault(c.global_key, []).append(c)
+    model.finish_receives()
     blocks = state.blocks
     for node in old_block.walk():
         if node.kind is K.BLOCK:

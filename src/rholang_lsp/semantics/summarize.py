@@ -40,8 +40,14 @@ def global_contract(c: ContractInfo) -> GlobalContract | None:
 
 
 def build_summary(
-    uri: str, text: str, model: SemanticModel, *, version: int | None = None
+    uri: str,
+    text: str,
+    model: SemanticModel,
+    *,
+    version: int | None = None,
+    lines: CompactLineMap | None = None,
 ) -> FileSummary:
+    """The summary of a bound file (``lines``: its line map when the caller has it)."""
     contracts: list[GlobalContract] = []
     plain: list[PlainContract] = []
     symbols: list[SymbolEntry] = []
@@ -63,7 +69,7 @@ def build_summary(
     return FileSummary(
         uri=uri,
         content_hash=content_hash(text),
-        lines=CompactLineMap.from_text(text),
+        lines=lines if lines is not None else CompactLineMap.from_text(text),
         contracts=tuple(contracts),
         refs=refs,
         symbols=tuple(symbols),
@@ -90,15 +96,32 @@ def _calls(
         )
         for c in ordered
     )
+    # the innermost contract around each send: one sweep in source order with the stack
+    # of the contracts open there (contracts nest; a send's range is its channel's)
     calls = []
+    sends = sorted(
+        (snd for snd in model.sends if snd.global_key is not None and snd.is_send),
+        key=lambda snd: snd.start,
+    )
+    open_: list[int] = []
+    nxt = 0
+    by_send: dict[int, int] = {}
+    for snd in sends:
+        while nxt < len(ordered) and ordered[nxt].start <= snd.start:
+            open_.append(nxt)
+            nxt += 1
+        while open_ and ordered[open_[-1]].end < snd.end:
+            open_.pop()
+        caller = -1
+        for i in reversed(open_):
+            c = ordered[i]
+            if snd.end <= c.end and not (c.name_start <= snd.start < c.name_end):
+                caller = i
+                break
+        by_send[id(snd)] = caller
     for snd in model.sends:
         if snd.global_key is None or not snd.is_send:
             continue
-        caller = -1
-        for i, c in enumerate(ordered):  # the innermost (last starting) contract around it
-            if c.start > snd.start:
-                break
-            if snd.end <= c.end and not (c.name_start <= snd.start < c.name_end):
-                caller = i
+        caller = by_send[id(snd)]
         calls.append(GlobalCall(snd.global_key, snd.start, snd.end, len(snd.args), caller))
     return callers, tuple(calls)

@@ -61,6 +61,33 @@ class CompactLineMap(msgspec.Struct, frozen=True, gc=False):
                     wide.append((i, seg))
         return cls(len(text), starts, ends, tuple(wide))
 
+    def spliced(self, text: str, lo: int, hi: int, delta: int) -> CompactLineMap:
+        """The map of ``text``, the text this map was made of with ``[lo, hi)`` replaced by
+        ``text[lo : hi + delta]``: the lines around the edit are measured again, the ones
+        after it moved (equal to ``from_text(text)``, at the cost of the lines moved)."""
+        starts, ends = self.starts, self.ends
+        a = bisect_right(starts, lo) - 1
+        b = bisect_right(starts, hi) - 1
+        if a < 0 or b < a or ends[b] < hi:
+            return CompactLineMap.from_text(text)
+        seg_start, seg_end = starts[a], ends[b] + delta
+        seg = text[seg_start:seg_end]
+        li = LineIndex(seg)
+        mid = range(li.line_count)
+        mid_starts = tuple(seg_start + li.line_start(i) for i in mid)
+        mid_ends = tuple(seg_start + li.line_end(i) for i in mid)
+        new_starts = starts[:a] + mid_starts + tuple(x + delta for x in starts[b + 1 :])
+        new_ends = ends[:a] + mid_ends + tuple(x + delta for x in ends[b + 1 :])
+        dl = len(mid_starts) - (b - a + 1)
+        wide = [w for w in self.wide if w[0] < a]
+        if not seg.isascii():
+            for i, (s0, e0) in enumerate(zip(mid_starts, mid_ends, strict=True)):
+                line = text[s0:e0]
+                if not line.isascii():
+                    wide.append((a + i, line))
+        wide.extend((ln + dl, seg_) for ln, seg_ in self.wide if ln > b)
+        return CompactLineMap(len(text), new_starts, new_ends, tuple(wide))
+
     def position(self, offset: int, encoding: str = "utf-16") -> tuple[int, int]:
         offset = min(max(offset, 0), self.length)
         line = bisect_right(self.starts, offset) - 1

@@ -20,7 +20,7 @@ The old tree is updated **in place** (nodes outside the edited block are reused)
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import islice
 from operator import attrgetter
@@ -84,7 +84,14 @@ def _incremental(
     old: ParseResult, start: int, end: int, text: str, delta: int
 ) -> ParseResult | None:
     root = old.tree
-    el = root.covering_element(start, end)
+    flat = old._flat
+    if flat:
+        # the last element starting at or before ``start``: every element holding the edit
+        # is it or one of its ancestors (a bisection instead of a walk down the tree)
+        i = bisect_right(flat, start, key=_start_of) - 1
+        el: Node | Token = flat[i] if i >= 0 else root
+    else:
+        el = root.covering_element(start, end)
     node: Node | None = el if isinstance(el, Node) else el.parent
     if any(d.code == "nesting-too-deep" for d in old.diagnostics):
         return None

@@ -134,8 +134,9 @@ class ParsedDocument:
     prior: Prior | None = field(default=None, repr=False)
 
 
-#: the model and bind state of the previous version of a document, owned by the caller
-Prior = tuple[SemanticModel, BindState]
+#: the model, bind state and summary of the previous version of a document (the model owned
+#: by the caller)
+Prior = tuple[SemanticModel, BindState, FileSummary]
 
 #: What the cache stores per (uri, version): a full analysis or a parse-only entry.
 CacheEntry = DocumentAnalysis | ParsedDocument
@@ -168,16 +169,20 @@ def _finish(
         model.finish()
         summary = build_metta_summary(uri, text, version=version)
     else:
-        if prior is not None and result.splice is not None:
-            model, state = prior
-            rebound = rebind_block(model, state, result.splice, result, target=target)
+        lines = None
+        splice = result.splice
+        if prior is not None and splice is not None:
+            model, state, before = prior
+            rebound = rebind_block(model, state, splice, result, target=target)
+            if rebound:
+                lines = before.lines.spliced(text, splice.start, splice.end, splice.delta)
         prior = None
         if not rebound:
             if revision is not None:
                 model, state = bind_keeping_state(result, target=target)
             else:
                 model, state = bind(result, target=target), None
-        summary = build_summary(uri, text, model, version=version)
+        summary = build_summary(uri, text, model, version=version, lines=lines)
     return DocumentAnalysis(
         uri,
         version,
@@ -389,7 +394,7 @@ class AnalysisCache:
                     and len(edits) == 1
                     and sys.getrefcount(base.model) <= 2  # ``base.model`` + the argument
                 ):
-                    prior = (base.model, base.binding)
+                    prior = (base.model, base.binding, base.summary)
                 base = None  # consumed: its tree becomes the new tree
                 new_parse, in_block = replay(old, edits, text)
                 with self._lock:

@@ -89,6 +89,10 @@ class Snapshot:
         # The parse trees handed out by ``parse`` (uri -> (version, text, parse)), pinned
         # the same way.
         self._parses: dict[str, tuple[int, str, ParseResult]] = {}
+        # the plain contracts of the open documents by name, with the summaries they come
+        # from: a file checking each of its free names is linear, not names x contracts
+        self._open_plain: tuple[list[FileSummary], dict[str, list[tuple[str, PlainContract]]]]
+        self._open_plain = ([], {})
 
     # ------------------------------------------------------------------ files
     def is_open(self, uri: str) -> bool:
@@ -179,8 +183,17 @@ class Snapshot:
 
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]:
         res = [(u, c) for u, c in self.index.contracts_named(name) if u not in self.documents]
-        for s in self._open_summaries():
-            res.extend((s.uri, c) for c in s.plain_contracts if c.name == name)
+        summaries = self._open_summaries()
+        seen, table = self._open_plain
+        if len(seen) != len(summaries) or any(
+            a is not b for a, b in zip(seen, summaries, strict=True)
+        ):
+            table = {}
+            for s in summaries:
+                for c in s.plain_contracts:
+                    table.setdefault(c.name, []).append((s.uri, c))
+            self._open_plain = (summaries, table)
+        res.extend(table.get(name, ()))
         return res
 
     def search_symbols(self, query: str, *, limit: int = 256) -> list[SymbolHit]:
