@@ -215,3 +215,26 @@ def test_spliced_line_map_equals_a_fresh_one(text: str, data: st.DataObject) -> 
     new = text[:at] + ins + text[at + cut :]
     old_map = CompactLineMap.from_text(text)
     assert old_map.spliced(new, lo, hi, len(ins) - cut) == CompactLineMap.from_text(new)
+
+
+def test_a_parse_first_version_is_still_rebound() -> None:
+    """Completion asks for the parse of a version first (``get_parse``: a parse-only entry
+    replayed from the previous analysis); the analysis of that version then re-binds the
+    block in the previous model it carried, once, and equals a fresh analysis."""
+    cache = AnalysisCache()
+    doc = TextDocument(URI, BASE, 1)
+    a = cache.get_or_analyze(URI, doc.text, doc.version, history=doc)
+    del a
+    for v in range(2, 8):
+        at = in_block_offsets(doc.text)[v % 4]
+        line, ch = doc.line_index.position(at)
+        doc.apply_edit(line, ch, line, ch, "x" if v % 2 else " ")
+        doc.version = v
+        p = cache.get_parse(URI, doc.text, doc.version, history=doc)
+        assert p.splice is not None
+        del p
+        a = cache.get_or_analyze(URI, doc.text, doc.version, history=doc)
+        assert a.rebound
+        assert_same_as_fresh(a)
+        del a
+    assert cache.stats["rebound"] == 6, cache.stats

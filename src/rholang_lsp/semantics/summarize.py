@@ -96,18 +96,18 @@ def _calls(
         )
         for c in ordered
     )
-    # the innermost contract around each send: one sweep in source order with the stack
-    # of the contracts open there (contracts nest; a send's range is its channel's)
+    # the innermost contract around each send: one sweep in source order (``model.sends``
+    # is in source order) with the stack of the contracts open there (contracts nest; a
+    # send's range is its channel's)
     calls = []
-    sends = sorted(
-        (snd for snd in model.sends if snd.global_key is not None and snd.is_send),
-        key=lambda snd: snd.start,
-    )
     open_: list[int] = []
     nxt = 0
-    by_send: dict[int, int] = {}
-    for snd in sends:
-        while nxt < len(ordered) and ordered[nxt].start <= snd.start:
+    n = len(ordered)
+    for snd in model.sends:
+        if snd.global_key is None or not snd.is_send:
+            continue
+        start = snd.start
+        while nxt < n and ordered[nxt].start <= start:
             open_.append(nxt)
             nxt += 1
         while open_ and ordered[open_[-1]].end < snd.end:
@@ -115,13 +115,8 @@ def _calls(
         caller = -1
         for i in reversed(open_):
             c = ordered[i]
-            if snd.end <= c.end and not (c.name_start <= snd.start < c.name_end):
+            if snd.end <= c.end and not (c.name_start <= start < c.name_end):
                 caller = i
                 break
-        by_send[id(snd)] = caller
-    for snd in model.sends:
-        if snd.global_key is None or not snd.is_send:
-            continue
-        caller = by_send[id(snd)]
-        calls.append(GlobalCall(snd.global_key, snd.start, snd.end, len(snd.args), caller))
+        calls.append(GlobalCall(snd.global_key, start, snd.end, len(snd.args), caller))
     return callers, tuple(calls)
