@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.syntax.lexer import LexResult, lex
-from rholang_lsp.syntax.parser import Parser
+from rholang_lsp.syntax.parser import Parser, recursion_headroom
 from rholang_lsp.syntax.recovery import end_string_at_line, pair, runaway_string
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -68,6 +68,11 @@ def parse(text: str, *, target: str = "f1r3fly") -> ParseResult:
     file counting as one, since nothing after such a string is checked)."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r} (expected 'rnode' or 'f1r3fly')")
+    with recursion_headroom():  # also pauses the cyclic GC while the tree is built
+        return _parse(text, target)
+
+
+def _parse(text: str, target: str) -> ParseResult:
     lexed = lex(text, target)
     result = _parse_tokens(text, target, lexed)
     errors = _score(result)
