@@ -30,7 +30,9 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 def _big_document(chars: int) -> str:
     """Real Rholang (the largest corpus file, else a generated program) of about ``chars``."""
     files = sorted(glob.glob(str(CORPUS / "**" / "*.rho"), recursive=True), key=os.path.getsize)
-    unit = Path(files[-1]).read_text() if files else "new x in { x!(1) | for (y <- x) { Nil } }\n"
+    # the fallback spans lines, as real code does (folding and outline have work to do)
+    fallback = "new x in {\n  x!(1) |\n  for (y <- x) {\n    Nil\n  }\n}\n"
+    unit = Path(files[-1]).read_text() if files else fallback
     return "\n|\n".join([unit] * max(1, chars // len(unit)))
 
 

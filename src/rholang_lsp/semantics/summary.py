@@ -70,6 +70,10 @@ class CompactLineMap(msgspec.Struct, frozen=True, gc=False):
         b = bisect_right(starts, hi) - 1
         if a < 0 or b < a or ends[b] < hi:
             return CompactLineMap.from_text(text)
+        if a > 0:
+            # the line before is measured again too: text inserted at the start of line a
+            # can join that line's terminator (a `\r` then an inserted `\n` is one CRLF)
+            a -= 1
         seg_start, seg_end = starts[a], ends[b] + delta
         seg = text[seg_start:seg_end]
         li = LineIndex(seg)
