@@ -43,7 +43,9 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no
     app = (tmp_path / "a" / "app.rho").as_uri()
     lsp_client.text_document_did_open(
         t.DidOpenTextDocumentParams(
-            text_document=t.TextDocumentItem(uri=app, language_id="rholang", version=1, text=APP_TEXT)
+            text_document=t.TextDocumentItem(
+                uri=app, language_id="rholang", version=1, text=APP_TEXT
+            )
         )
     )
     await _indexed(lsp_client, 2)

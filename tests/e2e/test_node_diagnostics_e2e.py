@@ -21,7 +21,7 @@ PURSE = (
     "  }\n"
     "}\n"
 )
-URIS = "new g(`rho:ai:gpt4`), v(`rho:rchain:revVault`), r in { g!(\"hi\", *r) | v!(1) }\n"
+URIS = 'new g(`rho:ai:gpt4`), v(`rho:rchain:revVault`), r in { g!("hi", *r) | v!(1) }\n'
 
 
 async def _open(args: list[str], text: str) -> tuple[LanguageClient, list[types.Diagnostic]]:

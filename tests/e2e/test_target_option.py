@@ -44,7 +44,11 @@ async def _severities(extra_args: list[str], init_options: object) -> list[int]:
         ([], None, types.DiagnosticSeverity.Warning),
         (["--target", "rnode"], None, types.DiagnosticSeverity.Error),
         ([], {"target": "rnode"}, types.DiagnosticSeverity.Error),
-        (["--target", "rnode"], {"rholang": {"target": "f1r3fly"}}, types.DiagnosticSeverity.Warning),
+        (
+            ["--target", "rnode"],
+            {"rholang": {"target": "f1r3fly"}},
+            types.DiagnosticSeverity.Warning,
+        ),
     ],
 )
 async def test_target_decides_the_severity_of_dialect_diagnostics(

@@ -12,7 +12,9 @@ from rholang_lsp.workspace.analysis import analyze
 
 def fixes(src: str, only: list[str] | None = None) -> dict[str, str]:
     a = analyze("file:///a.rho", src)
-    return {act.title: apply_edits(src, act.edits) for act in code_actions(a, 0, len(src), only=only)}
+    return {
+        act.title: apply_edits(src, act.edits) for act in code_actions(a, 0, len(src), only=only)
+    }
 
 
 def diags_of(src: str) -> list[Diagnostic]:

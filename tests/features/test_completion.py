@@ -9,7 +9,9 @@ URI = "file:///w/a.rho"
 CURSOR = "|^|"
 
 
-def run(src: str, *, snippets: bool = True, limit: int = 100, others: dict[str, str] | None = None) -> CompletionResult:
+def run(
+    src: str, *, snippets: bool = True, limit: int = 100, others: dict[str, str] | None = None
+) -> CompletionResult:
     off = src.index(CURSOR)
     text = src.replace(CURSOR, "")
     docs = {URI: SimpleDocument(URI, text)}

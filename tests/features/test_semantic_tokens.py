@@ -79,6 +79,6 @@ def test_encoding_utf16_and_multiline_split() -> None:
 
 
 def test_broken_code_still_tokenizes() -> None:
-    src = "new x in { x!(\"unterminated"
+    src = 'new x in { x!("unterminated'
     r = parse(src)
     assert semantic_tokens(r, bind(r))

@@ -70,7 +70,9 @@ def test_method_call_and_outside_of_arguments() -> None:
 
 def test_global_contract_from_other_file() -> None:
     lib = "file:///w/lib.rho"
-    res = run('new x in { @"greet"!("bob", |^|', others={lib: 'contract @"greet"(@who, ret) = { Nil }'})
+    res = run(
+        'new x in { @"greet"!("bob", |^|', others={lib: 'contract @"greet"(@who, ret) = { Nil }'}
+    )
     assert res is not None and res.signatures[0].label == '@"greet"!(@who, ret)'
     assert res.active_parameter == 1
 
