@@ -169,6 +169,20 @@ SCENARIOS = [
         "rl!(`rho:rchain:revVault`, *vaultCh)",
     ),
     (
+        "empty_block.rho",
+        "new ret in {\n  for (_ <- ret) {}\n}\n",
+        "empty-block",
+        "Write `Nil` in the empty block",
+        "for (_ <- ret) { Nil }",
+    ),
+    (
+        "trailing_comma.rho",
+        'new ret in {\n  ret!("a", "b",)\n}\n',
+        "trailing-comma",
+        "Remove the trailing comma",
+        'ret!("a", "b")',
+    ),
+    (
         "nil.rho",
         "new ret in { ret!(nil) }\n",
         "unbound-variable",
