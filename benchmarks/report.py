@@ -90,6 +90,17 @@ ISSUE19: dict[str, tuple[str, str, str]] = {
         "—",
         "— (no target)",
     ),
+    "ws_minimal_vs_echo": (
+        "WebSocket, batched: a minimal JSON-RPC responder on the same library / the echo server "
+        "(the floor of a Python JSON-RPC server)",
+        "—",
+        "— (reference)",
+    ),
+    "ws_server_vs_minimal": (
+        "WebSocket, batched: server / the minimal JSON-RPC responder",
+        "—",
+        "— (reference)",
+    ),
     "i19_start": ("process start to first answer", "190 ms", "≤ 120 ms"),
 }
 #: Further figures the issue asks for by name (shown even when not measured).

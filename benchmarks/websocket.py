@@ -19,7 +19,10 @@
   server (``async for m in ws: await ws.send(m)``, a subprocess). Batched: JSON-RPC batch
   arrays of 32 requests per frame (answered by one array per frame); plain: one request per
   frame; also one request per frame with the server batching its answers (``lsp-batch``).
-  Interleaved rounds; the figure is our messages/s over the echo's, per round.
+  Interleaved rounds; the figure is our messages/s over the echo's, per round. A third
+  server answers the same batched frames with the least a JSON-RPC server in Python does on
+  that library (``MINIMAL_SERVER``: decode, answer by id, encode): its ratio to the echo is
+  the floor for any such server, ours to it the cost of our dispatch.
 """
 
 from __future__ import annotations
@@ -328,6 +331,53 @@ asyncio.run(main())
 """
 
 
+#: The floor of any JSON-RPC server written in Python on the same library: each frame decoded
+#: (one message or a batch array, params kept raw), each request answered by its id with the
+#: result ``rholang/ping`` gives, the answers encoded in one frame; no dispatch table, no
+#: validation, no metrics, no queueing.
+MINIMAL_SERVER = """
+import asyncio
+import msgspec
+from websockets.asyncio.server import serve
+
+class Msg(msgspec.Struct):
+    jsonrpc: str
+    method: str
+    id: int | str | None = None
+    params: msgspec.Raw = msgspec.Raw(b"null")
+
+class Answer(msgspec.Struct):
+    jsonrpc: str
+    id: int | str | None
+    result: dict
+
+one = msgspec.json.Decoder(Msg)
+many = msgspec.json.Decoder(list[Msg])
+enc = msgspec.json.Encoder()
+
+def answer(m):
+    return Answer("2.0", m.id, {"pong": m.params, "version": "0"})
+
+async def handler(websocket):
+    async for message in websocket:
+        if message[:1] in ("[", b"["):
+            out = [answer(m) for m in many.decode(message) if m.id is not None]
+            await websocket.send(enc.encode(out), text=True)
+        else:
+            m = one.decode(message)
+            if m.id is not None:
+                await websocket.send(enc.encode(answer(m)), text=True)
+
+async def main():
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"listening on ws://127.0.0.1:{port}", flush=True)
+        await asyncio.get_running_loop().create_future()
+
+asyncio.run(main())
+"""
+
+
 class RawWs:
     """A minimal WebSocket client: handshake, masked text frames out, frames in."""
 
@@ -425,9 +475,9 @@ async def _raw_initialize(ws: RawWs) -> None:
     await ws.writer.drain()
 
 
-async def _start_echo() -> tuple[asyncio.subprocess.Process, str]:
+async def _start_echo(script: str = ECHO_SERVER) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", ECHO_SERVER, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
     )
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 30)
@@ -460,18 +510,20 @@ async def _echo_rows(ctx: Context) -> list[Row]:
     ctx.say(f"websocket: server vs the websockets echo server, {rounds} rounds × {n} pipelined")
     sp = await ServerProcess.start("ws")
     echo_proc, echo_url = await _start_echo()
+    minimal_proc, minimal_url = await _start_echo(MINIMAL_SERVER)
     # case -> (connection, frames, echo?, messages per echoed frame)
     cases: dict[str, tuple[RawWs, bytes, bool, int]] = {}
     try:
-        for name, sub, frames, is_echo, per in (
-            ("batched", "lsp-batch", batched, False, BATCH),
-            ("plain", "lsp-json", single, False, 1),
-            ("answers_batched", "lsp-batch", single, False, 1),
-            ("echo_batched", None, batched, True, BATCH),
-            ("echo_plain", None, single, True, 1),
+        for name, sub, frames, is_echo, per, url in (
+            ("batched", "lsp-batch", batched, False, BATCH, sp.url),
+            ("plain", "lsp-json", single, False, 1, sp.url),
+            ("answers_batched", "lsp-batch", single, False, 1, sp.url),
+            ("echo_batched", None, batched, True, BATCH, echo_url),
+            ("echo_plain", None, single, True, 1, echo_url),
+            ("minimal_batched", None, batched, False, BATCH, minimal_url),
         ):
-            ws = await RawWs.open(echo_url if is_echo else sp.url, sub)
-            if not is_echo:
+            ws = await RawWs.open(url, sub)
+            if url == sp.url:
                 await _raw_initialize(ws)
             cases[name] = (ws, frames, is_echo, per)
         rates: dict[str, list[float]] = {k: [] for k in cases}
@@ -486,8 +538,9 @@ async def _echo_rows(ctx: Context) -> list[Row]:
         for ws, *_ in cases.values():
             await ws.close()
         await sp.stop()
-        echo_proc.kill()
-        await echo_proc.wait()
+        for proc in (echo_proc, minimal_proc):
+            proc.kill()
+            await proc.wait()
     out = []
     for name, echo, key, what, target, limit, section in (
         (
@@ -509,6 +562,27 @@ async def _echo_rows(ctx: Context) -> list[Row]:
             "issue19",
         ),
         (
+            "minimal_batched",
+            "echo_batched",
+            "ws_minimal_vs_echo",
+            f"WebSocket, pipelined raw client, batch arrays of {BATCH} requests per frame: a "
+            "minimal JSON-RPC responder on the same library (decode, answer by id, encode) / "
+            "`websockets` echo server: the floor of a JSON-RPC server in Python",
+            "",
+            None,
+            "issue19",
+        ),
+        (
+            "batched",
+            "minimal_batched",
+            "ws_server_vs_minimal",
+            f"WebSocket, pipelined raw client, batch arrays of {BATCH} requests per frame: "
+            "server / the minimal JSON-RPC responder",
+            "",
+            None,
+            "issue19",
+        ),
+        (
             "answers_batched",
             "echo_plain",
             "ws_echo_answers_batched",
@@ -522,7 +596,9 @@ async def _echo_rows(ctx: Context) -> list[Row]:
         out.append(
             Row(
                 key,
-                f"WebSocket, pipelined raw client: server / `websockets` echo server, {what}",
+                what
+                if what.startswith("WebSocket")
+                else f"WebSocket, pipelined raw client: server / `websockets` echo server, {what}",
                 "×",
                 rs,
                 target=target,
