@@ -11,9 +11,11 @@ its workspace index.
 from __future__ import annotations
 
 from rholang_lsp.semantics.binder import bind
+from rholang_lsp.semantics.checks import sort_key
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
+from rholang_lsp.syntax.parser import gc_paused
 from rholang_lsp.workspace.snapshot import Snapshot
 
 
@@ -25,16 +27,20 @@ def document_diagnostics(
     snapshot: Snapshot | None = None,
 ) -> list[Diagnostic]:
     """Syntax and semantic diagnostics of ``text``, sorted by position."""
-    analysis = snapshot.analysis(uri) if snapshot is not None and uri else None
-    if analysis is not None and analysis.text == text:
-        result, model = analysis.parse, analysis.model
-    else:
-        result = parse(text, target=target)
-        model = bind(result, target=target)
-    out = list(result.diagnostics)
-    out.extend(semantic_diagnostics(result, uri=uri, index=snapshot, target=target, model=model))
-    out.sort(key=lambda d: (d.start, d.end, int(d.severity)))
-    return out
+    with gc_paused():  # thousands of records after each keystroke: collected once, after
+        analysis = snapshot.analysis(uri) if snapshot is not None and uri else None
+        if analysis is not None and analysis.text == text:
+            result, model = analysis.parse, analysis.model
+        else:
+            result = parse(text, target=target)
+            model = bind(result, target=target)
+        semantic = semantic_diagnostics(result, uri=uri, index=snapshot, target=target, model=model)
+        if not result.diagnostics:
+            return semantic  # sorted already
+        out = list(result.diagnostics)
+        out.extend(semantic)
+        out.sort(key=sort_key)
+        return out
 
 
 #: Errors of a construct that is still being typed: an auto-closed `{}` before its content,

@@ -38,7 +38,34 @@ _RECURSION_NEEDED = MAX_DEPTH * 10 + 2000
 _limit_lock = threading.Lock()
 _active_parses = 0
 _saved_limit = 0
+_gc_lock = threading.Lock()
+_gc_pauses = 0
 _gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while at least one such block runs (counted across threads;
+    re-enabled after the last one, only when it was enabled before the first).
+
+    For work that allocates many container objects of which most live on, or die by
+    reference counting: a tree being built (hundreds of thousands of new objects, cyclic
+    through their parent pointers), the re-analysis after a keystroke (thousands of
+    records). A collection triggered every 700 allocations meanwhile rescans the young
+    objects again and again; after the block, the first allocation collects them once."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 @contextmanager
@@ -52,32 +79,27 @@ def recursion_headroom() -> Iterator[None]:
     limit stays the interpreter's (the protocol layer relies on it to refuse absurdly deep
     JSON).
 
-    The cyclic GC is paused by the same count (``gc.disable``, re-enabled after the last
-    parse in flight, only when it was enabled before the first): a tree is hundreds of
-    thousands of new container objects (parent pointers make them cyclic), and a collection
-    triggered every 700 allocations while it is built rescans the young part and, on a
-    large file, the older generations again and again (parse cost per KB of a 20,010-line
-    file was 2.1x that of a 2,005-line one). After the build the first allocation collects
-    the new objects once."""
-    global _active_parses, _saved_limit, _gc_was_enabled
+    The cyclic GC is paused meanwhile (``gc_paused``): a tree is hundreds of thousands of
+    new container objects (parent pointers make them cyclic), and a collection triggered
+    every 700 allocations while it is built rescans the young part and, on a large file,
+    the older generations again and again (parse cost per KB of a 20,010-line file was 2.1x
+    that of a 2,005-line one). After the build the first allocation collects the new
+    objects once."""
+    global _active_parses, _saved_limit
     with _limit_lock:
         if _active_parses == 0:
             _saved_limit = sys.getrecursionlimit()
             if _saved_limit < _RECURSION_NEEDED:
                 sys.setrecursionlimit(_RECURSION_NEEDED)
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
         _active_parses += 1
     try:
-        yield
+        with gc_paused():
+            yield
     finally:
         with _limit_lock:
             _active_parses -= 1
-            if _active_parses == 0:
-                if _saved_limit < _RECURSION_NEEDED:
-                    sys.setrecursionlimit(_saved_limit)
-                if _gc_was_enabled:
-                    gc.enable()
+            if _active_parses == 0 and _saved_limit < _RECURSION_NEEDED:
+                sys.setrecursionlimit(_saved_limit)
 
 
 # ---- token classes -----------------------------------------------------------

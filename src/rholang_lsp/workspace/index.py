@@ -160,6 +160,21 @@ class WorkspaceIndex(SymbolSearch):
             return []
         return [(uri, c) for uri, group in list(per.items()) for c in group]
 
+    def contracts_named_many(
+        self, names: Iterable[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[str, PlainContract]]]:
+        """``contracts_named`` of each of ``names`` that has any (outside the file
+        ``exclude``), in one call."""
+        out: dict[str, list[tuple[str, PlainContract]]] = {}
+        plain = self._plain
+        for name in names:
+            per = plain.get(name)
+            if per:
+                found = [(u, c) for u, group in list(per.items()) if u != exclude for c in group]
+                if found:
+                    out[name] = found
+        return out
+
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
         with self._lock:
             groups = list(self._symbol_rows.values())
@@ -218,6 +233,9 @@ class IndexView(Protocol):
     def references(self, key: str) -> list[tuple[str, GlobalRef]]: ...
     def reference_uris(self, key: str) -> list[str]: ...
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]: ...
+    def contracts_named_many(
+        self, names: Iterable[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[str, PlainContract]]]: ...
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]: ...
     def complete_symbols(
         self,
@@ -277,6 +295,16 @@ class CompositeIndex(SymbolSearch):
 
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]:
         return [c for p in self.parts for c in p.contracts_named(name)]
+
+    def contracts_named_many(
+        self, names: Iterable[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[str, PlainContract]]]:
+        names = list(names)
+        out: dict[str, list[tuple[str, PlainContract]]] = {}
+        for p in self.parts:
+            for name, found in p.contracts_named_many(names, exclude=exclude).items():
+                out.setdefault(name, []).extend(found)
+        return out
 
     def iter_symbols(self) -> Iterator[tuple[str, str, SymbolEntry]]:
         return itertools.chain.from_iterable(p.iter_symbols() for p in self.parts)

@@ -9,7 +9,7 @@ pure functions of the snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Protocol
 
 from rholang_lsp.semantics.summary import (
@@ -183,6 +183,32 @@ class Snapshot:
 
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]:
         res = [(u, c) for u, c in self.index.contracts_named(name) if u not in self.documents]
+        res.extend(self._open_plain_table().get(name, ()))
+        return res
+
+    def contracts_named_many(
+        self, names: Iterable[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[str, PlainContract]]]:
+        """``contracts_named`` of each of ``names`` that has any, leaving out the file
+        ``exclude``, in one call: the open documents are looked at once, not once per name
+        (a file checks all its free names after every keystroke)."""
+        wanted = names if isinstance(names, (set, frozenset)) else set(names)
+        docs = self.documents
+        out: dict[str, list[tuple[str, PlainContract]]] = {}
+        for name, found in self.index.contracts_named_many(wanted, exclude=exclude).items():
+            res = [(u, c) for u, c in found if u not in docs]
+            if res:
+                out[name] = res
+        table = self._open_plain_table()
+        for name in wanted & table.keys():
+            extra = [(u, c) for u, c in table[name] if u != exclude]
+            if extra:
+                out.setdefault(name, []).extend(extra)
+        return out
+
+    def _open_plain_table(self) -> dict[str, list[tuple[str, PlainContract]]]:
+        """The plain contracts of the open documents by name (rebuilt when an open
+        document's analysis changed since the last call)."""
         summaries = self._open_summaries()
         seen, table = self._open_plain
         if len(seen) != len(summaries) or any(
@@ -193,8 +219,7 @@ class Snapshot:
                 for c in s.plain_contracts:
                     table.setdefault(c.name, []).append((s.uri, c))
             self._open_plain = (summaries, table)
-        res.extend(table.get(name, ()))
-        return res
+        return table
 
     def search_symbols(self, query: str, *, limit: int = 256) -> list[SymbolHit]:
         open_uris = frozenset(self.documents)

@@ -47,6 +47,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     # related locations (a file with many overloads and sends stays linear)
     accepts = {sid: _Arities(cs) for sid, cs in by_sym.items()}
     by_key: dict[str, _Arities | None] = {}
+    system_verdicts: dict[tuple[int, int], tuple[str, tuple[Related, ...]] | None] = {}
     receive_arities = model.facts.receive_arities
     for s in model.sends:
         n = len(s.args)
@@ -67,24 +68,17 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                 ar.related(name),
             )
         elif s.is_send and s.symbol is not None:
-            sym = model.symbols[s.symbol]
-            ch = lookup_system(sym.uri) if sym.uri is not None else None
-            want = ch.arity_on(ctx.target) if ch is not None and ch.on(ctx.target) else None
-            if want is None or n == want or ch is None or ch.kind not in _PROCESS_KINDS:
-                continue
-            ra = receive_arities.get(s.symbol, set())
-            if None in ra or n in ra:
-                continue
-            node = "RNode" if ctx.target == "rnode" else "F1R3FLY"
-            yield diagnostic(
-                s.start,
-                s.end,
-                Severity.WARNING,
-                f"`{sym.uri}` takes {want} argument{_plural(want)} on {node}; a send of {n} "
-                f"never matches its process.",
-                C.ARITY_MISMATCH,
-                (Related(sym.start, sym.end, f"`{sym.name}` bound to `{sym.uri}`"),),
-            )
+            # per channel and arity, once: many sends on one system channel (`stdout!`)
+            at = (s.symbol, n)
+            if at in system_verdicts:
+                verdict = system_verdicts[at]
+            else:
+                verdict = system_verdicts[at] = _system_verdict(ctx, s.symbol, n, receive_arities)
+            if verdict is not None:
+                message, related = verdict
+                yield diagnostic(
+                    s.start, s.end, Severity.WARNING, message, C.ARITY_MISMATCH, related
+                )
         elif s.global_key is not None:
             key = s.global_key
             g = by_key.get(key)
@@ -100,6 +94,27 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                 C.ARITY_MISMATCH,
                 g.related_global,
             )
+
+
+def _system_verdict(
+    ctx: CheckContext, sid: int, n: int, receive_arities: dict[int, set[int | None]]
+) -> tuple[str, tuple[Related, ...]] | None:
+    """The message and related location of a send of ``n`` values on ``sid`` when it is
+    bound to a system process that takes another number of them (None: no warning)."""
+    sym = ctx.model.symbols[sid]
+    ch = lookup_system(sym.uri) if sym.uri is not None else None
+    want = ch.arity_on(ctx.target) if ch is not None and ch.on(ctx.target) else None
+    if want is None or n == want or ch is None or ch.kind not in _PROCESS_KINDS:
+        return None
+    ra = receive_arities.get(sid, set())
+    if None in ra or n in ra:
+        return None
+    node = "RNode" if ctx.target == "rnode" else "F1R3FLY"
+    return (
+        f"`{sym.uri}` takes {want} argument{_plural(want)} on {node}; a send of {n} "
+        f"never matches its process.",
+        (Related(sym.start, sym.end, f"`{sym.name}` bound to `{sym.uri}`"),),
+    )
 
 
 def _global_arities(ctx: CheckContext, key: str) -> _Arities | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +21,10 @@ class GlobalLookup(Protocol):
     """The workspace as the cross-file checks see it (a ``WorkspaceIndex`` or a ``Snapshot``)."""
 
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]: ...
+
+    def contracts_named_many(
+        self, names: Iterable[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[str, PlainContract]]]: ...
 
     def definitions(self, key: str) -> list[tuple[str, GlobalContract]]: ...
 
