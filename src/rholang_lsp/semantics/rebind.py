@@ -52,7 +52,7 @@ from rholang_lsp.semantics.model import (
     SymbolKind,
     fact_lists,
 )
-from rholang_lsp.syntax.diagnostic import Severity
+from rholang_lsp.syntax.diagnostic import Severity, slot_setter
 from rholang_lsp.syntax.incremental import Splice
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
@@ -61,7 +61,12 @@ from rholang_lsp.syntax.result import ParseResult
 #: read nothing inside the body
 _BODY_OWNERS = frozenset({K.SOURCE_FILE, K.NEW, K.CONTRACT, K.FOR, K.CASE, K.IF, K.LET, K.BRANCH})
 
-_set = object.__setattr__  # the frozen records of a model the caller owns, moved in place
+# the frozen records of a model the caller owns are moved in place, through the slots' own
+# setters (``object.__setattr__`` looks the name up: many records per keystroke)
+_REF_START = slot_setter(Reference, "start")
+_REF_END = slot_setter(Reference, "end")
+_SEND_START = slot_setter(SendInfo, "start")
+_SEND_END = slot_setter(SendInfo, "end")
 
 
 def rebind_block(
@@ -145,9 +150,10 @@ def rebind_block(
             by_symbol.pop(sid, None)
     starts = model._starts
     if d:
+        set_start, set_end = _REF_START, _REF_END
         for r in islice(refs, rb, None):
-            _set(r, "start", r.start + d)
-            _set(r, "end", r.end + d)
+            set_start(r, r.start + d)
+            set_end(r, r.end + d)
         starts[rb:] = [s + d for s in islice(starts, rb, None)]
     refs[ra:rb] = new_refs
     starts[ra:rb] = [r.start for r in new_refs]
@@ -182,9 +188,10 @@ def rebind_block(
     sa = bisect_left(sends, lo, key=_start)
     sb = bisect_left(sends, hi, key=_start)
     if d:
+        set_start, set_end = _SEND_START, _SEND_END
         for s in islice(sends, sb, None):
-            _set(s, "start", s.start + d)
-            _set(s, "end", s.end + d)
+            set_start(s, s.start + d)
+            set_end(s, s.end + d)
     new_sends = sorted(new.sends, key=_send_key)
     sends[sa:sb] = new_sends
     dn = len(new_sends) - (sb - sa)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, SymbolKind
 from rholang_lsp.semantics.summary import (
     SK_FUNCTION,
@@ -25,8 +27,35 @@ def global_contract(c: ContractInfo) -> GlobalContract | None:
     """The summary entry of a contract on a quoted ground name (None: not on one)."""
     if c.global_key is None:
         return None
+    return _global_contract(c, c.global_key)
+
+
+def _outer_scopes(model: SemanticModel) -> Callable[[int | None], bool]:
+    """Whether every scope of a chain is a file or `new` scope, memoised per scope."""
+    memo: dict[int | None, bool] = {None: True}
+    scopes = model.scopes
+
+    def outer(scope_id: int | None) -> bool:
+        got = memo.get(scope_id)
+        if got is not None:
+            return got
+        chain: list[int] = []
+        sid = scope_id
+        while sid is not None and sid not in memo:
+            chain.append(sid)
+            sid = scopes[sid].parent
+        ok = memo[sid]
+        for x in reversed(chain):
+            ok = ok and scopes[x].kind in _OUTER_SCOPES
+            memo[x] = ok
+        return ok
+
+    return outer
+
+
+def _global_contract(c: ContractInfo, key: str) -> GlobalContract:
     return GlobalContract(
-        key=c.global_key,
+        key=key,
         name_start=c.name_start,
         name_end=c.name_end,
         start=c.start,
@@ -51,18 +80,27 @@ def build_summary(
     contracts: list[GlobalContract] = []
     plain: list[PlainContract] = []
     symbols: list[SymbolEntry] = []
+    implemented: set[int] = set()
     for c in model.contracts:
-        g = global_contract(c)
-        if g is not None:
-            contracts.append(g)
-        elif c.free_name:
-            plain.append(PlainContract(c.name, c.name_start, c.name_end, c.arity))
-        display = text[c.name_start : c.name_end] if c.global_key is not None else c.name
+        if c.global_key is not None:
+            contracts.append(_global_contract(c, c.global_key))
+            display = text[c.name_start : c.name_end]
+        else:
+            if c.free_name:
+                plain.append(PlainContract(c.name, c.name_start, c.name_end, len(c.formals)))
+            display = c.name
+        if c.symbol is not None:
+            implemented.add(c.symbol)
         symbols.append(SymbolEntry(display, SK_FUNCTION, c.name_start, c.name_end, None))
-    implemented = {c.symbol for c in model.contracts if c.symbol is not None}
+    # enum members compared by identity (an ``in`` test on a tuple or set of them calls
+    # ``Enum.__eq__``/``__hash__`` in Python), whether a scope's chain is all outer scopes
+    # found once per scope (a file has many more symbols than scopes)
+    new_kind, new_uri_kind = SymbolKind.NEW, SymbolKind.NEW_URI
+    outer = _outer_scopes(model)
     for sym in model.symbols:
-        if sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI) and sym.id not in implemented:
-            if all(sc.kind in _OUTER_SCOPES for sc in model.scope_chain(sym.scope)):
+        kind = sym.kind
+        if (kind is new_kind or kind is new_uri_kind) and sym.id not in implemented:
+            if outer(sym.scope):
                 symbols.append(SymbolEntry(sym.name, SK_VARIABLE, sym.start, sym.end, None))
     refs = tuple(GlobalRef(k, s, e, d) for k, s, e, d in model.global_refs)
     callers, calls = _calls(text, model)

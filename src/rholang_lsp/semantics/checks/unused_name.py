@@ -16,12 +16,12 @@ from rholang_lsp.syntax.diagnostic import Diagnostic, Severity, Tag
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+    new_kind, new_uri_kind = SymbolKind.NEW, SymbolKind.NEW_URI  # compared by identity
     for sym in ctx.model.symbols:
-        if (
-            sym.kind in (SymbolKind.NEW, SymbolKind.NEW_URI)
-            and not sym.used
-            and not sym.name.startswith("_")
-        ):
+        if sym.used:
+            continue
+        kind = sym.kind
+        if (kind is new_kind or kind is new_uri_kind) and not sym.name.startswith("_"):
             yield diagnostic(
                 sym.start,
                 sym.end,
