@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rholang_lsp.syntax import parse, reparse
+from rholang_lsp.syntax.tree import Node
 
 from .conftest import CORPUS, roundtrip, signature
 
@@ -203,6 +204,9 @@ def test_chained_in_block_reparses_equal_full_parses(data: st.DataObject) -> Non
         result = reparse(result, start, end, insert)
         full = parse(result.text)
         assert signature(result) == signature(full)
-        flat = result._flat
-        if flat is not None:
-            assert flat == list(result.tree.walk_elements())[1:]
+        pre = result._flat
+        if pre is not None:
+            order = list(result.tree.walk_elements())[1:]
+            assert pre.elements == order
+            assert pre.nodes == [e for e in order if isinstance(e, Node)]
+            assert pre.tokens == [e for e in order if not isinstance(e, Node)]

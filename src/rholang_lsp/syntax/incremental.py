@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import attrgetter
@@ -84,10 +85,11 @@ def _incremental(
     old: ParseResult, start: int, end: int, text: str, delta: int
 ) -> ParseResult | None:
     root = old.tree
-    flat = old._flat
-    if flat:
+    pre = old._flat
+    if pre is not None and pre.elements:
         # the last element starting at or before ``start``: every element holding the edit
         # is it or one of its ancestors (a bisection instead of a walk down the tree)
+        flat = pre.elements
         i = bisect_right(flat, start, key=_start_of) - 1
         el: Node | Token = flat[i] if i >= 0 else root
     else:
@@ -184,20 +186,29 @@ def _try_block(
         return None
     new_block.parent = parent
     block.parent = None
-    flat = old._flat
-    old._flat = None  # the old result's tree is consumed: its list moves to the new result
-    if flat is None:
-        flat = _preorder(old.tree)
+    pre = old._flat
+    old._flat = None  # the old result's tree is consumed: its lists move to the new result
+    if pre is None:
         # built after the splice: the new block is in it already
-        at = _index_in(flat, new_block)
-        if delta:
-            _shift(flat, at + _subtree_size(new_block), new_block, delta)
+        pre = Preorder.of(old.tree)
+        n_nodes, n_tokens = _subtree_counts(new_block)
+        after_nodes = _index_in(pre.nodes, new_block) + n_nodes
+        after_tokens = _index_in(pre.tokens, _first_child(new_block)) + n_tokens
     else:
-        at = _index_in(flat, block)
+        n_nodes, n_tokens = _subtree_counts(block)
+        at = _index_in(pre.elements, block)
         new_elems = list(new_block.walk_elements())
-        flat[at : at + _subtree_size(block)] = new_elems
-        if delta:
-            _shift(flat, at + len(new_elems), new_block, delta)
+        pre.elements[at : at + n_nodes + n_tokens] = new_elems
+        new_nodes = [e for e in new_elems if isinstance(e, Node)]
+        new_tokens = [e for e in new_elems if isinstance(e, Token)]
+        at = _index_in(pre.nodes, block)
+        pre.nodes[at : at + n_nodes] = new_nodes
+        after_nodes = at + len(new_nodes)
+        at = _index_in(pre.tokens, lb)
+        pre.tokens[at : at + n_tokens] = new_tokens
+        after_tokens = at + len(new_tokens)
+    if delta:
+        _shift(pre, after_nodes, after_tokens, new_block, delta)
     shifted = (
         [
             Diagnostic(
@@ -219,59 +230,91 @@ def _try_block(
     diags = before + lexed.diagnostics + parser.diags + shifted
     diags.sort(key=_sort_key)
     result = ParseResult(text, old.tree, diags, target)
-    result._flat = flat
+    result._flat = pre
     result.splice = Splice(lb.start, old_end, delta, block, new_block)
     return result
 
 
-def _preorder(root: Node) -> list[Node | Token]:
-    """Every element below ``root`` in preorder (``root`` itself left out: the cache's
-    ownership check counts the references to the root)."""
-    out: list[Node | Token] = []
-    stack: list[Node | Token] = list(reversed(root.children))
-    pop = stack.pop
-    push = stack.extend
-    add = out.append
-    while stack:
-        el = pop()
-        add(el)
-        if type(el) is Node:
-            push(reversed(el.children))
-    return out
+class Preorder:
+    """Every element of a tree but the root, in preorder (``elements``: the edited element
+    is found by bisection on their starts), and the same split by type (``nodes``,
+    ``tokens``: a shift loops over one class at a time, where the interpreter's attribute
+    access specialises: twice as fast as over the mixed list). The root is left out: the
+    cache's ownership check counts the references to it."""
+
+    __slots__ = ("elements", "nodes", "tokens")
+
+    def __init__(
+        self, elements: list[Node | Token], nodes: list[Node], tokens: list[Token]
+    ) -> None:
+        self.elements = elements
+        self.nodes = nodes
+        self.tokens = tokens
+
+    @classmethod
+    def of(cls, root: Node) -> Preorder:
+        out: list[Node | Token] = []
+        nodes: list[Node] = []
+        tokens: list[Token] = []
+        stack: list[Node | Token] = list(reversed(root.children))
+        pop = stack.pop
+        push = stack.extend
+        add = out.append
+        add_node = nodes.append
+        add_token = tokens.append
+        while stack:
+            el = pop()
+            add(el)
+            if type(el) is Node:
+                add_node(el)
+                push(reversed(el.children))
+            elif isinstance(el, Token):
+                add_token(el)
+        return cls(out, nodes, tokens)
 
 
-def _subtree_size(node: Node) -> int:
-    n = 0
+def _first_child(node: Node) -> Node | Token:
+    return node.children[0]
+
+
+def _subtree_counts(node: Node) -> tuple[int, int]:
+    """How many nodes (``node`` included) and tokens the subtree of ``node`` holds."""
+    nodes = tokens = 0
     stack: list[Node | Token] = [node]
     pop = stack.pop
     push = stack.extend
     while stack:
         el = pop()
-        n += 1
         if type(el) is Node:
+            nodes += 1
             push(el.children)
-    return n
+        else:
+            tokens += 1
+    return nodes, tokens
 
 
-def _index_in(flat: list[Node | Token], node: Node) -> int:
-    """The position of ``node`` in the preorder list (starts never decrease along it)."""
-    i = bisect_left(flat, node.start, key=_start_of)
+def _index_in(flat: Sequence[Node | Token], el: Node | Token) -> int:
+    """The position of ``el`` in a preorder list (starts never decrease along it)."""
+    i = bisect_left(flat, el.start, key=_start_of)
     n = len(flat)
-    while i < n and flat[i] is not node:
+    while i < n and flat[i] is not el:
         i += 1
     if i == n:  # not where the order says: take the slow way rather than be wrong
-        for i, el in enumerate(flat):
-            if el is node:
+        for i, x in enumerate(flat):
+            if x is el:
                 return i
-        raise ValueError("node not in the preorder list")
+        raise ValueError("element not in the preorder list")
     return i
 
 
-def _shift(flat: list[Node | Token], after: int, node: Node, delta: int) -> None:
-    """Shift the elements from ``flat[after]`` on by ``delta``; widen ``node``'s ancestors."""
+def _shift(pre: Preorder, after_nodes: int, after_tokens: int, node: Node, delta: int) -> None:
+    """Shift the nodes from ``pre.nodes[after_nodes]`` and the tokens from
+    ``pre.tokens[after_tokens]`` on by ``delta``; widen ``node``'s ancestors."""
     parent = node.parent
     while parent is not None:
         parent._width += delta
         parent = parent.parent
-    for el in islice(flat, after, None):
-        el.start += delta
+    for n in islice(pre.nodes, after_nodes, None):
+        n.start += delta
+    for t in islice(pre.tokens, after_tokens, None):
+        t.start += delta

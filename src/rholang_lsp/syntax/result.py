@@ -13,7 +13,7 @@ from rholang_lsp.syntax.recovery import end_string_at_line, pair, runaway_string
 from rholang_lsp.syntax.tree import Node, Token
 
 if TYPE_CHECKING:
-    from rholang_lsp.syntax.incremental import Splice
+    from rholang_lsp.syntax.incremental import Preorder, Splice
 
 TARGETS = ("rnode", "f1r3fly")
 
@@ -37,9 +37,10 @@ class ParseResult:
         self.tree = tree
         self.diagnostics = diagnostics
         self.target = target
-        #: every element of the tree but the root, in preorder: built by the first in-block
-        #: ``reparse`` and kept up to date by the next ones (``syntax.incremental``)
-        self._flat: list[Node | Token] | None = None
+        #: every element of the tree but the root, in preorder (and split by type): built by
+        #: the first in-block ``reparse``, kept up to date by the next ones
+        #: (``syntax.incremental.Preorder``)
+        self._flat: Preorder | None = None
         #: set by an in-block ``reparse``: which block was replaced (``incremental.Splice``)
         self.splice: Splice | None = None
 
