@@ -135,3 +135,31 @@ def test_analysis_cache_keys_on_version() -> None:
     assert cache.get_or_analyze("file:///a.rho", APP, 1) is a1
     a2 = cache.get_or_analyze("file:///a.rho", APP + " ", 2)
     assert a2 is not a1 and a2.version == 2
+
+
+def test_contracts_named_many_equals_contracts_named_per_name() -> None:
+    """The batched lookup of the cross-file hint answers, per name, what ``contracts_named``
+    answers without the excluded file: index, composite view and snapshot (open documents
+    over the index, an open document hiding its indexed version)."""
+    from rholang_lsp.workspace.index import CompositeIndex
+    from rholang_lsp.workspace.snapshot import SimpleDocument, Snapshot
+
+    a = WorkspaceIndex()
+    a.update("file:///a.rho", summarize_text("file:///a.rho", "contract f(x) = { Nil } |\n" * 2))
+    a.update("file:///b.rho", summarize_text("file:///b.rho", "contract g(x) = { f!(1) }"))
+    b = WorkspaceIndex()
+    b.update("file:///c.rho", summarize_text("file:///c.rho", "contract f(x, y) = { Nil }"))
+    docs = {
+        "file:///b.rho": SimpleDocument("file:///b.rho", "contract f() = { Nil } | g!(1)", 1),
+        "file:///d.rho": SimpleDocument("file:///d.rho", "contract g(z) = { h!() }", 1),
+    }
+    names = ["f", "g", "h", "nope"]
+    views = [a, CompositeIndex([a, b]), Snapshot(docs, CompositeIndex([a, b]))]
+    for view in views:
+        for exclude in (None, "file:///a.rho", "file:///b.rho", "file:///d.rho"):
+            want = {}
+            for n in names:
+                found = [(u, c) for u, c in view.contracts_named(n) if u != exclude]
+                if found:
+                    want[n] = found
+            assert view.contracts_named_many(set(names), exclude=exclude) == want

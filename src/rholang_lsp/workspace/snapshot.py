@@ -199,11 +199,15 @@ class Snapshot:
             res = [(u, c) for u, c in found if u not in docs]
             if res:
                 out[name] = res
-        table = self._open_plain_table()
-        for name in wanted & table.keys():
-            extra = [(u, c) for u, c in table[name] if u != exclude]
-            if extra:
-                out.setdefault(name, []).extend(extra)
+        for uri in docs:  # the other open documents' plain contracts (not the table of all)
+            if uri == exclude:
+                continue
+            a = self.analysis(uri)
+            if a is None:
+                continue
+            for c in a.summary.plain_contracts:
+                if c.name in wanted:
+                    out.setdefault(c.name, []).append((uri, c))
         return out
 
     def _open_plain_table(self) -> dict[str, list[tuple[str, PlainContract]]]:
