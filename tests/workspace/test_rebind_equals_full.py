@@ -96,6 +96,7 @@ def model_signature(m: SemanticModel) -> dict[str, Any]:
         "contracts_by_key": {k: rows(v) for k, v in m._contracts_by_key.items()},
         "sends_starts": list(m._sends_starts),
         "sends_parent": list(m._sends_parent),
+        "unbound_diagnostics": list(m._unbound_diagnostics),
     }
 
 
@@ -157,6 +158,27 @@ def run_edits(text: str, rng: random.Random, n: int, cache: AnalysisCache) -> No
         del a
 
 
+#: free names before, inside and after the edited blocks, some with the `new` of an earlier
+#: `|` sibling (a related location) before or after a block: the unbound-variable diagnostics
+#: outside the re-bound block are the previous version's, moved (``semantics.rebind``)
+FREE = (
+    "new x in Nil | x!(0) | free0!(1) |\n"
+    "contract c(r) = { r!(1) | free1!(r) | { free2!(3) } } |\n"
+    "new y in Nil | y!(1) | { free3!(*y) } |\n"
+    "contract d(@n) = { match n { 1 => free4!(n) _ => { x!(n) } } } |\n"
+    "new z in Nil | z!(2) | =z\n"
+)
+
+
+def test_rebind_keeps_the_unbound_diagnostics_outside_the_block() -> None:
+    cache = AnalysisCache()
+    run_edits(FREE, random.Random(13), 60, cache)
+    assert cache.stats["rebound"] >= 10, cache.stats
+    fresh = analyze(URI, FREE)
+    assert any(d.related for d in fresh.model._unbound_diagnostics)
+    assert len(fresh.model._unbound_diagnostics) == len(fresh.model.facts.unbound) >= 8
+
+
 def test_rebind_takes_the_block_path_and_equals_a_fresh_analysis() -> None:
     cache = AnalysisCache()
     run_edits(BASE, random.Random(7), 60, cache)
@@ -171,7 +193,8 @@ def test_rebind_on_the_generated_large_file() -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.integers(0, 2**32 - 1), st.sampled_from([BASE, "new x in { x!(1) | for (y <- x) { Nil } }"])
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([BASE, FREE, "new x in { x!(1) | for (y <- x) { Nil } }"]),
 )
 def test_rebind_equals_full_on_random_edits(seed: int, text: str) -> None:
     run_edits(text, random.Random(seed), 6, AnalysisCache())

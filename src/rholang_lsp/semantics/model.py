@@ -186,6 +186,10 @@ class SemanticModel:
     # or disjoint)
     _sends_starts: list[int] = field(default_factory=list)
     _sends_parent: list[int] = field(default_factory=list)
+    #: what the ``unbound-variable`` check said, one diagnostic per ``facts.unbound`` entry in
+    #: that order, before the syntax-error filter (a block rebind keeps those of the other
+    #: blocks: ``semantics.rebind``)
+    _unbound_diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def finish(self) -> None:
         """Build lookup tables; call once after binding.

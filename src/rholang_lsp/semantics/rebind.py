@@ -34,6 +34,7 @@ from typing import Any
 
 from rholang_lsp.semantics.binder import Binder, BindState, broken_blocks
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
+from rholang_lsp.semantics.checks.unbound_variable import diagnostics_of
 from rholang_lsp.semantics.facts import (
     DuplicateBinder,
     OutsidePattern,
@@ -52,7 +53,7 @@ from rholang_lsp.semantics.model import (
     SymbolKind,
     fact_lists,
 )
-from rholang_lsp.syntax.diagnostic import Severity, slot_setter
+from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, slot_setter
 from rholang_lsp.syntax.incremental import Splice
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
@@ -219,8 +220,24 @@ def rebind_block(
     model._global_max_end[ga:] = ends
 
     facts, nf = model.facts, new.facts
+    # the unbound-variable diagnostics of the uses outside the block: the previous ones,
+    # moved like their uses (each is a function of its use alone, one per use, in order)
+    uses, said = facts.unbound, model._unbound_diagnostics
+    ua = bisect_left(uses, lo, key=_fact_start)
+    uz = bisect_left(uses, hi, key=_fact_start)
+    keep_said = len(said) == len(uses)
     for lst, added in zip(fact_lists(facts), fact_lists(nf), strict=True):
         _splice_facts(lst, sorted(added, key=_fact_start), lo, hi, d)
+    unbound_said: list[Diagnostic] | None = None
+    if keep_said:
+        n_new = len(nf.unbound)
+        unbound_said = said[:ua]
+        unbound_said.extend(diagnostics_of(uses[ua : ua + n_new]))
+        if d:
+            moved = _moved_diagnostic
+            unbound_said += [moved(x, d, hi) for x in islice(said, uz, None)]
+        else:
+            unbound_said.extend(islice(said, uz, None))
     shadows = facts.shadowing
     a = bisect_left(shadows, sym0, key=_shadow_symbol)
     z = bisect_left(shadows, sym0 + n_sym, key=_shadow_symbol)
@@ -255,7 +272,9 @@ def rebind_block(
     diags = result.diagnostics
     model.has_syntax_errors = any(x.severity == Severity.ERROR for x in diags)
     model.broken = broken_blocks(result.tree, result.text, diags) if model.has_syntax_errors else []
-    model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
+    model.diagnostics = run_file_checks(
+        CheckContext(model, result.text, target), unbound=unbound_said
+    )
     return True
 
 
@@ -331,6 +350,24 @@ def _global_key(g: tuple[str, int, int, bool]) -> tuple[int, int, str, bool]:
 
 def _moved_shadow(s: Shadowing, fix: tuple[int, int, str]) -> Shadowing:
     return Shadowing(s.symbol, s.outer, s.match_case, s.in_target, s.intent, fix)
+
+
+def _moved_diagnostic(x: Diagnostic, d: int, hi: int) -> Diagnostic:
+    """An unbound-variable diagnostic of a use after the block, moved as ``_moved_unbound``
+    moves its use (its related location: the `new` of a sibling, moved when after the block)."""
+    related = x.related
+    if related:
+        related = tuple(
+            [
+                Related(r.start + d, r.end + d, r.message, r.uri)
+                if r.uri is None and r.start >= hi
+                else r
+                for r in related
+            ]
+        )
+    return Diagnostic(
+        x.start + d, x.end + d, x.severity, x.message, x.code, x.source, related, x.tags, x.data
+    )
 
 
 def _moved_unbound(x: UnboundUse, d: int, hi: int) -> UnboundUse:

@@ -71,11 +71,25 @@ WORKSPACE_CHECKS: tuple[Check, ...] = (
 sort_key: Callable[[Diagnostic], tuple[int, int, int]] = attrgetter("start", "end", "severity")
 
 
-def run_file_checks(ctx: CheckContext) -> list[Diagnostic]:
+def run_file_checks(
+    ctx: CheckContext, *, unbound: list[Diagnostic] | None = None
+) -> list[Diagnostic]:
     """The file-local diagnostics, sorted. While the file has syntax errors, a warning or hint
     is kept unless the broken code makes it uncertain (``uncertain``): the problems panel
-    must not jump at every keystroke."""
-    out = [d for check in FILE_CHECKS for d in check(ctx)]
+    must not jump at every keystroke.
+
+    ``unbound``: what ``unbound_variable.check`` says of this model, when the caller has it
+    (a block rebind: the other blocks' diagnostics kept, see ``semantics.rebind``). Kept in
+    ``SemanticModel._unbound_diagnostics`` either way."""
+    out: list[Diagnostic] = []
+    for check in FILE_CHECKS:
+        if check is unbound_variable.check:
+            if unbound is None:
+                unbound = list(check(ctx))
+            ctx.model._unbound_diagnostics = unbound
+            out.extend(unbound)
+        else:
+            out.extend(check(ctx))
     if ctx.model.has_syntax_errors:
         words: Counter[str] = Counter()  # identifiers spelt in the broken blocks
         for s, e in ctx.model.broken:

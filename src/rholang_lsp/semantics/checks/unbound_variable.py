@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rholang_lsp.semantics.checks.codes import DiagnosticCode as C
 from rholang_lsp.semantics.checks.context import CheckContext, diagnostic
+from rholang_lsp.semantics.facts import UnboundUse
 from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
-    for u in ctx.model.facts.unbound:
+    return diagnostics_of(ctx.model.facts.unbound)
+
+
+def diagnostics_of(uses: Iterable[UnboundUse]) -> Iterator[Diagnostic]:
+    """Exactly one diagnostic per use, in their order, each a function of that use alone (a
+    block rebind keeps the others' and judges the block's uses only)."""
+    for u in uses:
         name = u.name
         if u.var_ref is not None:
             msg = f"Variable reference `{u.var_ref}{name}` is unbound: no variable `{name}` is in scope."
