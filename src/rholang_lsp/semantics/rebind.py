@@ -34,7 +34,7 @@ from typing import Any
 
 from rholang_lsp.semantics.binder import Binder, BindState, broken_blocks
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
-from rholang_lsp.semantics.checks.unbound_variable import diagnostics_of
+from rholang_lsp.semantics.checks.unbound_variable import diagnostics_of, moved_diagnostic
 from rholang_lsp.semantics.facts import (
     DuplicateBinder,
     OutsidePattern,
@@ -53,7 +53,7 @@ from rholang_lsp.semantics.model import (
     SymbolKind,
     fact_lists,
 )
-from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, slot_setter
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity, slot_setter
 from rholang_lsp.syntax.incremental import Splice
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
@@ -234,7 +234,7 @@ def rebind_block(
         unbound_said = said[:ua]
         unbound_said.extend(diagnostics_of(uses[ua : ua + n_new]))
         if d:
-            moved = _moved_diagnostic
+            moved = moved_diagnostic
             unbound_said += [moved(x, d, hi) for x in islice(said, uz, None)]
         else:
             unbound_said.extend(islice(said, uz, None))
@@ -350,24 +350,6 @@ def _global_key(g: tuple[str, int, int, bool]) -> tuple[int, int, str, bool]:
 
 def _moved_shadow(s: Shadowing, fix: tuple[int, int, str]) -> Shadowing:
     return Shadowing(s.symbol, s.outer, s.match_case, s.in_target, s.intent, fix)
-
-
-def _moved_diagnostic(x: Diagnostic, d: int, hi: int) -> Diagnostic:
-    """An unbound-variable diagnostic of a use after the block, moved as ``_moved_unbound``
-    moves its use (its related location: the `new` of a sibling, moved when after the block)."""
-    related = x.related
-    if related:
-        related = tuple(
-            [
-                Related(r.start + d, r.end + d, r.message, r.uri)
-                if r.uri is None and r.start >= hi
-                else r
-                for r in related
-            ]
-        )
-    return Diagnostic(
-        x.start + d, x.end + d, x.severity, x.message, x.code, x.source, related, x.tags, x.data
-    )
 
 
 def _moved_unbound(x: UnboundUse, d: int, hi: int) -> UnboundUse:

@@ -48,52 +48,72 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     accepts = {sid: _Arities(cs) for sid, cs in by_sym.items()}
     by_key: dict[str, _Arities | None] = {}
     system_verdicts: dict[tuple[int, int], tuple[str, tuple[Related, ...]] | None] = {}
+    # channels that are not bound to a system process with a fixed arity: most of them
+    not_system: set[int] = set()
     receive_arities = model.facts.receive_arities
+    symbols = model.symbols
+    warning, code = Severity.WARNING, C.ARITY_MISMATCH
     for s in model.sends:
-        n = len(s.args)
-        if s.is_send and s.symbol is not None and s.symbol in by_sym:
-            ar = accepts[s.symbol]
-            if ar.accepts(n):
+        sid = s.symbol
+        if s.is_send and sid is not None:
+            if sid in not_system:
                 continue
-            ra = receive_arities.get(s.symbol, set())
-            if None in ra or n in ra:
+            n = len(s.args)
+            if sid in by_sym:
+                ar = accepts[sid]
+                if ar.accepts(n):
+                    continue
+                ra = receive_arities.get(sid, set())
+                if None in ra or n in ra:
+                    continue
+                name = symbols[sid].name
+                yield diagnostic(
+                    s.start,
+                    s.end,
+                    warning,
+                    f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known}).",
+                    code,
+                    ar.related(name),
+                )
                 continue
-            name = model.symbols[s.symbol].name
-            yield diagnostic(
-                s.start,
-                s.end,
-                Severity.WARNING,
-                f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known}).",
-                C.ARITY_MISMATCH,
-                ar.related(name),
-            )
-        elif s.is_send and s.symbol is not None:
+            if _fixed_system_arity(ctx, sid) is None:
+                not_system.add(sid)
+                continue
             # per channel and arity, once: many sends on one system channel (`stdout!`)
-            at = (s.symbol, n)
+            at = (sid, n)
             if at in system_verdicts:
                 verdict = system_verdicts[at]
             else:
-                verdict = system_verdicts[at] = _system_verdict(ctx, s.symbol, n, receive_arities)
+                verdict = system_verdicts[at] = _system_verdict(ctx, sid, n, receive_arities)
             if verdict is not None:
-                message, related = verdict
-                yield diagnostic(
-                    s.start, s.end, Severity.WARNING, message, C.ARITY_MISMATCH, related
-                )
+                yield diagnostic(s.start, s.end, warning, verdict[0], code, verdict[1])
         elif s.global_key is not None:
+            n = len(s.args)
             key = s.global_key
-            g = by_key.get(key)
-            if g is None:
+            if key in by_key:
+                g = by_key[key]
+            else:
                 g = by_key[key] = _global_arities(ctx, key)
             if g is None or g.accepts(n):
                 continue
             yield diagnostic(
                 s.start,
                 s.end,
-                Severity.WARNING,
+                warning,
                 f"No contract {key} takes {n} argument{_plural(n)} (known: {g.known}).",
-                C.ARITY_MISMATCH,
+                code,
                 g.related_global,
             )
+
+
+def _fixed_system_arity(ctx: CheckContext, sid: int) -> int | None:
+    """The arity of the system process ``sid`` is bound to on the target node, when it is
+    one installed with a fixed arity (None: any other channel)."""
+    sym = ctx.model.symbols[sid]
+    ch = lookup_system(sym.uri) if sym.uri is not None else None
+    if ch is None or not ch.on(ctx.target) or ch.kind not in _PROCESS_KINDS:
+        return None
+    return ch.arity_on(ctx.target)
 
 
 def _system_verdict(
@@ -102,9 +122,8 @@ def _system_verdict(
     """The message and related location of a send of ``n`` values on ``sid`` when it is
     bound to a system process that takes another number of them (None: no warning)."""
     sym = ctx.model.symbols[sid]
-    ch = lookup_system(sym.uri) if sym.uri is not None else None
-    want = ch.arity_on(ctx.target) if ch is not None and ch.on(ctx.target) else None
-    if want is None or n == want or ch is None or ch.kind not in _PROCESS_KINDS:
+    want = _fixed_system_arity(ctx, sid)
+    if want is None or n == want:
         return None
     ra = receive_arities.get(sid, set())
     if None in ra or n in ra:

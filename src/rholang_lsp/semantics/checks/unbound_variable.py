@@ -48,3 +48,22 @@ def diagnostics_of(uses: Iterable[UnboundUse]) -> Iterator[Diagnostic]:
                 f"it in a pattern).{extra}"
             )
             yield diagnostic(u.start, u.end, Severity.ERROR, msg, C.UNBOUND_VARIABLE)
+
+
+def moved_diagnostic(x: Diagnostic, d: int, hi: int) -> Diagnostic:
+    """A diagnostic of ``diagnostics_of`` for a use after a re-bound block, moved as
+    ``semantics.rebind`` moves that use: by ``d``, its related location (the `new` of a
+    sibling) too when it starts at or after ``hi``."""
+    related = x.related
+    if related:
+        related = tuple(
+            [
+                Related(r.start + d, r.end + d, r.message, r.uri)
+                if r.uri is None and r.start >= hi
+                else r
+                for r in related
+            ]
+        )
+    return Diagnostic(
+        x.start + d, x.end + d, x.severity, x.message, x.code, x.source, related, x.tags, x.data
+    )
