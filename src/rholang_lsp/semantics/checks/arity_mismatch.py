@@ -58,6 +58,9 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         if s.is_send and sid is not None:
             if sid in not_system:
                 continue
+            if sid not in by_sym and symbols[sid].uri is None:
+                not_system.add(sid)  # a local channel without contracts: nothing to judge
+                continue
             n = len(s.args)
             if sid in by_sym:
                 ar = accepts[sid]
