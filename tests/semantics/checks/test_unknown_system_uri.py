@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from tests.semantics.checks.support import diags, mark
 
+from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.diagnostic import Severity
 
 _URI_CODES = ("unknown-system-uri", "uri-not-on-target", "registry-shorthand-in-new")
@@ -48,3 +49,23 @@ def test_test_harness_and_legacy_deploy_uris_are_accepted_on_both() -> None:
     )
     for target in ("rnode", "f1r3fly"):
         assert _found(text, target) == []
+
+
+def test_every_uri_bound_channel_is_among_the_system_uris() -> None:
+    """``unknown_lookup_uri`` skips the sends of a file whose system URIs hold no
+    `rho:registry:lookup`: that needs every channel bound to a URI to have its URI there."""
+    from pathlib import Path
+
+    from rholang_lsp.semantics.binder import bind
+
+    corpus = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus.rglob("*.rho"))]
+    texts.append("new a(`rho:registry:lookup`), a(`rho:io:stdout`), b in { a!(1) | b!(2) }")
+    texts.append(
+        "new x(`rho:registry:lookup`) in { new y(`rho:io:nope`) in { x!(`rho:lang:listOps`, *y) } }"
+    )
+    assert len(texts) > 2
+    for text in texts:
+        m = bind(parse(text))
+        uris = {f.text for f in m.facts.system_uris}
+        assert {s.uri for s in m.symbols if s.uri is not None} <= uris

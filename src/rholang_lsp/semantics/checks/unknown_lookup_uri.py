@@ -43,6 +43,11 @@ def _namespaces() -> set[str]:
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     model = ctx.model
+    # a channel is bound to a URI only by `new x(`uri`)`, which records the URI among the
+    # system URIs: without a `rho:registry:lookup` there, no send is a lookup (the sends of
+    # a large file are not looked at)
+    if not any(f.text == LOOKUP_URI for f in model.facts.system_uris):
+        return
     known: set[str] | None = None
     for s in model.sends:
         if not s.is_send or s.symbol is None or not s.args:
