@@ -344,3 +344,37 @@ def test_recursion_limit_is_raised_while_parses_run_and_restored_after_the_last(
         assert sys.getrecursionlimit() == 1000  # restored after the last one
     finally:
         sys.setrecursionlimit(old)
+
+
+def test_gc_pause_is_counted_and_settle_waits_for_its_end() -> None:
+    """``gc_paused`` blocks nest (the GC is on again after the last one, only if it was on
+    before the first); ``settle_young`` asked inside a pause collects the young generations
+    when the last one ends, and only when many objects were made."""
+    import gc
+
+    from rholang_lsp.syntax.parser import SETTLE_AFTER, gc_paused, settle_young
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        gc.collect()
+        with gc_paused():
+            with gc_paused():
+                assert not gc.isenabled()
+                keep = [[i] for i in range(SETTLE_AFTER + 1000)]
+                settle_young()
+                assert gc.get_count()[0] > SETTLE_AFTER  # not while paused
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 1000  # collected once, at the end of the last pause
+        settle_young()  # few new objects: nothing to do
+        gc.disable()
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left off when it was off
+        del keep
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()

@@ -81,6 +81,13 @@ def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResul
     return parse(text, target=old.target)
 
 
+def prepare_reparse(result: ParseResult) -> None:
+    """Build the preorder lists of ``result``'s tree now (else the first in-block
+    ``reparse`` builds them): for a document about to be edited."""
+    if result._flat is None:
+        result._flat = Preorder.of(result.tree)
+
+
 def _incremental(
     old: ParseResult, start: int, end: int, text: str, delta: int
 ) -> ParseResult | None:

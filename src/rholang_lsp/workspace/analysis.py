@@ -67,7 +67,8 @@ from rholang_lsp.semantics.rebind import rebind_block
 from rholang_lsp.semantics.summarize import build_summary
 from rholang_lsp.semantics.summary import CompactLineMap, FileSummary, content_hash
 from rholang_lsp.syntax import parse, reparse
-from rholang_lsp.syntax.parser import gc_paused
+from rholang_lsp.syntax.incremental import prepare_reparse
+from rholang_lsp.syntax.parser import gc_paused, settle_young
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
@@ -335,6 +336,10 @@ class AnalysisCache:
                     uri, text, version, new_parse, target, revision, incremental, prior
                 )
         prior = None
+        if revision is not None and not result.rebound:
+            # an open document's tree and model live until its next version (or, a block
+            # rebind after another, much longer): collected into the old generation at once
+            settle_young()
         with self._lock:
             if result.rebound:
                 self.stats["rebound"] += 1
@@ -414,7 +419,13 @@ class AnalysisCache:
         base = None
         with self._lock:
             self.stats["full_parses"] += 1
-        return parse(text, target=target), False, None
+        result = parse(text, target=target)
+        if history is not None:
+            # an open document: its keystrokes reparse one block and shift what follows
+            # through the tree's preorder lists; built now, with the parse (a tenth of its
+            # cost), not by the first keystroke
+            prepare_reparse(result)
+        return result, False, None
 
     def _store(self, key: tuple[str, object], entry: CacheEntry) -> CacheEntry:
         """Cache ``entry`` under ``key`` (dropping older versions of its uri) and return it;
