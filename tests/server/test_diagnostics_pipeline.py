@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+# the built-in provider's check (``server.validation`` imports it where it runs it)
+from rholang_lsp.features import diagnostics as diagnostics_module
 from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.client import JsonRpcClient
-from rholang_lsp.server import validation as diagnostics_module  # the built-in provider
 from rholang_lsp.server.indexing import session_indexing
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.server import Server, ServerOptions

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from rholang_lsp import __version__
 from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
-from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS as DEFAULT_MAX_DOCUMENT
+from rholang_lsp.workspace.documents import DEFAULT_MAX_DOCUMENT_CHARS as DEFAULT_MAX_DOCUMENT
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server

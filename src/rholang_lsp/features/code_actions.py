@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rholang_lsp.features.formatting import TextEdit, line_ending
+from rholang_lsp.features.legend import QUICKFIX, SOURCE_SORT_NEW
 from rholang_lsp.semantics.channel_names import conventional_uri
 from rholang_lsp.semantics.checks.codes import UNBOUND_CODES, DiagnosticCode
 from rholang_lsp.semantics.checks.unknown_lookup_uri import shorthands
@@ -39,9 +40,6 @@ from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 
 K = SyntaxKind
-
-QUICKFIX = "quickfix"
-SOURCE_SORT_NEW = "source.sortNew"
 
 
 @dataclass(frozen=True, slots=True)

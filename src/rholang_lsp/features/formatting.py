@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rholang_lsp.features.format_limits import MAX_INDENT_WIDTH, MAX_LINE_WIDTH
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, parse
 from rholang_lsp.syntax.kinds import (
     BINARY_OPERATORS,
@@ -55,17 +56,9 @@ from rholang_lsp.syntax.lexer import lex
 K = SyntaxKind
 
 
-#: the widest indentation unit (ARCHITECTURE "Limits"): the server refuses a larger
-#: ``tabSize`` (-32602) and ignores a larger ``rholang.format.indentWidth``; here it is
-#: clamped, so no caller can make the formatter build gigabytes of spaces
-MAX_INDENT_WIDTH = 32
-
-
 #: the line width wrapped at when none is configured (``rholang.format.maxLineLength``,
 #: ``rholang-lsp format --line-width``); 0 turns wrapping off
 DEFAULT_LINE_WIDTH = 100
-#: the widest line width accepted (wider is the same as no wrapping in practice)
-MAX_LINE_WIDTH = 10_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ through ``workspace/textDocumentContent`` (LSP 3.18) and ``rholang/registryContr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
+from rholang_lsp.features.legend import REGISTRY_SCHEME
 from rholang_lsp.semantics.registry_contracts import (
     EITHER,
     REGISTRY_CONTRACTS,
@@ -22,7 +24,7 @@ from rholang_lsp.semantics.registry_contracts import (
     registry_contract,
 )
 
-SCHEME = "rholang-registry"
+SCHEME: Final = REGISTRY_SCHEME
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,39 +11,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
+from rholang_lsp.features.legend import (
+    M_DECLARATION,
+    M_DEFAULT_LIBRARY,
+    M_DOCUMENTATION,
+    M_PROCESS,
+    M_READONLY,
+    T_COMMENT,
+    T_FUNCTION,
+    T_KEYWORD,
+    T_METHOD,
+    T_NAMESPACE,
+    T_NUMBER,
+    T_OPERATOR,
+    T_PARAMETER,
+    T_STRING,
+    T_TYPE,
+    T_VARIABLE,
+    TOKEN_MODIFIERS,
+    TOKEN_TYPES,
+    SemToken,
+)
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
 from rholang_lsp.syntax.kinds import BINARY_OPERATORS, COMMENT_KINDS, SIMPLE_TYPES
 
 K = SyntaxKind
 
-#: the legend, in the order the integer codes refer to
-TOKEN_TYPES: Final[tuple[str, ...]] = (
-    "namespace",  # 0 URI literals (system channels, registry ids)
-    "type",  # 1 simple types (Int, String, ...)
-    "function",  # 2 contracts and channels implemented by a contract
-    "method",  # 3 method names (`x.nth(0)`)
-    "parameter",  # 4 contract formals
-    "variable",  # 5 name and process variables
-    "keyword",  # 6
-    "string",  # 7
-    "number",  # 8
-    "operator",  # 9
-    "comment",  # 10
-)
-TOKEN_MODIFIERS: Final[tuple[str, ...]] = (
-    "declaration",  # 1 binder occurrence
-    "readonly",  # 2 names bound to system URIs
-    "documentation",  # 4 doc comments
-    "defaultLibrary",  # 8 system channels and built-in methods
-    "process",  # 16 process variables (as opposed to name variables)
-)
-
-T_NAMESPACE, T_TYPE, T_FUNCTION, T_METHOD, T_PARAMETER, T_VARIABLE = 0, 1, 2, 3, 4, 5
-T_KEYWORD, T_STRING, T_NUMBER, T_OPERATOR, T_COMMENT = 6, 7, 8, 9, 10
-M_DECLARATION, M_READONLY, M_DOCUMENTATION, M_DEFAULT_LIBRARY, M_PROCESS = 1, 2, 4, 8, 16
-
-SemToken = tuple[int, int, int, int]  # start offset, length (code points), type, modifiers
+#: the legend (``features.legend``) is part of this module's interface
+__all__ = ["TOKEN_MODIFIERS", "TOKEN_TYPES", "SemToken", "semantic_tokens"]
 
 _KEYWORDS = frozenset(k for k in K if 30 <= k <= 62) - {
     K.KW_BOOL,

@@ -30,8 +30,9 @@ import time
 from bisect import bisect_left
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any, Final, Literal
+
+import msgspec
 
 from .histogram import LATENCY_BUCKETS, Histogram, quantile_from_counts
 
@@ -59,8 +60,7 @@ class MethodStats:
         return self.ok + self.errors + self.cancelled
 
 
-@dataclass(slots=True)
-class IndexingState:
+class IndexingState(msgspec.Struct):
     """Indexing state of one workspace root."""
 
     state: str = "idle"  # "indexing" | "ready" | "failed"

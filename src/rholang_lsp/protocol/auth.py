@@ -12,7 +12,6 @@ lock out a client that authenticates promptly).
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from typing import Final
 
@@ -111,6 +110,8 @@ class AuthenticatingTransport:
             return False
         if msg.method != AUTH_METHOD:
             return False
+        import hmac  # only with a token: not loaded by a plain stdio server (issue 19)
+
         if not hmac.compare_digest(msg.params.token.encode(), self._token):
             return False
         if msg.id is not None:

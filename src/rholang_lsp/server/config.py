@@ -10,10 +10,11 @@ from the merge, so a feature reads ``session.config.<field>`` and never a dict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-from rholang_lsp.features.formatting import MAX_INDENT_WIDTH, MAX_LINE_WIDTH
+import msgspec
+
+from rholang_lsp.features.format_limits import MAX_INDENT_WIDTH, MAX_LINE_WIDTH
 from rholang_lsp.server.validation import ValidatorSettings, settings_from_client
 from rholang_lsp.syntax.line_index import UTF16
 
@@ -21,17 +22,16 @@ from rholang_lsp.syntax.line_index import UTF16
 TARGETS: Final = ("f1r3fly", "rnode")
 
 
-@dataclass
-class SessionConfig:
+class SessionConfig(msgspec.Struct):
     target: str = "f1r3fly"  # the dialect checked (server --target, else the client's choice)
     position_encoding: str = UTF16  # negotiated in initialize
     inlay_parameter_names: bool = False  # rholang.inlayHints.parameterNames(.enabled)
     format_indent_width: int | None = None  # rholang.format.indentWidth (beats tabSize)
     format_line_width: int | None = None  # rholang.format.maxLineLength (0: no wrapping)
-    settings: dict[str, Any] = field(default_factory=dict)  # the merged raw settings
+    settings: dict[str, Any] = msgspec.field(default_factory=dict)  # the merged raw settings
     #: the server's validator (CLI flags); ``validator`` is it with ``rholang.validator`` applied
-    validator_default: ValidatorSettings = field(default_factory=ValidatorSettings)
-    validator: ValidatorSettings = field(default_factory=ValidatorSettings)
+    validator_default: ValidatorSettings = msgspec.field(default_factory=ValidatorSettings)
+    validator: ValidatorSettings = msgspec.field(default_factory=ValidatorSettings)
     validator_problem: str = ""  # what ``rholang.validator`` had wrong ("" if nothing)
 
     def __post_init__(self) -> None:

@@ -18,14 +18,14 @@ from rholang_lsp.server.validation import (
     keep_builtin,
     node_provider,
 )
-from rholang_lsp.syntax.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
+    from rholang_lsp.syntax.diagnostic import Diagnostic
     from rholang_lsp.workspace.documents import TextDocument
 
 #: the built-in verdict of one version: each diagnostic with its LSP form
-Verdict = list[tuple[Diagnostic, LspDiagnostic]]
+Verdict = list[tuple["Diagnostic", LspDiagnostic]]
 
 PUBLISH_METHOD: Final = "textDocument/publishDiagnostics"
 

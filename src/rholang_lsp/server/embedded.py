@@ -19,17 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rholang_lsp.features import embedded as emb
-from rholang_lsp.features.folding import FoldRange
-from rholang_lsp.features.rename import RenameError, TextEdit
-from rholang_lsp.features.semantic_tokens import SemToken
-from rholang_lsp.features.symbols import DocSymbol
 from rholang_lsp.protocol.lsp import Location as LspLocation
 from rholang_lsp.protocol.lsp import Position
-from rholang_lsp.semantics.embedded.detect import mentions_metta
-from rholang_lsp.semantics.metta.summary import is_metta_uri
-from rholang_lsp.syntax import SyntaxKind
-from rholang_lsp.syntax.diagnostic import Diagnostic
 from rholang_lsp.workspace.embedded import (
     EmbeddedFile,
     EmbeddedRegistry,
@@ -38,8 +29,35 @@ from rholang_lsp.workspace.embedded import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from rholang_lsp.features.folding import FoldRange
+    from rholang_lsp.features.rename import TextEdit
+    from rholang_lsp.features.semantic_tokens import SemToken
+    from rholang_lsp.features.symbols import DocSymbol
     from rholang_lsp.server.session import Session
+    from rholang_lsp.syntax.diagnostic import Diagnostic
     from rholang_lsp.workspace.snapshot import Snapshot
+
+
+def _emb() -> ModuleType:
+    """``features.embedded``, imported on first use: a session is made, and ``initialize``
+    answered, before the feature layer is imported (issue 19)."""
+    from rholang_lsp.features import embedded
+
+    return embedded
+
+
+def is_metta_uri(uri: str) -> bool:
+    from rholang_lsp.semantics.metta.summary import is_metta_uri as of_uri
+
+    return of_uri(uri)
+
+
+def mentions_metta(text: str) -> bool:
+    from rholang_lsp.semantics.embedded.detect import mentions_metta as mentions
+
+    return mentions(text)
 
 
 def is_metta_document(uri: str, language_id: str | None = None) -> bool:
@@ -181,7 +199,7 @@ def embedded_at(session: Session, uri: str, position: Position) -> tuple[Embedde
         ef = se.refresh(uri)
     if ef is None or not ef.docs:
         return None
-    return (ef, off) if emb.in_region(ef, off) else None
+    return (ef, off) if _emb().in_region(ef, off) else None
 
 
 def _in_string_literal(session: Session, uri: str, off: int) -> bool:
@@ -191,6 +209,8 @@ def _in_string_literal(session: Session, uri: str, off: int) -> bool:
     if parse is None:
         return False
     tok = parse.tree.token_at(off)
+    from rholang_lsp.syntax.kinds import SyntaxKind
+
     return tok is not None and tok.kind == SyntaxKind.STRING and tok.start < off <= tok.end
 
 
@@ -202,19 +222,21 @@ def highlights(session: Session, uri: str, ef: EmbeddedFile, off: int) -> list[d
     doc = session.positions().document(uri)
     if doc is None:
         return []
-    return [{"range": doc.range(h.start, h.end), "kind": h.kind} for h in emb.highlights(ef, off)]
+    return [
+        {"range": doc.range(h.start, h.end), "kind": h.kind} for h in _emb().highlights(ef, off)
+    ]
 
 
 def completion(session: Session, uri: str, ef: EmbeddedFile, off: int) -> dict[str, Any] | None:
     doc = session.positions().document(uri)
-    found = emb.completions(ef, off)
+    found = _emb().completions(ef, off)
     if found is None or doc is None:
         return None
     ps, pe, items = found
     rng = doc.range(ps, pe)
     out = []
     for it in items:
-        text = it.label if ef.standalone else emb.rholang_escape(it.label)
+        text = it.label if ef.standalone else _emb().rholang_escape(it.label)
         item: dict[str, Any] = {
             "label": it.label,
             "kind": it.kind,
@@ -228,7 +250,7 @@ def completion(session: Session, uri: str, ef: EmbeddedFile, off: int) -> dict[s
 
 def hover(session: Session, uri: str, ef: EmbeddedFile, off: int) -> tuple[str, Any] | None:
     doc = session.positions().document(uri)
-    h = emb.hover(ef, off)
+    h = _emb().hover(ef, off)
     if h is None or doc is None:
         return None
     return h.markdown, doc.range(h.start, h.end)
@@ -236,7 +258,7 @@ def hover(session: Session, uri: str, ef: EmbeddedFile, off: int) -> tuple[str, 
 
 def prepare_rename(session: Session, uri: str, ef: EmbeddedFile, off: int) -> dict[str, Any] | None:
     doc = session.positions().document(uri)
-    p = emb.prepare_rename(ef, off)
+    p = _emb().prepare_rename(ef, off)
     if p is None or doc is None:
         return None
     return {"range": doc.range(p.start, p.end), "placeholder": p.placeholder}
@@ -244,7 +266,7 @@ def prepare_rename(session: Session, uri: str, ef: EmbeddedFile, off: int) -> di
 
 def rename_edits(ef: EmbeddedFile, off: int, new_name: str) -> dict[str, list[TextEdit]]:
     """Raises ``RenameError`` (the handler turns it into a request error)."""
-    edits = emb.rename(ef, off, new_name)
+    edits = _emb().rename(ef, off, new_name)
     return {ef.uri: edits} if edits else {}
 
 
@@ -260,7 +282,7 @@ def diagnostics(session: Session, uri: str, snap: Snapshot | None) -> list[Diagn
             se.drop(uri)  # the MeTTa is gone: drop its regions
         return []
     ef = se.refresh(uri, snap)
-    return emb.diagnostics(ef) if ef is not None else []
+    return _emb().diagnostics(ef) if ef is not None else []
 
 
 def semantic_tokens(
@@ -271,7 +293,7 @@ def semantic_tokens(
         return tokens
     if ef.standalone:
         tokens = []
-    merged = emb.semantic_tokens(ef, tokens)
+    merged = _emb().semantic_tokens(ef, tokens)
     if start is None and end is None:
         return merged
     lo = start or 0
@@ -284,7 +306,7 @@ def folding(session: Session, uri: str, host: list[FoldRange]) -> list[FoldRange
     doc = session.documents.get(uri)
     if ef is None or doc is None:
         return host
-    extra = emb.folding(ef, doc.line_index.line_of)
+    extra = _emb().folding(ef, doc.line_index.line_of)
     if ef.standalone:
         return extra
     return sorted(set(host) | set(extra))
@@ -294,7 +316,7 @@ def outline(session: Session, uri: str, host: list[DocSymbol]) -> list[DocSymbol
     ef = embedded_file(session, uri)
     if ef is None:
         return host
-    return emb.outline(ef, [] if ef.standalone else host)
+    return _emb().outline(ef, [] if ef.standalone else host)
 
 
-__all__ = ["RenameError", "embedded_at", "is_metta_document", "session_embedded"]
+__all__ = ["embedded_at", "is_metta_document", "session_embedded"]

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rholang_lsp.server.progress import ProgressReporter
 from rholang_lsp.server.uris import uri_to_path
-from rholang_lsp.workspace.analysis import AnalysisCache
 from rholang_lsp.workspace.files import ReadRefused, read_source
 from rholang_lsp.workspace.index import CompositeIndex, IndexView, WorkspaceIndex
 from rholang_lsp.workspace.shared import SharedBackend, SharedWorkspace
-from rholang_lsp.workspace.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from rholang_lsp.server.session import Session
+    from rholang_lsp.workspace.analysis import AnalysisCache
+    from rholang_lsp.workspace.snapshot import Snapshot
 
 WATCH_REGISTRATION_ID: Final = "rholang-watch-files"
 WATCH_GLOB: Final = "**/*.rho"
@@ -88,11 +88,28 @@ class SessionIndexing:
             loop = None
         if metrics is not None and loop is not None:
             metrics = _OnLoop(metrics, loop)
-        self.analysis_cache = AnalysisCache(metrics=metrics)
+        self._cache_metrics = metrics
+        # made on first use: the analysis layers are not imported before ``initialize``
+        # is answered (issue 19); the lock makes one cache if two threads ask at once
+        self._analysis_cache: AnalysisCache | None = None
+        self._cache_lock = threading.Lock()
         self.initialized = False
         self.watch_registered = False
         self.closed = False
         self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def analysis_cache(self) -> AnalysisCache:
+        """The analyses of this session's documents (made on first use)."""
+        cache = self._analysis_cache
+        if cache is None:
+            with self._cache_lock:
+                cache = self._analysis_cache
+                if cache is None:
+                    from rholang_lsp.workspace.analysis import AnalysisCache
+
+                    cache = self._analysis_cache = AnalysisCache(metrics=self._cache_metrics)
+        return cache
 
     # ------------------------------------------------------------------ roots
     def _roots(self) -> list[Path]:
@@ -262,6 +279,8 @@ class SessionIndexing:
             return None
 
     def snapshot(self, uri: str | None = None) -> Snapshot:
+        from rholang_lsp.workspace.snapshot import Snapshot
+
         return Snapshot(
             self.session.documents,
             self.index(uri),

@@ -23,9 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from rholang_lsp.features.registry_document import SCHEME as REGISTRY_SCHEME
-from rholang_lsp.features.registry_document import registry_document
-from rholang_lsp.features.semantic_tokens import T_COMMENT, T_STRING, SemToken
+from rholang_lsp.features.legend import REGISTRY_SCHEME, T_COMMENT, T_STRING, SemToken
 from rholang_lsp.protocol.lsp import (
     DiagnosticRelatedInformation,
     Location,
@@ -33,10 +31,10 @@ from rholang_lsp.protocol.lsp import (
     Position,
     Range,
 )
-from rholang_lsp.syntax.diagnostic import Diagnostic
 from rholang_lsp.syntax.line_index import UTF16, UTF32, LineIndex
 
 if TYPE_CHECKING:
+    from rholang_lsp.syntax.diagnostic import Diagnostic
     from rholang_lsp.workspace.documents import TextDocument
     from rholang_lsp.workspace.snapshot import Snapshot
 
@@ -209,6 +207,8 @@ class Positions:
             host = self._make(embedded.host_uri, depth + 1)
             return EmbeddedPositions(host, embedded) if host is not None else None
         if uri.startswith(REGISTRY_SCHEME + ":"):  # the server's own read-only description
+            from rholang_lsp.features.registry_document import registry_document
+
             reg = registry_document(uri)
             return (
                 DocumentPositions(uri, self.encoding, None, LineIndex(reg.text))

@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rholang_lsp.features.target import LocalTarget, target_at
 from rholang_lsp.protocol.lsp import Position, TextDocumentIdentifier
 from rholang_lsp.server.indexing import SessionIndexing
 from rholang_lsp.server.registry import HandlerSpec, IndexNeed
@@ -66,12 +65,16 @@ def needs_workspace(session: Session, si: SessionIndexing, spec: HandlerSpec, pa
         doc = session.positions().document(uri)
         if doc is None:
             return True
+        from rholang_lsp.features.target import target_at
+
         target = target_at(si.snapshot(uri), uri, doc.offset(p.position))
     except Exception:  # classification must never break a request
         _log.exception(
             "%s: cannot classify %s; treating it as workspace-wide", session.peer, spec.method
         )
         return True
+    from rholang_lsp.features.target import LocalTarget
+
     return target is not None and not isinstance(target, LocalTarget)
 
 

@@ -40,7 +40,6 @@ import pkgutil
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
@@ -66,8 +65,7 @@ class IndexNeed(enum.Enum):
     IF_GLOBAL = "if_global"
 
 
-@dataclass(frozen=True)
-class HandlerSpec:
+class HandlerSpec(msgspec.Struct, frozen=True, dict=True):
     method: str
     kind: Literal["request", "notification"]
     fn: Callable[..., Any]
@@ -78,7 +76,13 @@ class HandlerSpec:
     needs_index: IndexNeed = IndexNeed.NONE
     order: int = 0
     inline: bool = False  # a plain handler answered on the loop (cheap, no document read)
-    decoder: msgspec.json.Decoder[Any] = field(default_factory=msgspec.json.Decoder, compare=False)
+
+    @functools.cached_property
+    def decoder(self) -> msgspec.json.Decoder[Any]:
+        """The params' decoder, made on first use: making one compiles the params type,
+        and ~50 of them at start-up were ~5% of the instructions before ``initialize``
+        is answered (issue 19). Decoding runs on the event loop only."""
+        return msgspec.json.Decoder(self.params)
 
     @functools.cached_property
     def raw_params(self) -> bool:
@@ -140,7 +144,6 @@ def _decorator(
             needs_index=needs_index,
             order=order,
             inline=inline,
-            decoder=msgspec.json.Decoder(params),
         )
         specs.append(spec)
         setattr(fn, _ATTR, tuple(specs))

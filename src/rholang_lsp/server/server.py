@@ -6,8 +6,9 @@ import asyncio
 import itertools
 import logging
 import time
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+import msgspec
 
 from rholang_lsp.metrics import Metrics
 from rholang_lsp.protocol.transport import MessageTransport
@@ -19,14 +20,13 @@ from rholang_lsp.server.session import Session
 from rholang_lsp.server.validation import ValidatorSettings, close_providers
 from rholang_lsp.server.watchdog import LoopWatchdog
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
+from rholang_lsp.workspace.documents import DEFAULT_MAX_DOCUMENT_CHARS
 from rholang_lsp.workspace.shared import BackendOptions, SharedBackend
-from rholang_lsp.workspace.snapshot import DEFAULT_MAX_DOCUMENT_CHARS
 
 _log = logging.getLogger(__name__)
 
 
-@dataclass
-class ServerOptions:
+class ServerOptions(msgspec.Struct):
     """Server-wide settings (from the CLI or a test)."""
 
     diagnostics_debounce: float = 0.08  # seconds after the last didChange
@@ -36,19 +36,19 @@ class ServerOptions:
     pid_poll_interval: float = DEFAULT_POLL_INTERVAL
     client_request_timeout: float = 30.0  # default timeout of server -> client requests
     wire_log: WireLog | None = None
-    static_capabilities: dict[str, Any] = field(default_factory=dict)
+    static_capabilities: dict[str, Any] = msgspec.field(default_factory=dict)
     metrics: bool = True  # record metrics (``--no-metrics`` only to measure their cost)
     # unsent bytes queued for one stream (stdio/TCP/Unix) client past which it is dropped
     max_outbound_bytes: int = DEFAULT_MAX_OUTBOUND
     # open documents longer than this (characters) are not analysed (one diagnostic says so)
     max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS
     #: the shared workspace backend (its ``target`` is replaced by ``diagnostics_target``)
-    backend: BackendOptions = field(default_factory=BackendOptions)
+    backend: BackendOptions = msgspec.field(default_factory=BackendOptions)
     # event-loop stalls longer than this are logged and counted (None: no watchdog)
     stall_threshold: float | None = None
     #: who judges documents (built-in checker or a node; ``--validator-backend``,
     #: ``--rnode-*``) unless a client's ``rholang.validator`` says otherwise
-    validator: ValidatorSettings = field(default_factory=ValidatorSettings)
+    validator: ValidatorSettings = msgspec.field(default_factory=ValidatorSettings)
 
 
 class Server:
@@ -69,7 +69,9 @@ class Server:
             include_test_handlers=self.options.test_handlers
         )
         self.metrics: Metrics | None = Metrics() if self.options.metrics else None
-        backend_options = replace(self.options.backend, target=self.options.diagnostics_target)
+        backend_options = msgspec.structs.replace(
+            self.options.backend, target=self.options.diagnostics_target
+        )
         # cheap to make: its worker pool starts the first time a run needs it
         self.backend = SharedBackend(backend_options, metrics=self.metrics, on_idle=self.stop)
         self.request_queue = RequestQueue(

@@ -19,6 +19,7 @@ metrics) answer on the loop at once, whatever the session is doing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import functools
 import logging
@@ -44,7 +45,7 @@ from rholang_lsp.protocol.messages import (
     ResponseError,
 )
 from rholang_lsp.protocol.transport import MessageTransport
-from rholang_lsp.server import embedded, indexing, queueing
+from rholang_lsp.server import embedded, indexing, queueing, warmup
 from rholang_lsp.server.config import SessionConfig
 from rholang_lsp.server.diagnostics import DiagnosticsPublisher
 from rholang_lsp.server.positions import EmbeddedLookup, Positions, no_embedded
@@ -53,12 +54,12 @@ from rholang_lsp.server.registry import HandlerSpec, IndexNeed, deep_merge
 from rholang_lsp.server.uris import is_under, uri_to_path
 from rholang_lsp.server.worker import Job, JobInterrupted, SessionWorker
 from rholang_lsp.syntax.line_index import SUPPORTED_ENCODINGS, UTF16
-from rholang_lsp.workspace.documents import TextDocument
-from rholang_lsp.workspace.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from rholang_lsp.server.server import Server
     from rholang_lsp.server.validation import ValidatorSettings
+    from rholang_lsp.workspace.documents import TextDocument
+    from rholang_lsp.workspace.snapshot import Snapshot
 
 T = TypeVar("T")
 
@@ -140,6 +141,8 @@ class Session:
         self._turn = asyncio.Lock()  # FIFO: jobs and the notifications queued behind them
         self._queued = 0  # jobs and notifications holding or waiting for the turn
         self._jobs: list[Job] = []  # jobs holding or waiting for the turn, in order
+        #: loads the language layers after ``initialized`` (``server.warmup``), holding the turn
+        self._warm_up: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ running
 
@@ -150,6 +153,8 @@ class Session:
             await self.endpoint.run()
         finally:
             self.state = State.CLOSED
+            if self._warm_up is not None:
+                self._warm_up.cancel()
             self.worker.close()
             self.diagnostics.close()
             embedded.on_session_closed(self)  # its virtual documents, in every registry
@@ -294,6 +299,13 @@ class Session:
             async with self._turn:
                 if job.kill:
                     raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed")
+                if not warmup.loaded():  # only the loop thread imports the language layers
+                    loading = warmup.ready()
+                    if loading is not None:
+                        with contextlib.suppress(Exception):  # the job meets the error itself
+                            await loading
+                    if job.kill:
+                        raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed")
                 try:
                     fut = self.worker.start(job)
                 except JobInterrupted:  # the session is closing
@@ -337,6 +349,8 @@ class Session:
             return None
         if method == "initialized":
             self.initialized_received = True
+            # after this notification's handlers (indexing starts, progress begins at once)
+            asyncio.get_running_loop().call_soon(self._start_warm_up)
         specs = self.server.registry.notifications.get(method)
         if not specs:
             if method != "initialized" and not method.startswith("$/"):
@@ -357,6 +371,35 @@ class Session:
         if not pending:
             return None
         return pending[0] if len(pending) == 1 else asyncio.gather(*pending)
+
+    def _start_warm_up(self) -> None:
+        """Load the language layers (``server.warmup``) once the ``initialized`` handlers
+        have run: the turn is taken now, so the notifications and jobs after them wait for
+        it (the client has had its ``initialize`` answer)."""
+        if self._warm_up is not None or warmup.loaded() or self.state is not State.INITIALIZED:
+            return
+        self._queued += 1  # counted now: what arrives from here on queues behind it
+        self._warm_up = asyncio.ensure_future(self._warm_up_in_turn())
+
+    async def _warm_up_in_turn(self) -> None:
+        try:
+            async with self._turn:
+                t0 = time.perf_counter()
+                loading = warmup.ready()
+                if loading is not None:
+                    count = await loading
+                    self.log.debug(
+                        "%s: language layers loaded (%d modules, %.0f ms)",
+                        self.peer,
+                        count,
+                        (time.perf_counter() - t0) * 1000,
+                    )
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # an import error shows again where the module is used
+            self.log.exception("%s: loading the language layers failed", self.peer)
+        finally:
+            self._queued -= 1
 
     def _decode(self, spec: HandlerSpec, params: Raw) -> Any:
         try:

@@ -26,21 +26,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from rholang_lsp.features.diagnostics import document_diagnostics, soften_unfinished
+import msgspec
+from msgspec.structs import replace
+
 from rholang_lsp.node.address import NodeAddress, parse_address, parse_backend
 from rholang_lsp.server import embedded
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.positions import foreign_offsets
-from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from rholang_lsp.node.client import NodeClient, NodeDiagnostic
     from rholang_lsp.server.positions import LineIndex
     from rholang_lsp.server.server import Server
     from rholang_lsp.server.session import Session
+    from rholang_lsp.syntax.diagnostic import Diagnostic
     from rholang_lsp.workspace.documents import TextDocument
 
 MODES: Final = ("replace", "merge")
@@ -54,8 +55,7 @@ BACKOFF_FIRST: Final = 1.0
 BACKOFF_MAX: Final = 30.0
 
 
-@dataclass(frozen=True, slots=True)
-class ValidatorSettings:
+class ValidatorSettings(msgspec.Struct, frozen=True):
     """Who judges a session's documents, and how to talk to the node."""
 
     node: NodeAddress | None = None  # None: the built-in checker alone
@@ -186,6 +186,8 @@ class BuiltinProvider:
                 diags: list[Diagnostic] = []  # a .metta file: its MeTTa diagnostics alone
                 complete = False
             else:
+                from rholang_lsp.features.diagnostics import document_diagnostics, soften_unfinished
+
                 diags = document_diagnostics(text, target=target, uri=uri, snapshot=snap)
                 complete = not has_syntax_errors(diags)
                 diags = soften_unfinished(diags, doc.last_edit_end)
@@ -280,6 +282,8 @@ class NodeProvider:
 
 def to_offsets(d: NodeDiagnostic, index: LineIndex, units: str) -> Diagnostic:
     """A node diagnostic as offsets into the text the node judged (clamped to the text)."""
+    from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
+
     start, end = foreign_offsets(
         index, d.start_line, d.start_column, d.end_line, d.end_column, units
     )
@@ -290,10 +294,14 @@ def to_offsets(d: NodeDiagnostic, index: LineIndex, units: str) -> Diagnostic:
 
 def keep_builtin(d: Diagnostic, mode: str) -> bool:
     """Whether a built-in diagnostic stays once the node has answered (module docstring)."""
+    from rholang_lsp.syntax.diagnostic import Severity
+
     return mode == "merge" or not (d.source == SEMANTIC_SOURCE and d.severity == Severity.ERROR)
 
 
 def has_syntax_errors(diags: list[Diagnostic]) -> bool:
+    from rholang_lsp.syntax.diagnostic import Severity
+
     return any(d.source == SYNTAX_SOURCE and d.severity == Severity.ERROR for d in diags)
 
 

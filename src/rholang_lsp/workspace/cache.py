@@ -33,7 +33,6 @@ import logging
 import os
 import stat
 import struct
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -303,6 +302,8 @@ class IndexCache:
         )
         if not ensure_private_dir(self.directory):
             return
+        import tempfile  # only when the cache is written (issue 19: not before initialize)
+
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
         try:
             with os.fdopen(fd, "wb") as f:

@@ -6,9 +6,10 @@ import logging
 import os
 import stat as stat_mod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+import msgspec
 
 from rholang_lsp.semantics.metta.summary import METTA_EXTENSIONS
 from rholang_lsp.workspace.files import (
@@ -35,8 +36,7 @@ _log = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------- discovery
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
+class FileStat(msgspec.Struct, frozen=True):
     path: str
     size: int
     mtime_ns: int

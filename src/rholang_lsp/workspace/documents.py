@@ -22,6 +22,10 @@ Revision = tuple[int, int]
 #: window is redone with a full parse.
 MAX_EDIT_LOG: Final = 32
 
+#: Open documents longer than this (characters) are kept but not analysed: parse and
+#: bind take about 2 s per million characters (``--max-document-bytes``).
+DEFAULT_MAX_DOCUMENT_CHARS: Final = 2 * 1024 * 1024
+
 _serials = itertools.count(1)
 
 

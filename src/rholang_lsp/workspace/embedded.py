@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from rholang_lsp.semantics.embedded import OffsetMap, Region, detect_metta_regions, virtual_text
-from rholang_lsp.semantics.embedded.detect import mentions_metta
-from rholang_lsp.semantics.metta import MettaModel, analyze_metta
-from rholang_lsp.semantics.model import SemanticModel
-from rholang_lsp.syntax import ParseResult
+import msgspec
+
+if TYPE_CHECKING:  # imported where used: a registry is made before ``initialize`` is answered
+    from rholang_lsp.semantics.embedded import OffsetMap, Region
+    from rholang_lsp.semantics.metta import MettaModel
+    from rholang_lsp.semantics.model import SemanticModel
+    from rholang_lsp.syntax import ParseResult
 
 FRAGMENT: Final = "#metta:"
 _KEEP_UNUSED: Final = 64
@@ -79,14 +80,13 @@ class VirtualDocument:
         return f"VirtualDocument({self.uri!r}, {len(self.map.text)} chars)"
 
 
-@dataclass(eq=False)
-class EmbeddedFile:
+class EmbeddedFile(msgspec.Struct, eq=False):
     """The regions of one version of a parent document (``text`` is that version)."""
 
     uri: str
     version: int | None
     text: str
-    docs: list[VirtualDocument] = field(default_factory=list)
+    docs: list[VirtualDocument] = msgspec.field(default_factory=list)
     standalone: bool = False  # a `.metta` file: one document covering the whole text
 
     @property
@@ -106,8 +106,7 @@ class EmbeddedFile:
         return None
 
 
-@dataclass
-class RegistryStats:
+class RegistryStats(msgspec.Struct):
     detections: int = 0  # detection runs (one per analysed parent version mentioning MeTTa)
     parses: int = 0  # MeTTa analyses computed
     reused: int = 0  # regions served from an existing analysis
@@ -152,6 +151,9 @@ class EmbeddedRegistry:
         cur = self._files.get((owner, uri))
         if cur is not None and cur.text is parse.text and cur.version == version:
             return cur
+        from rholang_lsp.semantics.embedded import detect_metta_regions
+        from rholang_lsp.semantics.embedded.detect import mentions_metta
+
         if not mentions_metta(parse.text):
             regions: list[Region] = []
         else:
@@ -166,6 +168,8 @@ class EmbeddedRegistry:
         cur = self._files.get((owner, uri))
         if cur is not None and cur.text is text and cur.version == version:
             return cur
+        from rholang_lsp.semantics.embedded import Region
+
         key: tuple[object, ...] = ("standalone", text)
         entry = self._acquire(key, lambda: _standalone_entry(text))
         self._release_file(owner, uri)
@@ -254,11 +258,17 @@ class EmbeddedRegistry:
 
 
 def _region_entry(text: str, region: Region) -> _Entry:
+    from rholang_lsp.semantics.embedded import virtual_text
+    from rholang_lsp.semantics.metta import analyze_metta
+
     offsets = virtual_text(text, region)
     return _Entry(analyze_metta(offsets.text, holes=True), offsets, region.start)
 
 
 def _standalone_entry(text: str) -> _Entry:
+    from rholang_lsp.semantics.embedded import OffsetMap
+    from rholang_lsp.semantics.metta import analyze_metta
+
     n = len(text)
     offsets = OffsetMap(text, list(range(n)), list(range(1, n + 1)), [False] * n, [(0, n, n)])
     return _Entry(analyze_metta(text), offsets, 0)

@@ -13,8 +13,9 @@ import heapq
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
+
+import msgspec
 
 from rholang_lsp.semantics.summary import (
     FileSummary,
@@ -33,8 +34,7 @@ from rholang_lsp.workspace.prefix_index import PrefixIndex
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class SymbolHit:
+class SymbolHit(msgspec.Struct, frozen=True):
     score: int
     uri: str
     symbol: SymbolEntry

@@ -35,7 +35,6 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -120,8 +119,7 @@ class DiskRecord(msgspec.Struct, frozen=True, gc=False):
     content_hash: str
 
 
-@dataclass(slots=True)
-class IndexStats:
+class IndexStats(msgspec.Struct):
     files: int = 0  # files in the index after the run
     bytes: int = 0
     symbols: int = 0
@@ -130,7 +128,7 @@ class IndexStats:
     read: int = 0  # read by a worker
     parsed: int = 0  # parsed (new or changed content)
     skipped: int = 0  # failed files
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = msgspec.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

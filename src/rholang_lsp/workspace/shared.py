@@ -20,8 +20,9 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from rholang_lsp.workspace.cache import IndexCache
 from rholang_lsp.workspace.embedded import EmbeddedRegistry
@@ -40,8 +41,7 @@ from rholang_lsp.workspace.state import IndexingState
 _log = logging.getLogger(__name__)
 
 
-@dataclass
-class BackendOptions:
+class BackendOptions(msgspec.Struct):
     # worker processes (None: one per CPU, of which a run uses one per idle core; N: N; 0: parse
     # on the loop)
     workers: int | None = None

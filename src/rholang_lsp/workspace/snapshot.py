@@ -10,7 +10,7 @@ pure functions of the snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rholang_lsp.semantics.summary import (
     CompactLineMap,
@@ -20,7 +20,7 @@ from rholang_lsp.semantics.summary import (
     PlainContract,
 )
 from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
-from rholang_lsp.workspace.documents import TextDocument
+from rholang_lsp.workspace.documents import DEFAULT_MAX_DOCUMENT_CHARS, TextDocument
 from rholang_lsp.workspace.index import (
     IndexView,
     SymbolHit,
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
 
 Loader = Callable[[str], str | None]
-
-#: Open documents longer than this (characters) are kept but not analysed: parse and
-#: bind take about 2 s per million characters (``--max-document-bytes``).
-DEFAULT_MAX_DOCUMENT_CHARS: Final = 2 * 1024 * 1024
 
 
 class OpenDocument(Protocol):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 
 class IndexingPhase(enum.Enum):
@@ -20,8 +21,7 @@ class IndexingPhase(enum.Enum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True, slots=True)
-class IndexingState:
+class IndexingState(msgspec.Struct, frozen=True):
     """One state value. Use the constructors ``idle()``, ``in_progress()``, ``complete()``, ``failed()``."""
 
     phase: IndexingPhase = IndexingPhase.IDLE

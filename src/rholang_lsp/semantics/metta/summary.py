@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from rholang_lsp.semantics.metta.model import analyze_metta
 from rholang_lsp.semantics.summary import (
     SK_CONSTANT,
     SK_FUNCTION,
@@ -24,6 +23,8 @@ def is_metta_uri(uri: str) -> bool:
 
 
 def build_metta_summary(uri: str, text: str, *, version: int | None = None) -> FileSummary:
+    from rholang_lsp.semantics.metta.model import analyze_metta  # not needed by is_metta_uri
+
     m = analyze_metta(text)
     symbols: list[SymbolEntry] = []
     for name, clauses in m.functions.items():

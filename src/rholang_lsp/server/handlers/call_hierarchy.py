@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from rholang_lsp.features.call_hierarchy import Call, CallItem, incoming, outgoing, prepare
 from rholang_lsp.protocol.lsp import Range, TextDocumentPositionParams
 from rholang_lsp.server.indexing import session_snapshot
 from rholang_lsp.server.positions import Positions
 from rholang_lsp.server.registry import IndexNeed, request
 from rholang_lsp.server.session import Session
-from rholang_lsp.workspace.snapshot import Snapshot
+
+if TYPE_CHECKING:  # the feature is imported where used (issue 19: not before initialize)
+    from rholang_lsp.features.call_hierarchy import Call, CallItem
+    from rholang_lsp.workspace.snapshot import Snapshot
 
 
 class CallHierarchyItem(msgspec.Struct, omit_defaults=True):
@@ -79,6 +81,8 @@ def prepare_call_hierarchy(
     at = _at(session, uri, Range(params.position, params.position))
     if at is None:
         return None
+    from rholang_lsp.features.call_hierarchy import prepare
+
     snap, positions, offset = at
     items = [i for it in prepare(snap, uri, offset) if (i := _item(positions, it)) is not None]
     return items or None
@@ -92,6 +96,8 @@ def incoming_calls(session: Session, params: CallHierarchyCallsParams) -> list[A
     at = _at(session, item.uri, item.selectionRange)
     if at is None:
         return None
+    from rholang_lsp.features.call_hierarchy import incoming
+
     snap, positions, offset = at
     # fromRanges are in the caller's document
     return _calls(positions, incoming(snap, item.uri, offset), None, "from")
@@ -105,6 +111,8 @@ def outgoing_calls(session: Session, params: CallHierarchyCallsParams) -> list[A
     at = _at(session, item.uri, item.selectionRange)
     if at is None:
         return None
+    from rholang_lsp.features.call_hierarchy import outgoing
+
     snap, positions, offset = at
     # fromRanges are in the document of the item asked about (the caller)
     return _calls(positions, outgoing(snap, item.uri, offset), item.uri, "to")

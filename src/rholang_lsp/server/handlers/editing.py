@@ -9,28 +9,11 @@ call the pure feature, convert offsets back through the same edge.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from msgspec import UNSET
 
-from rholang_lsp.features import completion as completion_feature
-from rholang_lsp.features.code_actions import (
-    QUICKFIX,
-    SOURCE_SORT_NEW,
-    DiagnosticRef,
-    code_actions,
-)
-from rholang_lsp.features.folding import folding_ranges
-from rholang_lsp.features.formatting import FormatOptions, TextEdit, format_edits
-from rholang_lsp.features.inlay_hints import inlay_hints
-from rholang_lsp.features.selection_range import selection_chain
-from rholang_lsp.features.semantic_tokens import (
-    TOKEN_MODIFIERS,
-    TOKEN_TYPES,
-    SemToken,
-    semantic_tokens,
-)
-from rholang_lsp.features.signature_help import signature_help
+from rholang_lsp.features.legend import QUICKFIX, SOURCE_SORT_NEW, TOKEN_MODIFIERS, TOKEN_TYPES
 from rholang_lsp.protocol.lsp import (
     CodeActionParams,
     CompletionItem,
@@ -52,8 +35,16 @@ from rholang_lsp.server.markup import COMPLETION_DOC, SIGNATURE_DOC, markup
 from rholang_lsp.server.positions import DocumentPositions, encode_semantic_tokens
 from rholang_lsp.server.registry import notification, request
 from rholang_lsp.server.session import Session
-from rholang_lsp.syntax import ParseResult
-from rholang_lsp.workspace.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from rholang_lsp.features.formatting import FormatOptions, TextEdit
+    from rholang_lsp.features.semantic_tokens import SemToken
+    from rholang_lsp.syntax import ParseResult
+    from rholang_lsp.workspace.snapshot import Snapshot
+
+# The features are imported by the handlers that use them: ``initialize`` is answered
+# before the language layers are loaded (issue 19); ``server.warmup`` loads them right
+# after it, before the first request that needs them.
 
 _MAX_FOLDS: Final = 5000
 _result_ids = itertools.count(1)
@@ -126,6 +117,8 @@ def completion(session: Session, params: CompletionParams) -> dict[str, Any] | N
     if doc is None:
         return None
     offset = doc.offset(params.position)
+    from rholang_lsp.features import completion as completion_feature
+
     snippets = bool(
         _client_cap(session, "textDocument", "completion", "completionItem", "snippetSupport")
     )
@@ -167,6 +160,9 @@ def completion(session: Session, params: CompletionParams) -> dict[str, Any] | N
 @request("completionItem/resolve", params=CompletionItem)
 def completion_resolve(session: Session, params: CompletionItem) -> CompletionItem:
     # ``data`` is what ``completion`` put there, echoed by the client: free-form JSON
+    from rholang_lsp.features import completion as completion_feature
+    from rholang_lsp.workspace.snapshot import Snapshot
+
     data = params.data if isinstance(params.data, dict) else None
     uri = data.get("uri") if data is not None else None
     snap = _snapshot(session, uri) if isinstance(uri, str) else Snapshot({})
@@ -192,6 +188,8 @@ def signature_help_handler(session: Session, params: SignatureHelpParams) -> dic
     doc = _open(session, uri)
     if doc is None:
         return None
+    from rholang_lsp.features.signature_help import signature_help
+
     res = signature_help(_snapshot(session, uri), uri, doc.offset(params.position))
     if res is None:
         return None
@@ -244,6 +242,8 @@ def _semantic_data(
         a = _snapshot(session, uri).analysis(uri)
         if a is None:
             return None
+        from rholang_lsp.features.semantic_tokens import semantic_tokens
+
         toks = semantic_tokens(a.parse, a.model, start, end)
     toks = embedded.semantic_tokens(session, uri, toks, start, end)  # MeTTa regions merged in
     multiline = bool(
@@ -327,6 +327,8 @@ def folding_range(session: Session, params: TextDocumentParams) -> list[dict[str
             return None
         folds = embedded.folding(session, uri, [])  # a .metta file
     else:
+        from rholang_lsp.features.folding import folding_ranges
+
         doc, parsed = opened
         folds = embedded.folding(session, uri, folding_ranges(parsed, doc.line_index))
     limit = _client_cap(session, "textDocument", "foldingRange", "rangeLimit")
@@ -349,6 +351,8 @@ def selection_range(session: Session, params: SelectionRangeParams) -> list[dict
     opened = _open_parse(session, params.textDocument.uri)
     if opened is None:
         return None
+    from rholang_lsp.features.selection_range import selection_chain
+
     doc, parsed = opened
     out: list[dict[str, Any]] = []
     for pos in params.positions:
@@ -366,6 +370,8 @@ def selection_range(session: Session, params: SelectionRangeParams) -> list[dict
 
 # ---------------------------------------------------------------------- formatting
 def _format_options(session: Session, opts: FormattingOptions) -> FormatOptions:
+    from rholang_lsp.features.formatting import FormatOptions
+
     tab = opts.tabSize
     spaces = opts.insertSpaces
     width = session.config.format_indent_width
@@ -388,6 +394,8 @@ def formatting(session: Session, params: DocumentFormattingParams) -> list[dict[
     doc = _open(session, uri)
     if text_doc is None or doc is None:
         return None
+    from rholang_lsp.features.formatting import format_edits
+
     parsed = _snapshot(session, uri).parse(uri)
     edits = format_edits(text_doc.text, _format_options(session, params.options), parsed=parsed)
     return [] if edits is None else _edits_json(doc, edits)
@@ -406,6 +414,8 @@ def range_formatting(
     doc = _open(session, uri)
     if text_doc is None or doc is None:
         return None
+    from rholang_lsp.features.formatting import format_edits
+
     s, e = doc.offsets(params.range)
     parsed = _snapshot(session, uri).parse(uri)
     opts = _format_options(session, params.options)
@@ -424,6 +434,8 @@ def code_action(session: Session, params: CodeActionParams) -> list[dict[str, An
     doc = _open(session, uri)
     if doc is None:
         return None
+    from rholang_lsp.features.code_actions import DiagnosticRef, code_actions
+
     a = _snapshot(session, uri).analysis(uri)
     if a is None:
         return None
@@ -471,6 +483,8 @@ def inlay_hint(session: Session, params: TextDocumentRangeParams) -> list[dict[s
         return None
     if not session.config.inlay_parameter_names:
         return []
+    from rholang_lsp.features.inlay_hints import inlay_hints
+
     s, e = doc.offsets(params.range)
     return [
         {

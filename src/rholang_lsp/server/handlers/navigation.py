@@ -9,16 +9,8 @@ convert the offset ranges of the result back through the same edge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rholang_lsp.features import embedded as emb
-from rholang_lsp.features.definition import declaration, definition
-from rholang_lsp.features.highlight import document_highlights
-from rholang_lsp.features.hover import hover
-from rholang_lsp.features.references import references
-from rholang_lsp.features.rename import RenameError, TextEdit, prepare_rename, rename
-from rholang_lsp.features.symbols import DocSymbol, document_symbols, workspace_symbols
-from rholang_lsp.features.target import Location
 from rholang_lsp.protocol.lsp import Location as LspLocation
 from rholang_lsp.protocol.lsp import (
     ReferenceParams,
@@ -36,7 +28,16 @@ from rholang_lsp.server.positions import DocumentPositions, Positions
 from rholang_lsp.server.registry import IndexNeed, request
 from rholang_lsp.server.session import Session
 from rholang_lsp.server.uris import uri_to_path
-from rholang_lsp.workspace.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from rholang_lsp.features.rename import TextEdit
+    from rholang_lsp.features.symbols import DocSymbol
+    from rholang_lsp.features.target import Location
+    from rholang_lsp.workspace.snapshot import Snapshot
+
+# The features are imported by the handlers that use them: ``initialize`` is answered
+# before the language layers are loaded (issue 19); ``server.warmup`` loads them right
+# after it, before the first request that needs them.
 
 
 def snapshot(session: Session, uri: str | None = None) -> Snapshot:
@@ -83,6 +84,8 @@ def _goto(
     """Definition/declaration: the locations ``find`` gives for the position (None: none)."""
     inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
     if inside is not None:  # a MeTTa region or a .metta file
+        from rholang_lsp.features import embedded as emb
+
         ef, off = inside
         return embedded.locations(session, ef.uri, emb.definition(ef, off)) or None
     at = _at(session, params)
@@ -99,6 +102,8 @@ def _goto(
     capabilities={"definitionProvider": True},
 )
 def on_definition(session: Session, params: TextDocumentPositionParams) -> list[LspLocation] | None:
+    from rholang_lsp.features.definition import definition
+
     documents = opens_registry_documents(session)
     return _goto(session, params, lambda s, u, o: definition(s, u, o, registry_documents=documents))
 
@@ -125,6 +130,8 @@ def opens_registry_documents(session: Session) -> bool:
 def on_declaration(
     session: Session, params: TextDocumentPositionParams
 ) -> list[LspLocation] | None:
+    from rholang_lsp.features.definition import declaration
+
     return _goto(session, params, declaration)
 
 
@@ -137,6 +144,8 @@ def on_declaration(
 def on_references(session: Session, params: ReferenceParams) -> list[LspLocation] | None:
     inside = embedded.embedded_at(session, params.textDocument.uri, params.position)
     if inside is not None:
+        from rholang_lsp.features import embedded as emb
+
         ef, off = inside
         include = params.context.includeDeclaration
         return embedded.locations(
@@ -145,6 +154,8 @@ def on_references(session: Session, params: ReferenceParams) -> list[LspLocation
     at = _at(session, params)
     if at is None:
         return None
+    from rholang_lsp.features.references import references
+
     snap, positions, uri, off = at
     locs = references(snap, uri, off, include_declaration=params.context.includeDeclaration)
     return _locations(positions, locs)
@@ -164,6 +175,8 @@ def on_highlight(
     at = _open_at(session, params)
     if at is None:
         return None
+    from rholang_lsp.features.highlight import document_highlights
+
     uri, doc, off = at
     return [
         {"range": doc.range(h.start, h.end), "kind": h.kind}
@@ -185,6 +198,8 @@ def on_hover(session: Session, params: TextDocumentPositionParams) -> dict[str, 
     if at is None:
         return None
     uri, doc, off = at
+    from rholang_lsp.features.hover import hover
+
     h = hover(snapshot(session, uri), uri, off)
     if h is None:
         return None
@@ -209,6 +224,8 @@ def on_prepare_rename(
     if at is None:
         return None
     uri, doc, off = at
+    from rholang_lsp.features.rename import prepare_rename
+
     p = prepare_rename(snapshot(session, uri), uri, off)
     if p is None:
         return None
@@ -236,6 +253,8 @@ def on_rename(session: Session, params: RenameParams) -> dict[str, Any] | None:
     at = _at(session, params)
     if at is None:
         return None
+    from rholang_lsp.features.rename import RenameError, rename
+
     snap, positions, uri, off = at
     inside = embedded.embedded_at(session, uri, params.position)
     edits: dict[str, list[TextEdit]] | None
@@ -306,6 +325,8 @@ def on_document_symbol(session: Session, params: TextDocumentParams) -> list[dic
     if embedded.is_metta_document(uri, session.documents[uri].language_id):
         host: list[DocSymbol] = []
     else:
+        from rholang_lsp.features.symbols import document_symbols
+
         host = document_symbols(snapshot(session, uri), uri)
     return [_doc_symbol(d, doc) for d in embedded.outline(session, uri, host)]
 
@@ -317,6 +338,8 @@ def on_document_symbol(session: Session, params: TextDocumentParams) -> list[dic
     capabilities={"workspaceSymbolProvider": {"resolveProvider": True}},
 )
 def on_workspace_symbol(session: Session, params: WorkspaceSymbolParams) -> list[dict[str, Any]]:
+    from rholang_lsp.features.symbols import workspace_symbols
+
     snap = snapshot(session, None)  # open documents + the indexes of all the session's roots
     hits = workspace_symbols(snap, params.query)
     positions = session.positions(snap)

@@ -9,15 +9,17 @@ facts behind it (for clients without 3.18, e.g. a Neovim ``BufReadCmd`` on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rholang_lsp.features.registry_document import SCHEME, RegistryDocument, registry_document
+from rholang_lsp.features.legend import REGISTRY_SCHEME as SCHEME
 from rholang_lsp.protocol.messages import INVALID_PARAMS, ResponseError
-from rholang_lsp.semantics.registry_contracts import registry_contract
 from rholang_lsp.server.registry import request
 from rholang_lsp.server.session import Session
+
+if TYPE_CHECKING:  # imported where used (issue 19: not before initialize)
+    from rholang_lsp.features.registry_document import RegistryDocument
 
 
 class TextDocumentContentParams(msgspec.Struct):
@@ -29,6 +31,8 @@ class RegistryContractParams(msgspec.Struct):
 
 
 def _document(uri: str) -> RegistryDocument:
+    from rholang_lsp.features.registry_document import registry_document
+
     doc = registry_document(uri)
     if doc is None:
         raise ResponseError(INVALID_PARAMS, f"$.uri: no registry contract is known as {uri!r}")
@@ -46,6 +50,8 @@ def text_document_content(session: Session, params: TextDocumentContentParams) -
 
 @request("rholang/registryContract", params=RegistryContractParams)
 def registry_contract_request(session: Session, params: RegistryContractParams) -> dict[str, Any]:
+    from rholang_lsp.semantics.registry_contracts import registry_contract
+
     doc = _document(params.uri)
     rc = registry_contract(doc.lookup_uri)
     assert rc is not None  # registry_document found it
