@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import shutil
 import sys
@@ -219,6 +220,24 @@ def interleaved(
         for name in names if r % 2 == 0 else reversed(names):
             out[name].append(cases[name]())
     return out
+
+
+def timed_held(fn: Callable[[], object]) -> float:
+    """Seconds of one ``fn()`` whose result is held until the clock stops; the garbage of
+    earlier samples is collected before the clock starts and this sample's after it stops.
+
+    Dropping a result inside the timed region frees nothing at once (a syntax tree is cyclic:
+    parent pointers): the cyclic GC frees it later, at whichever allocation comes next,
+    often in the other side's sample of an interleaved pair. So a ratio of a large and a
+    small input swung from 0.24x to 20x between rounds before (the small side charged with
+    freeing the large side's tree, or the other way round)."""
+    gc.collect()
+    t0 = time.perf_counter()
+    result = fn()
+    dt = time.perf_counter() - t0
+    del result
+    gc.collect()
+    return dt
 
 
 def ratios(num: list[float], den: list[float]) -> list[float]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+from typing import Any
+
+import pytest
+
 from rholang_lsp.syntax import parse, reparse
 
 
@@ -30,3 +35,54 @@ def test_block_after_a_recovered_error_is_reparsed_in_context() -> None:
     at = text.rindex("}", 0, len(text) - 1)
     new = reparse(old, at, at + 1, " Nil ")
     assert _diags(new) == _diags(parse(new.text))
+
+
+def test_deeply_nested_block_is_reparsed_under_the_parsers_recursion_headroom() -> None:
+    # The block is re-parsed by the same recursive descent as a full parse (about ten
+    # frames per level): 90 nested brackets overflowed the default limit of 1000 when
+    # ``reparse`` ran outside the parser's guard.
+    import sys
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        for depth in (60, 90, 130):
+            text = "new x in { x!(" + "[" * depth + "]" * depth + ") }"
+            at = text.index("x!(")
+            new = reparse(parse(text), at, at, "y")
+            assert _diags(new) == _diags(parse(new.text)) == []
+        assert sys.getrecursionlimit() == 1000
+    finally:
+        sys.setrecursionlimit(old_limit)
+
+
+def test_the_cyclic_gc_is_paused_while_trees_and_models_are_built_and_resumed_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a reparse builds nodes and a bind builds a model with the GC paused (``gc_paused``)
+    from rholang_lsp.semantics import binder
+    from rholang_lsp.syntax import tree
+
+    text = "new x in { x!(1) | for (y <- x) { y!(2) } }"
+    old = parse(text)
+    at = text.index("y!(")
+    enabled_while_building: list[bool] = []
+    node_init = tree.Node.__init__
+    binder_run = binder.Binder.run
+
+    def spy_init(self: tree.Node, *args: Any, **kw: Any) -> None:
+        enabled_while_building.append(gc.isenabled())
+        node_init(self, *args, **kw)
+
+    def spy_run(self: binder.Binder) -> Any:
+        enabled_while_building.append(gc.isenabled())
+        return binder_run(self)
+
+    monkeypatch.setattr(tree.Node, "__init__", spy_init)
+    monkeypatch.setattr(binder.Binder, "run", spy_run)
+    assert gc.isenabled()
+    new = reparse(old, at, at, "z")
+    assert new.tree is old.tree  # in place: the block alone was re-parsed
+    binder.bind(new)
+    assert len(enabled_while_building) > 1 and not any(enabled_while_building)
+    assert gc.isenabled()

@@ -29,7 +29,7 @@ from operator import attrgetter
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.syntax.lexer import lex
-from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets
+from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets, recursion_headroom
 from rholang_lsp.syntax.result import ParseResult, _sort_key, parse
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -72,13 +72,18 @@ _MENTIONS_POSITION = re.compile(r"\b\d+:\d+\b")
 
 
 def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResult:
-    """Apply ``old.text[start:end] = new_text`` and return the parse of the new text."""
+    """Apply ``old.text[start:end] = new_text`` and return the parse of the new text.
+
+    Runs under the parser's guard (``recursion_headroom``): the block is parsed by the same
+    recursive descent (a block nested 90 brackets deep overflowed the default limit), and
+    the cyclic GC is paused while its nodes are built and spliced."""
     text = old.text[:start] + new_text + old.text[end:]
-    if 0 <= start <= end <= len(old.text):
-        result = _incremental(old, start, end, text, len(new_text) - (end - start))
-        if result is not None:
-            return result
-    return parse(text, target=old.target)
+    with recursion_headroom():
+        if 0 <= start <= end <= len(old.text):
+            result = _incremental(old, start, end, text, len(new_text) - (end - start))
+            if result is not None:
+                return result
+        return parse(text, target=old.target)
 
 
 def prepare_reparse(result: ParseResult) -> None:
