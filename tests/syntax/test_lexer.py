@@ -133,3 +133,24 @@ def test_offsets_are_code_points() -> None:
     res = parse(text)
     y = [t for t in res.tokens() if t.text == "y"][0]
     assert text[y.start : y.end] == "y"
+
+
+def test_trees_share_repeated_texts_and_trivia_and_hold_children_in_tuples() -> None:
+    # memory of the trees held for a workspace (issue 19): one copy of a repeated literal's
+    # text, one trivia tuple per whitespace run (its piece shared by trivia with comments),
+    # children in tuples
+    src = 'new x in {\n  x!("hit", 42) |\n  // note\n  x!("hit", 42)\n}\n'
+    res = parse(src)
+    toks = list(res.tokens())
+    strings = [t for t in toks if t.kind is K.STRING]
+    ints = [t for t in toks if t.kind is K.INT]
+    assert len(strings) == len(ints) == 2
+    assert strings[0].text is strings[1].text and ints[0].text is ints[1].text
+    space = [t for t in toks if t._trivia and t._trivia[0] == (K.WHITESPACE, " ")]
+    assert len(space) >= 2 and all(t._trivia is space[0]._trivia for t in space)
+    indent = [t for t in toks if t._trivia == ((K.WHITESPACE, "\n  "),)]
+    commented = next(t for t in toks if len(t._trivia) > 1)
+    assert [k for k, _ in commented._trivia] == [K.WHITESPACE, K.LINE_COMMENT, K.WHITESPACE]
+    assert commented._trivia[0] is indent[0]._trivia[0]
+    assert all(type(n.children) is tuple for n in res.tree.walk())
+    assert "".join("".join(x.text for x in t.leading_trivia) + t.text for t in toks) == src

@@ -192,7 +192,7 @@ def _try_block(
     siblings = parent.children
     for i, c in enumerate(siblings):
         if c is block:
-            siblings[i] = new_block
+            parent.children = (*siblings[:i], new_block, *siblings[i + 1 :])
             break
     else:
         return None

@@ -48,13 +48,32 @@ _VALID_INT_WIDTHS = frozenset({"8", "16", "32", "64", "128", "256"})
 _DiagFn = Callable[[int, int, Severity, str, str], None]
 _EMPTY: tuple[tuple[SyntaxKind, str], ...] = ()
 #: Shared by every token the process lexes (trees held for a whole workspace repeat the same
-#: few texts): text -> (kind, the one copy of the text) for keywords, punctuation and plain
-#: identifiers, and the leading trivia of a token preceded by whitespace alone (its text ->
-#: the one trivia tuple). Bounded; entries are immutable, so threads may share them.
+#: few texts): text -> (kind, the one copy of the text) for keywords, punctuation, plain
+#: identifiers and short literals (strings, numbers, URIs), and the leading trivia of a token
+#: preceded by whitespace alone (its text -> the one trivia tuple, whose one piece the trivia
+#: of tokens after comments share too). Bounded; entries are immutable, so threads may share
+#: them.
 _KNOWN: dict[str, tuple[SyntaxKind, str]] = {t: (k, t) for t, k in {**KEYWORDS, **PUNCT}.items()}
 _KNOWN["_"] = (K.UNDERSCORE, "_")
 _WS_TRIVIA: dict[str, tuple[tuple[SyntaxKind, str], ...]] = {}
 _KNOWN_MAX = 1 << 16
+
+
+def _mixed_trivia(trivia: list[tuple[SyntaxKind, str]]) -> tuple[tuple[SyntaxKind, str], ...]:
+    """Trivia with comments: its whitespace pieces are the shared ones of ``_WS_TRIVIA``."""
+    ws_kind = K.WHITESPACE
+    return tuple(p if p[0] is not ws_kind else _ws_trivia(p[1])[0] for p in trivia)
+
+
+def _ws_trivia(ws: str) -> tuple[tuple[SyntaxKind, str], ...]:
+    """The shared trivia tuple of whitespace ``ws`` alone (its one piece is shared too,
+    by the trivia of tokens that also follow comments)."""
+    shared = _WS_TRIVIA.get(ws)
+    if shared is None:
+        shared = ((K.WHITESPACE, ws),)
+        if len(ws) <= 80 and len(_WS_TRIVIA) < _KNOWN_MAX:
+            _WS_TRIVIA[ws] = shared
+    return shared
 
 
 def line_col(text: str, offset: int) -> str:
@@ -114,17 +133,15 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
                     _check_ident(text, m.end() - len(t), t, rnode, diag)
                 elif len(known) < _KNOWN_MAX:
                     known[t] = (ident, t)
-            if trivia:
+            if trivia:  # comments before: their whitespace pieces shared
                 if ws:
                     trivia.append((ws_kind, ws))
-                append(Token(kind, m.end() - len(t), t, tuple(trivia)))
+                append(Token(kind, m.end() - len(t), t, _mixed_trivia(trivia)))
                 trivia.clear()
             elif ws:
                 shared = ws_get(ws)
                 if shared is None:
-                    shared = ((ws_kind, ws),)
-                    if len(ws) <= 80 and len(_WS_TRIVIA) < _KNOWN_MAX:
-                        _WS_TRIVIA[ws] = shared
+                    shared = _ws_trivia(ws)
                 append(Token(kind, m.end() - len(t), t, shared))
             else:
                 append(Token(kind, m.end() - len(t), t, empty))
@@ -138,8 +155,18 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             kind = K.STRING
             if "\\" in t:
                 _check_escapes(s, t, rnode, diag)
+            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
+            if hit is not None:
+                t = hit[1]
+            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
+                known[t] = (kind, t)
         elif g == "INT":
             kind = K.INT
+            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
+            if hit is not None:
+                t = hit[1]
+            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
+                known[t] = (kind, t)
         elif g == "LC":
             trivia.append((K.LINE_COMMENT, t))
             continue
@@ -153,6 +180,11 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             kind = PUNCT[t]
         elif g == "URI":
             kind = K.URI
+            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
+            if hit is not None:
+                t = hit[1]
+            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
+                known[t] = (kind, t)
             if "\\" in t:
                 sev = Severity.ERROR
                 for em in _ESCAPE.finditer(t):
@@ -234,7 +266,12 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             kind = K.ERROR_TOKEN
             diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
         if trivia:
-            append(Token(kind, s, t, tuple(trivia)))
+            if len(trivia) > 1 or trivia[0][0] is not ws_kind:
+                append(Token(kind, s, t, _mixed_trivia(trivia)))
+            else:  # whitespace alone: the shared tuple
+                w = trivia[0][1]
+                shared = ws_get(w)
+                append(Token(kind, s, t, shared if shared is not None else _ws_trivia(w)))
             trivia.clear()
         else:
             append(Token(kind, s, t, _EMPTY))

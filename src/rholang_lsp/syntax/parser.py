@@ -402,7 +402,7 @@ class Parser:
         return self.toks[self.pos - 1].end
 
     def missing_node(self) -> Node:
-        return Node(K.ERROR, [], self.cur().start)
+        return Node(K.ERROR, (), self.cur().start)
 
     def expect(self, kind: SyntaxKind, text: str, context: str = "") -> Token | None:
         if self.kinds[self.pos] is kind:
@@ -591,7 +591,7 @@ class Parser:
                     items.append(p)
                 skipped = False
                 if self.pos == before:  # safety: always make progress
-                    items.append(Node(K.ERROR, [self.bump()]))
+                    items.append(Node(K.ERROR, (self.bump(),)))
                 continue
             if k is PIPE:
                 bar = self.bump()
@@ -715,7 +715,7 @@ class Parser:
             return self._quoted_name_proc()
         expr = self.parse_expr(4)
         if self.kinds[self.pos] in SEND_OPS and expr.kind is K.ERROR and expr.children:
-            return self.parse_send_rest(Node(K.NAME, [expr]))  # e.g. a template placeholder
+            return self.parse_send_rest(Node(K.NAME, (expr,)))  # e.g. a template placeholder
         if self.kinds[self.pos] in SEND_OPS and expr.kind is not K.ERROR:
             self.error(
                 expr.start,
@@ -724,7 +724,7 @@ class Parser:
                 f"`@{expr.kind is K.LITERAL and expr.children[0].text or '…'}!(…)`.",
                 "literal-channel",
             )
-            return self.parse_send_rest(Node(K.NAME, [Node(K.ERROR, [expr])]))
+            return self.parse_send_rest(Node(K.NAME, (Node(K.ERROR, (expr,)),)))
         return expr
 
     def _quoted_name_proc(self) -> Node:
@@ -748,7 +748,7 @@ class Parser:
             f"`{shown}` if it is a process variable), not the name `@{shown}`.",
             "name-as-process",
         )
-        return Node(K.ERROR, [name])
+        return Node(K.ERROR, (name,))
 
     def _ident_special(self, k2: SyntaxKind) -> Node | None:
         tok = self.cur()
@@ -761,7 +761,7 @@ class Parser:
                 "call-syntax",
             )
             name = self.parse_name()
-            return Node(K.SEND, [name, self.parse_args()])
+            return Node(K.SEND, (name, self.parse_args()))
         if text == "agent" and k2 is IDENT and self.nth(2) is LBRACE:
             return self.parse_agent()
         if (text == "import" or text == "export") and k2 is IDENT:
@@ -911,15 +911,15 @@ class Parser:
         if self.kinds[self.pos] is LPAREN:
             return self.parse_args()
         self.expected("`(` with the message after the send operator", "expected-token")
-        return Node(K.ARGS, [], self.prev_end())
+        return Node(K.ARGS, (), self.prev_end())
 
     def parse_sync_cont(self) -> Node:
         k = self.kinds[self.pos]
         if k is DOT:
-            return Node(K.SYNC_CONT, [self.bump()])
+            return Node(K.SYNC_CONT, (self.bump(),))
         if k is SEMI:
             semi = self.bump()
-            return Node(K.SYNC_CONT, [semi, self.parse_proc1()])
+            return Node(K.SYNC_CONT, (semi, self.parse_proc1()))
         pe = self.prev_end()
         self.error(
             pe,
@@ -928,7 +928,7 @@ class Parser:
             "`;` and the continuation.",
             "missing-token",
         )
-        return Node(K.SYNC_CONT, [], pe)
+        return Node(K.SYNC_CONT, (), pe)
 
     def parse_args(self) -> Node:
         """ARGS: `(` [proc {`,` proc} [`,`]] `)`"""
@@ -962,13 +962,13 @@ class Parser:
     def parse_name(self) -> Node:
         k = self.kinds[self.pos]
         if k is IDENT:
-            return Node(K.NAME, [Node(K.VAR, [self.bump()])])
+            return Node(K.NAME, (Node(K.VAR, (self.bump(),)),))
         if k is UNDERSCORE:
-            return Node(K.NAME, [Node(K.WILDCARD, [self.bump()])])
+            return Node(K.NAME, (Node(K.WILDCARD, (self.bump(),)),))
         if k is AT:
             deep = self.too_deep()
             if deep is not None:
-                return Node(K.NAME, [deep])
+                return Node(K.NAME, (deep,))
             self.depth += 1
             try:
                 at = self.bump()
@@ -988,13 +988,13 @@ class Parser:
                         "Wrap the method call in braces: `@{x.m()}` (RNode rejects `@x.m()`).",
                         "quote-method",
                     )
-                return Node(K.NAME, [Node(K.QUOTE, [at, operand])])
+                return Node(K.NAME, (Node(K.QUOTE, (at, operand)),))
             finally:
                 self.depth -= 1
         if k.name.startswith("KW_"):
-            return Node(K.NAME, [self._keyword_as_name()])
+            return Node(K.NAME, (self._keyword_as_name(),))
         self.expected("a name (an identifier, `_` or `@…`)", "expected-name")
-        return Node(K.NAME, [self.missing_node()])
+        return Node(K.NAME, (self.missing_node(),))
 
     def _keyword_as_name(self) -> Node:
         """Report the keyword at the current token used as a name; swallow it."""
@@ -1005,7 +1005,7 @@ class Parser:
             f"`{tok.text}` is a keyword and cannot be used as a name.",
             "keyword-as-name",
         )
-        return Node(K.ERROR, [self.bump()])
+        return Node(K.ERROR, (self.bump(),))
 
     def parse_name_patterns(self) -> Node:
         """NAME_PATTERNS: [NAME {`,` NAME} [`,`]] [REMAINDER] (the remainder with or without a comma)"""
@@ -1056,9 +1056,9 @@ class Parser:
                 "remainder",
             )
         if k is IDENT:
-            items.append(Node(K.VAR, [self.bump()]))
+            items.append(Node(K.VAR, (self.bump(),)))
         elif k is UNDERSCORE:
-            items.append(Node(K.WILDCARD, [self.bump()]))
+            items.append(Node(K.WILDCARD, (self.bump(),)))
         else:
             self.expected("a variable or `_` after `...`", "remainder")
         return Node(K.REMAINDER, items)
@@ -1137,7 +1137,7 @@ class Parser:
             "`where` guards are an F1R3FLY (rholang-rs) extension; RNode does not accept them.",
             "dialect-where",
         )
-        return Node(K.GUARD, [kw, self.parse_proc()])
+        return Node(K.GUARD, (kw, self.parse_proc()))
 
     def parse_bind(self, select: bool = False) -> Node:
         items: list[Node | Token] = [self.parse_name_patterns()]
@@ -1156,7 +1156,7 @@ class Parser:
         elif k is K.LT and self.nth(1) is BANG:
             tok = self.cur()
             self.error(tok.start, tok.end + 1, "Peek is written `<<-`.", "legacy-syntax")
-            items.append(Node(K.ERROR, [self.bump(), self.bump()]))
+            items.append(Node(K.ERROR, (self.bump(), self.bump())))
         else:
             self.expected("`<-`, `<=` or `<<-` in the receive", "expected-arrow", hint=True)
             if k not in NAME_START:
@@ -1281,7 +1281,7 @@ class Parser:
                 self.error(
                     tok.start, tok.end, "Cases are not separated by `,` or `;`.", "case-separator"
                 )
-                items.append(Node(K.ERROR, [tok]))
+                items.append(Node(K.ERROR, (tok,)))
                 continue
             if k not in START:
                 tok = self.cur()
@@ -1309,7 +1309,7 @@ class Parser:
             items.append(self.parse_case())
             ncases += 1
             if self.pos == before:
-                items.append(Node(K.ERROR, [self.bump()]))
+                items.append(Node(K.ERROR, (self.bump(),)))
         if ncases == 0:
             tok = self.cur()
             self.error(
@@ -1382,7 +1382,7 @@ class Parser:
             self.error(
                 kw.start, tok.end, f"Write `bundle{tok.text}` without a space.", "bundle-space"
             )
-            items.append(Node(K.ERROR, [tok]))
+            items.append(Node(K.ERROR, (tok,)))
         items.append(self.parse_body("bundle"))
         return Node(K.BUNDLE, items)
 
@@ -1417,7 +1417,7 @@ class Parser:
     def parse_let_decl(self) -> Node:
         kinds = self.kinds
         if kinds[self.pos] is IDENT and self.nth(1) is K.EQ:
-            var = Node(K.VAR, [self.bump()])
+            var = Node(K.VAR, (self.bump(),))
             eq = self.bump()
             self.rs_ext(
                 var.start,
@@ -1425,7 +1425,7 @@ class Parser:
                 "`let x = P` is an F1R3FLY (rholang-rs) extension; RNode needs `let x <- P`.",
                 "dialect-let-assign",
             )
-            return Node(K.LET_DECL, [var, eq, self._required_proc("after `=`")])
+            return Node(K.LET_DECL, (var, eq, self._required_proc("after `=`")))
         items: list[Node | Token] = [self.parse_name_patterns()]
         if not self.expect_into(items, K.LARROW, "<-", "in the `let` declaration"):
             return Node(K.LET_DECL, items)
@@ -1519,7 +1519,7 @@ class Parser:
                 )
             if kinds[self.pos] not in START:
                 self.expected(f"an operand after `{op.text}`", "expected-process")
-                return Node(K.BINARY_EXPR, [lhs, op, self.missing_node()])
+                return Node(K.BINARY_EXPR, (lhs, op, self.missing_node()))
             rhs = self.parse_expr(bp + 1)
             if k is K.KW_MATCHES:
                 if lhs.kind is K.MATCHES or (
@@ -1532,9 +1532,9 @@ class Parser:
                         "as the first operator of an equality chain.",
                         "matches-chain",
                     )
-                lhs = Node(K.MATCHES, [lhs, op, rhs])
+                lhs = Node(K.MATCHES, (lhs, op, rhs))
             else:
-                lhs = Node(K.BINARY_EXPR, [lhs, op, rhs])
+                lhs = Node(K.BINARY_EXPR, (lhs, op, rhs))
 
     def parse_unary(self) -> Node:
         k = self.kinds[self.pos]
@@ -1555,7 +1555,7 @@ class Parser:
         self.depth += 1
         try:
             op = self.bump()
-            return Node(kind, [op, operand()])
+            return Node(kind, (op, operand()))
         finally:
             self.depth -= 1
 
@@ -1563,14 +1563,14 @@ class Parser:
         dot = self.bump()
         meth = self.bump()
         if self.kinds[self.pos] is LPAREN:
-            return Node(K.METHOD_CALL, [base, dot, meth, self.parse_args()])
+            return Node(K.METHOD_CALL, (base, dot, meth, self.parse_args()))
         self.error(
             dot.start,
             meth.end,
             f"Method calls need parentheses: `.{meth.text}()`.",
             "method-parens",
         )
-        return Node(K.METHOD_CALL, [base, dot, meth])
+        return Node(K.METHOD_CALL, (base, dot, meth))
 
     def parse_l12(self) -> Node:
         k = self.kinds[self.pos]
@@ -1583,7 +1583,7 @@ class Parser:
         kinds = self.kinds
         while kinds[self.pos] is K.DISJ:
             op = self.bump()
-            head = Node(K.BINARY_EXPR, [head, op, self.parse_l14()])
+            head = Node(K.BINARY_EXPR, (head, op, self.parse_l14()))
         return head
 
     def parse_var_ref(self) -> Node:
@@ -1599,7 +1599,7 @@ class Parser:
         kinds = self.kinds
         while kinds[self.pos] is K.CONJ:
             op = self.bump()
-            head = Node(K.BINARY_EXPR, [head, op, self.parse_l15()])
+            head = Node(K.BINARY_EXPR, (head, op, self.parse_l15()))
         return head
 
     def parse_l15(self) -> Node:
@@ -1610,11 +1610,11 @@ class Parser:
     def parse_primary(self) -> Node:
         k = self.kinds[self.pos]
         if k is IDENT:
-            return Node(K.VAR, [self.bump()])
+            return Node(K.VAR, (self.bump(),))
         if k in LITERALS:
-            return Node(K.LITERAL, [self.bump()])
+            return Node(K.LITERAL, (self.bump(),))
         if k is UNDERSCORE:
-            return Node(K.WILDCARD, [self.bump()])
+            return Node(K.WILDCARD, (self.bump(),))
         if k in _OPEN_CLASS or k is K.KW_SET:
             deep = self.too_deep()
             if deep is not None:
@@ -1646,7 +1646,7 @@ class Parser:
                         "Write `BigInt(5)` without a space.",
                         "bigint-space",
                     )
-            return Node(K.SIMPLE_TYPE, [tok])
+            return Node(K.SIMPLE_TYPE, (tok,))
         if k in PROC_KEYWORDS:
             return self.parse_proc1()
         if k is AT:
@@ -1670,7 +1670,7 @@ class Parser:
                 "Looks like a template placeholder; substitute it before deploying.",
                 "template",
             )
-            return Node(K.ERROR, [self.bump(), self.bump()])
+            return Node(K.ERROR, (self.bump(), self.bump()))
         self.expected("a process", "expected-process", hint=True)
         return self.missing_node()
 
@@ -1691,7 +1691,7 @@ class Parser:
                     "that does nothing (`{}` is an empty map).",
                     "empty-block",
                 )
-            return Node(K.MAP, [lbrace, rbrace])
+            return Node(K.MAP, (lbrace, rbrace))
         if k is ELLIPSIS:
             return self._map_rest(open_idx, [lbrace])
         self.depth += 1
@@ -1700,7 +1700,7 @@ class Parser:
                 first = self.parse_proc()
                 if kinds[self.pos] is K.COLON:
                     colon = self.bump()
-                    entry = Node(K.MAP_ENTRY, [first, colon, self._required_proc("after `:`")])
+                    entry = Node(K.MAP_ENTRY, (first, colon, self._required_proc("after `:`")))
                     return self._map_rest(open_idx, [lbrace, entry])
                 if kinds[self.pos] is RBRACE:
                     one: list[Node | Token] = [lbrace, first]
@@ -1736,9 +1736,9 @@ class Parser:
                 key = self.parse_proc()
                 colon = self.expect(K.COLON, ":", "between the key and the value of a map entry")
                 if colon is None:
-                    items.append(Node(K.MAP_ENTRY, [key]))
+                    items.append(Node(K.MAP_ENTRY, (key,)))
                     break
-                items.append(Node(K.MAP_ENTRY, [key, colon, self._required_proc("after `:`")]))
+                items.append(Node(K.MAP_ENTRY, (key, colon, self._required_proc("after `:`"))))
             self.close(open_idx, CLOSE_BRACE, items)
             return Node(K.MAP, items)
         finally:
@@ -1793,13 +1793,13 @@ class Parser:
                 "`()` (unit) is an F1R3FLY (rholang-rs) extension; RNode does not accept it.",
                 "dialect-unit",
             )
-            return Node(K.UNIT, [lparen, rparen])
+            return Node(K.UNIT, (lparen, rparen))
         self.depth += 1
         try:
             first = self._required_proc("after `(`")
             k = kinds[self.pos]
             if k is COMMA_RPAREN:
-                return Node(K.TUPLE, [lparen, first, self.bump()])
+                return Node(K.TUPLE, (lparen, first, self.bump()))
             if k is COMMA:
                 items: list[Node | Token] = [lparen, first, self.bump()]
                 self._elements(items, remainder=False)

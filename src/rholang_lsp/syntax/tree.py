@@ -170,12 +170,18 @@ class Node:
     __slots__ = ("kind", "children", "parent", "start", "_width")
 
     kind: SyntaxKind
-    children: list[Node | Token]
+    #: a tuple (immutable: a list would cost its own object, a separate item array and
+    #: spare capacity, about 30 bytes more per node)
+    children: tuple[Node | Token, ...]
     start: int
     _width: int
 
-    def __init__(self, kind: SyntaxKind, children: list[Node | Token], pos: int = -1) -> None:
+    def __init__(
+        self, kind: SyntaxKind, children: Sequence[Node | Token] = (), pos: int = -1
+    ) -> None:
         self.kind = kind
+        if type(children) is not tuple:
+            children = tuple(children)
         self.children = children
         self.parent: Node | None = None
         if children:
