@@ -222,21 +222,42 @@ def interleaved(
     return out
 
 
-def timed_held(fn: Callable[[], object]) -> float:
-    """Seconds of one ``fn()`` whose result is held until the clock stops; the garbage of
-    earlier samples is collected before the clock starts and this sample's after it stops.
+def timed_held(fn: Callable[[], object], gc_seconds: list[float] | None = None) -> float:
+    """CPU seconds of one ``fn()`` whose result is held until the clock stops; the garbage
+    of earlier samples is collected before the clock starts and this sample's after it
+    stops. With ``gc_seconds``, the CPU seconds the cyclic GC's collections took inside the
+    timed region are appended to it.
 
     Dropping a result inside the timed region frees nothing at once (a syntax tree is cyclic:
     parent pointers): the cyclic GC frees it later, at whichever allocation comes next,
     often in the other side's sample of an interleaved pair. So a ratio of a large and a
     small input swung from 0.24x to 20x between rounds before (the small side charged with
-    freeing the large side's tree, or the other way round)."""
+    freeing the large side's tree, or the other way round). The clock is the process's CPU
+    time (``time.process_time``): these samples are single-threaded work in process, and on
+    a shared machine the wall clock also counts the time other processes held the core."""
+    clock = time.process_time
+    in_gc = [0.0, 0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            in_gc[1] = clock()
+        else:
+            in_gc[0] += clock() - in_gc[1]
+
     gc.collect()
-    t0 = time.perf_counter()
-    result = fn()
-    dt = time.perf_counter() - t0
+    if gc_seconds is not None:
+        gc.callbacks.append(on_gc)
+    try:
+        t0 = clock()
+        result = fn()
+        dt = clock() - t0
+    finally:
+        if gc_seconds is not None:
+            gc.callbacks.remove(on_gc)
     del result
     gc.collect()
+    if gc_seconds is not None:
+        gc_seconds.append(in_gc[0])
     return dt
 
 

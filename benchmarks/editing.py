@@ -318,8 +318,9 @@ def _binder_rows(ctx: Context) -> list[Row]:
             target="≤ 11× (linear)",
             passed=statistics.median(rs) <= 11.0,
             section="issue19",
-            note=f"file_with_lines, store channels undeclared: {describe(i)}; per round (each model "
-            "held until the clock stops, earlier samples' garbage collected outside it)"
+            note=f"file_with_lines, store channels undeclared: {describe(i)}; per round (CPU time; "
+            "each model held until the clock stops, earlier samples' garbage collected outside "
+            "it)"
             + (
                 f". Generated files without their top-level new: {statistics.median(rg):.2f}× "
                 f"({describe(g)})"

@@ -56,26 +56,28 @@ def test_deeply_nested_block_is_reparsed_under_the_parsers_recursion_headroom() 
         sys.setrecursionlimit(old_limit)
 
 
-def test_the_cyclic_gc_is_paused_while_trees_and_models_are_built_and_resumed_after(
+def test_full_collections_are_paused_while_trees_and_models_are_built_and_resumed_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # a reparse builds nodes and a bind builds a model with the GC paused (``gc_paused``)
+    # a reparse builds nodes and a bind builds a model with the cyclic GC's full collections
+    # paused (``full_gc_paused``: young collections go on); the thresholds come back after
     from rholang_lsp.semantics import binder
     from rholang_lsp.syntax import tree
 
     text = "new x in { x!(1) | for (y <- x) { y!(2) } }"
     old = parse(text)
     at = text.index("y!(")
-    enabled_while_building: list[bool] = []
+    thresholds = gc.get_threshold()
+    while_building: list[tuple[bool, tuple[int, int, int]]] = []
     node_init = tree.Node.__init__
     binder_run = binder.Binder.run
 
     def spy_init(self: tree.Node, *args: Any, **kw: Any) -> None:
-        enabled_while_building.append(gc.isenabled())
+        while_building.append((gc.isenabled(), gc.get_threshold()))
         node_init(self, *args, **kw)
 
     def spy_run(self: binder.Binder) -> Any:
-        enabled_while_building.append(gc.isenabled())
+        while_building.append((gc.isenabled(), gc.get_threshold()))
         return binder_run(self)
 
     monkeypatch.setattr(tree.Node, "__init__", spy_init)
@@ -84,5 +86,7 @@ def test_the_cyclic_gc_is_paused_while_trees_and_models_are_built_and_resumed_af
     new = reparse(old, at, at, "z")
     assert new.tree is old.tree  # in place: the block alone was re-parsed
     binder.bind(new)
-    assert len(enabled_while_building) > 1 and not any(enabled_while_building)
-    assert gc.isenabled()
+    assert len(while_building) > 1
+    paused = (True, (thresholds[0], thresholds[1], 1 << 30))
+    assert all(state == paused for state in while_building)
+    assert gc.isenabled() and gc.get_threshold() == thresholds

@@ -55,7 +55,7 @@ from rholang_lsp.semantics.patterns import (
 from rholang_lsp.syntax import ast
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind as K
-from rholang_lsp.syntax.parser import gc_paused
+from rholang_lsp.syntax.parser import full_gc_paused
 from rholang_lsp.syntax.tree import Node, Token
 
 if TYPE_CHECKING:
@@ -1134,11 +1134,10 @@ def broken_blocks(
 def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
     """Bind a parse result: symbols, scopes, references, contracts, file-local diagnostics.
 
-    The cyclic GC is paused meanwhile (``gc_paused``, as while a tree is built): the model
-    of a large file is hundreds of thousands of new objects, and the collections they
-    trigger rescan the young part and, as it grows, every tree held (binding a 20,010-line
-    file: 7% fewer instructions, 10.0x a 2,005-line file's for 10.1x the bytes, was 10.6x)."""
-    with gc_paused():
+    The cyclic GC's full collections are paused meanwhile (``full_gc_paused``, as while a
+    tree is built): the model of a large file is hundreds of thousands of new objects, and
+    as they pile up full collections would rescan every tree held."""
+    with full_gc_paused():
         model = Binder(result, target=target).run()
         model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
     return model
@@ -1148,7 +1147,7 @@ def bind_keeping_state(
     result: ParseResult, *, target: str = "f1r3fly"
 ) -> tuple[SemanticModel, BindState]:
     """``bind``, also returning what ``semantics.rebind`` needs to re-bind one block."""
-    with gc_paused():
+    with full_gc_paused():
         binder = Binder(result, target=target)
         binder._blocks = {}
         model = binder.run()

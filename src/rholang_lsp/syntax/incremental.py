@@ -76,7 +76,7 @@ def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResul
 
     Runs under the parser's guard (``recursion_headroom``): the block is parsed by the same
     recursive descent (a block nested 90 brackets deep overflowed the default limit), and
-    the cyclic GC is paused while its nodes are built and spliced."""
+    the cyclic GC's full collections are paused while its nodes are built and spliced."""
     text = old.text[:start] + new_text + old.text[end:]
     with recursion_headroom():
         if 0 <= start <= end <= len(old.text):

@@ -101,6 +101,47 @@ def _settle_now() -> None:
         gc.collect(1)
 
 
+_gc_saved_threshold = (700, 10, 10)
+#: the third threshold while full collections are paused: never reached
+_NO_FULL_COLLECTION = 1 << 30
+_full_pauses = 0
+
+
+@contextmanager
+def full_gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC's full collections while a large object graph is built (a tree
+    by the parser or the incremental reparse, a model by the binder); young collections go
+    on. Counted across threads: the first pause in flight sets the third threshold out of
+    reach, the last one restores the thresholds it found.
+
+    A tree is hundreds of thousands of new container objects (parent pointers make them
+    cyclic). With every collection on, each time the survivors passed a quarter of the old
+    generation a full collection rescanned the whole heap (every tree held) while the tree
+    grew: parse cost per KB of a 20,010-line file was 2.1x that of a 2,005-line one. With
+    the GC off instead (``gc_paused``), the first collection after the build walked the
+    whole new tree at once, long out of the CPU caches, and again at the next middle
+    collection: the 20,010-line file's parse paid 158 ms (of 642, CPU) for that first walk,
+    the 2,005-line file's 5.6 ms (of 50), 1.26x per KB. Young collections while the tree is
+    built walk objects just made, still cached: 512 ms, 1.03x per KB; the corpus (393 files)
+    parses in 346 ms instead of 394 with each tree dropped, 342 instead of 476 with all held
+    (CPU, medians, load 3). Inside ``gc_paused`` (GC off: the analysis cache's re-analysis)
+    this changes nothing."""
+    global _full_pauses, _gc_saved_threshold
+    with _gc_lock:
+        if _full_pauses == 0:
+            _gc_saved_threshold = gc.get_threshold()
+            young, middle = _gc_saved_threshold[0], _gc_saved_threshold[1]
+            gc.set_threshold(young, middle, _NO_FULL_COLLECTION)
+        _full_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _full_pauses -= 1
+            if _full_pauses == 0:
+                gc.set_threshold(*_gc_saved_threshold)
+
+
 @contextmanager
 def recursion_headroom() -> Iterator[None]:
     """Raise the interpreter's recursion limit to what ``MAX_DEPTH`` nesting needs (about ten
@@ -110,14 +151,7 @@ def recursion_headroom() -> Iterator[None]:
     save/restore per parse would let one thread's restore cut the stack of another thread
     still deep in its own parse, so the parses in flight are counted. Outside parses the
     limit stays the interpreter's (the protocol layer relies on it to refuse absurdly deep
-    JSON).
-
-    The cyclic GC is paused meanwhile (``gc_paused``): a tree is hundreds of thousands of
-    new container objects (parent pointers make them cyclic), and a collection triggered
-    every 700 allocations while it is built rescans the young part and, on a large file,
-    the older generations again and again (parse cost per KB of a 20,010-line file was 2.1x
-    that of a 2,005-line one). After the build the first allocation collects the new
-    objects once."""
+    JSON). The cyclic GC's full collections are paused for as long (``full_gc_paused``)."""
     global _active_parses, _saved_limit
     with _limit_lock:
         if _active_parses == 0:
@@ -126,7 +160,7 @@ def recursion_headroom() -> Iterator[None]:
                 sys.setrecursionlimit(_RECURSION_NEEDED)
         _active_parses += 1
     try:
-        with gc_paused():
+        with full_gc_paused():
             yield
     finally:
         with _limit_lock:

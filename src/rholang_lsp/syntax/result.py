@@ -69,7 +69,7 @@ def parse(text: str, *, target: str = "f1r3fly") -> ParseResult:
     file counting as one, since nothing after such a string is checked)."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r} (expected 'rnode' or 'f1r3fly')")
-    with recursion_headroom():  # also pauses the cyclic GC while the tree is built
+    with recursion_headroom():  # also pauses full collections while the tree is built
         return _parse(text, target)
 
 
