@@ -349,7 +349,7 @@ def _linearity_rows(ctx: Context, ts: Any) -> list[Row]:
     note = (
         f"full parse {statistics.median(got['small']) * 1000:.1f} ms ({ls} lines) and "
         f"{statistics.median(got['big']) * 1000:.0f} ms ({lb} lines), CPU time, of which the "
-        f"cyclic GC's first pass over the new tree {gc_small:.1f} and {gc_big:.0f} ms; per "
+        f"cyclic GC's collections {gc_small:.1f} and {gc_big:.0f} ms; per "
         "round; each tree held until the clock stops, earlier samples' garbage collected "
         "outside it"
     )
