@@ -320,14 +320,6 @@ from websockets.asyncio.server import serve
 async def echo(websocket):
     async for message in websocket:
         await websocket.send(message)
-
-async def main():
-    async with serve(echo, "127.0.0.1", 0) as server:
-        port = server.sockets[0].getsockname()[1]
-        print(f"listening on ws://127.0.0.1:{port}", flush=True)
-        await asyncio.get_running_loop().create_future()
-
-asyncio.run(main())
 """
 
 
@@ -367,15 +359,21 @@ async def handler(websocket):
             m = one.decode(message)
             if m.id is not None:
                 await websocket.send(enc.encode(answer(m)), text=True)
+"""
 
+
+#: Both reference servers end alike: serve the handler on a free port and say where.
+_SERVE = """
 async def main():
-    async with serve(handler, "127.0.0.1", 0) as server:
+    async with serve(HANDLER, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on ws://127.0.0.1:{port}", flush=True)
         await asyncio.get_running_loop().create_future()
 
 asyncio.run(main())
 """
+ECHO_SERVER += _SERVE.replace("HANDLER", "echo")
+MINIMAL_SERVER += _SERVE.replace("HANDLER", "handler")
 
 
 class RawWs:
