@@ -291,9 +291,10 @@ def _run_inside(items: list[Any], first: int, lo: int, hi: int) -> int:
 def _splice_facts(lst: list[Any], added: list[Any], lo: int, hi: int, d: int) -> None:
     a = bisect_left(lst, lo, key=_fact_start)
     z = bisect_left(lst, hi, key=_fact_start)
-    if d:
-        if z < len(lst) and type(lst[z]) is UnboundUse:
-            _move_unbound_in_place(islice(lst, z, None), d, hi)
+    if d and z < len(lst):
+        in_place = _MOVE_IN_PLACE.get(type(lst[z]))
+        if in_place is not None:
+            in_place(islice(lst, z, None), d, hi)
         else:
             lst[z:] = [_MOVE[type(x)](x, d, hi) for x in islice(lst, z, None)]
     lst[a:z] = added
@@ -305,8 +306,9 @@ _UNBOUND_SIBLING = slot_setter(UnboundUse, "new_sibling")
 
 
 def _move_unbound_in_place(uses: Iterable[UnboundUse], d: int, hi: int) -> None:
-    """``_moved_unbound`` in place (the most frequent fact: a file full of free names; the
-    records are the model's own, like its references)."""
+    """Move unbound uses after a re-bound block by ``d`` in place, and the `new` of a
+    sibling they point at when it is after the block too (the most frequent fact: a file
+    full of free names; the records are the model's own, like its references)."""
     set_start, set_end, set_sibling = _UNBOUND_START, _UNBOUND_END, _UNBOUND_SIBLING
     for x in uses:
         set_start(x, x.start + d)
@@ -314,6 +316,12 @@ def _move_unbound_in_place(uses: Iterable[UnboundUse], d: int, hi: int) -> None:
         sib = x.new_sibling
         if sib is not None and sib[0] >= hi:  # the `new` is after the block too
             set_sibling(x, (sib[0] + d, sib[1] + d))
+
+
+#: facts moved in place, a whole tail of their list at once (``_splice_facts``), by type
+_MOVE_IN_PLACE: dict[type, Callable[[Iterable[Any], int, int], None]] = {
+    UnboundUse: _move_unbound_in_place,
+}
 
 
 def _start(x: Any) -> int:
@@ -352,19 +360,12 @@ def _moved_shadow(s: Shadowing, fix: tuple[int, int, str]) -> Shadowing:
     return Shadowing(s.symbol, s.outer, s.match_case, s.in_target, s.intent, fix)
 
 
-def _moved_unbound(x: UnboundUse, d: int, hi: int) -> UnboundUse:
-    sib = x.new_sibling
-    if sib is not None and sib[0] >= hi:  # the `new` is after the block too
-        sib = (sib[0] + d, sib[1] + d)
-    return UnboundUse(x.start + d, x.end + d, x.name, x.top_level, sib, x.var_ref)
-
-
 def _moved_span(x: Span, d: int, hi: int = 0) -> Span:
     return Span(x.start + d, x.end + d, x.text)
 
 
+#: facts moved as new records (``_splice_facts``), by type
 _MOVE: dict[type, Callable[[Any, int, int], Any]] = {
-    UnboundUse: _moved_unbound,
     SortMismatch: lambda x, d, hi: SortMismatch(
         x.start + d, x.end + d, x.symbol, x.position, x.var_ref
     ),

@@ -86,6 +86,21 @@ class Diagnostic:
         _set_tags(self, tags)
         _set_data(self, data)
 
+    def shifted(self, delta: int, related: tuple[Related, ...] | None = None) -> Diagnostic:
+        """This diagnostic ``delta`` code points later (text inserted or removed before it);
+        ``related``: its related locations moved by the caller (default: kept as they are)."""
+        return Diagnostic(
+            self.start + delta,
+            self.end + delta,
+            self.severity,
+            self.message,
+            self.code,
+            self.source,
+            self.related if related is None else related,
+            self.tags,
+            self.data,
+        )
+
 
 _set_start = slot_setter(Diagnostic, "start")
 _set_end = slot_setter(Diagnostic, "end")

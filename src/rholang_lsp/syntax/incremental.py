@@ -221,24 +221,7 @@ def _try_block(
         after_tokens = at + len(new_tokens)
     if delta:
         _shift(pre, after_nodes, after_tokens, new_block, delta)
-    shifted = (
-        [
-            Diagnostic(
-                d.start + delta,
-                d.end + delta,
-                d.severity,
-                d.message,
-                d.code,
-                d.source,
-                d.related,
-                d.tags,
-                d.data,
-            )
-            for d in after
-        ]
-        if delta
-        else after
-    )
+    shifted = [d.shifted(delta) for d in after] if delta else after
     diags = before + lexed.diagnostics + parser.diags + shifted
     diags.sort(key=_sort_key)
     result = ParseResult(text, old.tree, diags, target)

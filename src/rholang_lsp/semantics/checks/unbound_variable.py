@@ -64,6 +64,4 @@ def moved_diagnostic(x: Diagnostic, d: int, hi: int) -> Diagnostic:
                 for r in related
             ]
         )
-    return Diagnostic(
-        x.start + d, x.end + d, x.severity, x.message, x.code, x.source, related, x.tags, x.data
-    )
+    return x.shifted(d, related)
