@@ -76,6 +76,17 @@ def _ws_trivia(ws: str) -> tuple[tuple[SyntaxKind, str], ...]:
     return shared
 
 
+def _one_copy(known: dict[str, tuple[SyntaxKind, str]], t: str, kind: SyntaxKind) -> str:
+    """The one shared copy of a short literal's text (strings, numbers, URIs: see
+    ``_KNOWN``), recorded on first sight."""
+    hit = known.get(t)
+    if hit is not None:
+        return hit[1]
+    if len(t) <= 64 and len(known) < _KNOWN_MAX:
+        known[t] = (kind, t)
+    return t
+
+
 def line_col(text: str, offset: int) -> str:
     """1-based ``line:col`` (columns in code points) for messages."""
     line = text.count("\n", 0, offset) + 1
@@ -155,18 +166,10 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             kind = K.STRING
             if "\\" in t:
                 _check_escapes(s, t, rnode, diag)
-            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
-            if hit is not None:
-                t = hit[1]
-            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
-                known[t] = (kind, t)
+            t = _one_copy(known, t, kind)
         elif g == "INT":
             kind = K.INT
-            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
-            if hit is not None:
-                t = hit[1]
-            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
-                known[t] = (kind, t)
+            t = _one_copy(known, t, kind)
         elif g == "LC":
             trivia.append((K.LINE_COMMENT, t))
             continue
@@ -180,11 +183,7 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             kind = PUNCT[t]
         elif g == "URI":
             kind = K.URI
-            hit = known_get(t)  # one copy of a short literal's text (see ``_KNOWN``)
-            if hit is not None:
-                t = hit[1]
-            elif len(t) <= 64 and len(known) < _KNOWN_MAX:
-                known[t] = (kind, t)
+            t = _one_copy(known, t, kind)
             if "\\" in t:
                 sev = Severity.ERROR
                 for em in _ESCAPE.finditer(t):
