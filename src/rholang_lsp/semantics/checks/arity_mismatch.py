@@ -79,7 +79,8 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                     ar.related(name),
                 )
                 continue
-            if _fixed_system_arity(ctx, sid) is None:
+            want = _fixed_system_arity(ctx, sid)
+            if want is None:
                 not_system.add(sid)
                 continue
             # per channel and arity, once: many sends on one system channel (`stdout!`)
@@ -87,7 +88,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             if at in system_verdicts:
                 verdict = system_verdicts[at]
             else:
-                verdict = system_verdicts[at] = _system_verdict(ctx, sid, n, receive_arities)
+                verdict = system_verdicts[at] = _system_verdict(ctx, sid, n, want, receive_arities)
             if verdict is not None:
                 yield diagnostic(s.start, s.end, warning, verdict[0], code, verdict[1])
         elif s.global_key is not None:
@@ -120,14 +121,13 @@ def _fixed_system_arity(ctx: CheckContext, sid: int) -> int | None:
 
 
 def _system_verdict(
-    ctx: CheckContext, sid: int, n: int, receive_arities: dict[int, set[int | None]]
+    ctx: CheckContext, sid: int, n: int, want: int, receive_arities: dict[int, set[int | None]]
 ) -> tuple[str, tuple[Related, ...]] | None:
-    """The message and related location of a send of ``n`` values on ``sid`` when it is
-    bound to a system process that takes another number of them (None: no warning)."""
-    sym = ctx.model.symbols[sid]
-    want = _fixed_system_arity(ctx, sid)
-    if want is None or n == want:
+    """The message and related location of a send of ``n`` values on ``sid``, bound to a
+    system process that takes ``want``, when they differ (None: no warning)."""
+    if n == want:
         return None
+    sym = ctx.model.symbols[sid]
     ra = receive_arities.get(sid, set())
     if None in ra or n in ra:
         return None
