@@ -317,8 +317,14 @@ def contract_info(
 
 
 class Binder:
-    def __init__(self, result: ParseResult | None, *, target: str = "f1r3fly") -> None:
+    def __init__(
+        self, result: ParseResult | None, *, target: str = "f1r3fly", for_summary: bool = False
+    ) -> None:
         self.result = result  # None: patterns only (``PatternCollector``)
+        #: bind only what ``build_summary`` reads (``bind_for_summary``): symbols, scopes,
+        #: contracts, global names and the sends on them; no references, no facts, no doc
+        #: comments but those of contracts on global names
+        self.for_summary = for_summary
         self.text: str = result.text if result is not None else ""
         self.target = target
         self.m = SemanticModel()
@@ -386,7 +392,8 @@ class Binder:
         )
         self.m.symbols.append(sym)
         scope.symbols.append(sym.id)
-        self.m.references.append(Reference(tok_start, tok_end, name, sym.id, Role.WRITE, sort))
+        if not self.for_summary:
+            self.m.references.append(Reference(tok_start, tok_end, name, sym.id, Role.WRITE, sort))
         return sym
 
     def _shadow_hint(
@@ -397,6 +404,8 @@ class Binder:
         tok: Token | None = None,
         case: MatchCase | None = None,
     ) -> None:
+        if self.for_summary:
+            return
         prev = outer.lookup(sym.name)
         if prev is None:
             return
@@ -422,6 +431,10 @@ class Binder:
         self.m.scopes.append(file_scope)
         self._env_scope[id(self.root_env)] = 0
         self.m.has_syntax_errors = any(d.severity == Severity.ERROR for d in result.diagnostics)
+        if self.for_summary:
+            self._walk(root, self.root_env, None, False)
+            self.m.finish_for_summary()
+            return self.m
         if self.m.has_syntax_errors:
             self.m.broken = broken_blocks(root, result.text, result.diagnostics)
         self._walk(root, self.root_env, None, False)
@@ -457,8 +470,12 @@ class Binder:
             if sid is None:
                 self._pattern_binder(tok, pat, position, neg)
                 return
+        elif self.for_summary:
+            return
         else:
             sid = env.lookup(name)
+        if self.for_summary:  # a use: it makes references and facts only
+            return
         if sid is None:
             self.m.references.append(Reference(tok.start, tok.end, name, None, Role.READ, position))
             self._unbound(tok, env)
@@ -611,7 +628,7 @@ def _h_var_ref(
     b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push
 ) -> None:
     tok = _ident_token(node)
-    if tok is None:
+    if tok is None or b.for_summary:  # a use: references and facts only
         return
     star = any(isinstance(c, Token) and c.kind in (K.EQ_STAR, K.STAR) for c in node.children)
     want = Sort.NAME if star else Sort.PROC
@@ -662,7 +679,7 @@ def _h_new(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
     kw = node.children[0]
     sc = b._scope(ScopeKind.NEW, node, env, "new")
     sc.sel_start, sc.sel_end = kw.start, kw.end
-    doc = b._doc_for(node)
+    doc = None if b.for_summary else b._doc_for(node)  # the summary keeps no symbol's doc
     names: dict[str, int] = {}
     # (declaration index, symbol id, uri) in source order; bound below in the node's order
     declared: list[tuple[int, int, str | None]] = []
@@ -762,7 +779,8 @@ def _h_contract(
         symbol=symbol,
         global_key=global_key,
         free=free,
-        doc=b._doc_for(node),
+        # the summary keeps the doc of a contract on a global name only
+        doc=b._doc_for(node) if global_key is not None or not b.for_summary else None,
     )
     b.m.contracts.append(info)
     body_env = b._bind_env(env, p, sc)
@@ -827,6 +845,8 @@ def _do_binds(
             n_formals, has_rem = ast.NamePatterns(pats[0]).arity
         for src in view.sources:
             b._walk(src, env, pat, neg)
+            if b.for_summary:
+                continue
             chan = ast.source_channel(src)
             if chan.kind == K.NAME:
                 key = _channel_key(b, chan, env)
@@ -905,9 +925,10 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
             match_case=True,
         )
         if pattern is not None:
-            if facts is None:
-                facts = _match_facts(target, patterns)
-            p.case = MatchCase(_unwrap(pattern), *facts)
+            if not b.for_summary:  # what the shadowing facts need
+                if facts is None:
+                    facts = _match_facts(target, patterns)
+                p.case = MatchCase(_unwrap(pattern), *facts)
             b._pattern([pattern], env, p, name_pattern=False)
         cenv = b._bind_env(env, p, sc)
         for r in reversed(rest):
@@ -974,7 +995,9 @@ def _h_let(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pus
 def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     send = ast.Send(node)
     chan = send.channel
-    if chan is not None and pat is None:
+    if chan is not None and pat is None and b.for_summary:
+        _summary_send(b, node, send, chan, env)
+    elif chan is not None and pat is None:
         args = send.args
         tok = _ident_token(chan)
         sid = env.lookup(tok.text) if tok is not None else None
@@ -998,6 +1021,20 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
         b.m.sends.append(SendInfo(s, e, sid, gkey, lits))
     for c in reversed(ast.nodes(node)):
         push((c, env, pat, neg))
+
+
+def _summary_send(b: Binder, node: Node, send: ast.Send, chan: Node, env: Env) -> None:
+    """``_h_send`` for ``bind_for_summary``: only a send on a global name is recorded (the
+    summary's calls), its arguments as many Nones (the summary keeps their count)."""
+    if _ident_token(chan) is not None:
+        return
+    k = _channel_key(b, chan, env)
+    if k is None or k[0] != "global":
+        return
+    n = len(send.args)
+    if node.kind == K.SYNC_SEND:
+        n += 1 if send.method is None else 2
+    b.m.sends.append(SendInfo(chan.start, chan.end, None, "@" + str(k[1]), (None,) * n))
 
 
 def _h_connective(
@@ -1141,6 +1178,16 @@ def bind(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
         model = Binder(result, target=target).run()
         model.diagnostics = run_file_checks(CheckContext(model, result.text, target))
     return model
+
+
+def bind_for_summary(result: ParseResult, *, target: str = "f1r3fly") -> SemanticModel:
+    """A partial model holding exactly what ``summarize.build_summary`` reads (the indexer's
+    path for a closed file): the symbols, scopes and contracts, the global names and the
+    sends on them. No references, facts, doc comments but those of contracts on global
+    names, lookup tables or file checks; ``build_summary`` of it equals that of ``bind``
+    (``tests/workspace/test_summary_path.py``). Never hand it to a feature."""
+    with full_gc_paused():
+        return Binder(result, target=target, for_summary=True).run()
 
 
 def bind_keeping_state(

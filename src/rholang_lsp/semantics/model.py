@@ -214,6 +214,13 @@ class SemanticModel:
         facts.receives.sort(key=_first)
         self.finish_tables()
 
+    def finish_for_summary(self) -> None:
+        """What ``build_summary`` needs of ``finish`` (``binder.bind_for_summary``): the
+        contracts, global names and sends in the same order."""
+        self.global_refs.sort(key=_global_key)
+        self.contracts.sort(key=_start_key)
+        self.sends.sort(key=_send_key)
+
     def finish_tables(self) -> None:
         """The tables derived from the (source-ordered) lists; ``finish`` calls it."""
         self._global_sorted = [(s, e, k, d) for k, s, e, d in self.global_refs]

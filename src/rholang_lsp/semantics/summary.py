@@ -51,8 +51,7 @@ class CompactLineMap(msgspec.Struct, frozen=True, gc=False):
     def from_text(cls, text: str) -> CompactLineMap:
         li = LineIndex(text)
         n = li.line_count
-        starts = tuple(li.line_start(i) for i in range(n))
-        ends = tuple(li.line_end(i) for i in range(n))
+        starts, ends = li.bounds()
         wide: list[tuple[int, str]] = []
         if not text.isascii():
             for i in range(n):

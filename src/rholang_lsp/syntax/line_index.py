@@ -67,6 +67,10 @@ class LineIndex:
         self._ends = ends  # content end of each line (before its terminator)
         self._ascii: dict[int, bool] = {}
 
+    def bounds(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The start and the content end of every line."""
+        return tuple(self._starts), tuple(self._ends)
+
     @property
     def line_count(self) -> int:
         return len(self._starts)

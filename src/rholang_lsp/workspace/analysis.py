@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Protocol
 
-from rholang_lsp.semantics.binder import BindState, bind, bind_keeping_state
+from rholang_lsp.semantics.binder import BindState, bind, bind_for_summary, bind_keeping_state
 from rholang_lsp.semantics.metta.summary import build_metta_summary, is_metta_uri
 from rholang_lsp.semantics.model import SemanticModel
 from rholang_lsp.semantics.rebind import rebind_block
@@ -249,8 +249,12 @@ def replay(old: ParseResult, edits: Sequence[Edit], text: str) -> tuple[ParseRes
 
 
 def summarize_text(uri: str, text: str, *, target: str = "f1r3fly") -> FileSummary:
-    """What an indexer (or a worker process) computes for a closed file."""
-    return analyze(uri, text, None, target=target).summary
+    """What an indexer (or a worker process) computes for a closed file: the summary of
+    ``analyze(uri, text, None, target=target)``, from a bind that records only what the
+    summary reads (``bind_for_summary``: no references, facts or file checks)."""
+    if is_metta_uri(uri):
+        return analyze(uri, text, None, target=target).summary
+    return build_summary(uri, text, bind_for_summary(parse(text, target=target), target=target))
 
 
 class AnalysisCache:
