@@ -1,4 +1,4 @@
-"""Lexer: one compiled master regex, tokens with their leading trivia attached."""
+"""Lexer: one regex pass (``findall``), tokens with their leading trivia attached."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ K = SyntaxKind
 
 # Every match is the whitespace before a token or comment (group 1, often empty) and then
 # that token or comment: one match per token instead of two (whitespace was a third of all
-# matches). ``END`` matches the empty rest after the trailing whitespace.
+# matches). ``END`` matches the empty rest after the trailing whitespace. ``lex`` scans with
+# ``_SCAN`` (the same matches, no names) and asks ``_MASTER`` only about the rare tokens that
+# ``_KNOWN`` does not know (see ``_rare``): its alternatives, in this order, define the tokens.
 _MASTER = re.compile(
     r"""
 ([ \t\r\n\f\v]*)
@@ -37,6 +39,40 @@ _MASTER = re.compile(
 |(?P<TPL>\$\$?[A-Za-z_][\w]*\$?\$?|\$+)
 |(?P<ERR>[\s\S])
 |(?P<END>))
+""",
+    re.VERBOSE,
+)
+
+#: What ``lex`` scans with: the alternatives of ``_MASTER`` in two groups, the whitespace
+#: and the token, so that ``findall`` hands back plain ``(whitespace, token)`` pairs (no
+#: Match objects: most of the time went into them). Same matches as ``_MASTER``, faster:
+#: alternatives that no other one can start with the same character are moved ahead of the
+#: others (punctuation other than `/` and `.`, then ``GLUE`` and ``ID``), and each
+#: punctuation alternation ``ab|a`` is written ``ab?`` (the same choice: the longest
+#: first), so that the engine rejects a wrong alternative on its first character.
+#: ``tests/syntax/test_lexer_oracle.py`` checks the two agree.
+_SCAN = re.compile(
+    r"""
+([ \t\r\n\f\v]*)
+(,\)?|[()\[\]};:~@*]|\{\|?|\|[|}]?|![!?=]?|<(?:<-|[-=])?|=[>=*]?|&&?|--?|\+\+?|>=?|%%?|\?!|\\/
+|bundle[+\-]|bundle0(?![\w'])|BigInt\(
+|(?:[^\W\d]|')[\w']*
+|///(?!/)[^\n]*|/\*\*(?![*/])[\s\S]*?\*/
+|//[^\n]*
+|/\*[\s\S]*?\*/
+|/\*[\s\S]*
+|"(?:[^"\\]|\\[\s\S])*"
+|"(?:[^"\\]|\\[\s\S])*
+|`(?:[^`\\]|\\[\s\S])*`
+|`(?:[^`\\]|\\[\s\S])*
+|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?(?:f(?:32|64|128|256)|p\d+)(?![\w'])
+ |\d+(?:[iu]\d+|[nr])(?![\w'])
+|\d+\.\d+(?:[eE][+-]?\d+)?(?![\w'])
+|\d+
+|\.(?:\.\.)?|/\\?
+|\$\$?[A-Za-z_][\w]*\$?\$?|\$+
+|[\s\S]
+|)
 """,
     re.VERBOSE,
 )
@@ -110,172 +146,207 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
     """
     if endpos is None:
         endpos = len(text)
+    if pos < 0:  # where the regex engine starts (offsets count from there)
+        pos = 0
+    elif pos > len(text):
+        pos = len(text)
     rnode = target == "rnode"
     tokens: list[Token] = []
     diags: list[Diagnostic] = []
     append = tokens.append
     #: comments (and the whitespace around them) before the next token
     trivia: list[tuple[SyntaxKind, str]] = []
-    known = _KNOWN
-    known_get = known.get
+    known_get = _KNOWN.get
     ws_get = _WS_TRIVIA.get
-    ident = K.IDENT
     ws_kind = K.WHITESPACE
+    string_kind = K.STRING
+    uri_kind = K.URI
     empty = _EMPTY
 
     def diag(s: int, e: int, sev: Severity, msg: str, code: str) -> None:
         diags.append(Diagnostic(s, e, sev, msg, code, SOURCE))
 
-    for m in _MASTER.finditer(text, pos, endpos):
-        g = m.lastgroup
-        ws, t = m.group(1, g)  # type: ignore[arg-type]
-        if g == "ID" or g == "P":
-            # keywords, punctuation and identifiers seen before: one shared text and kind
-            hit = known_get(t)
-            if hit is not None:
-                kind, t = hit
-            elif g == "P":
-                kind = PUNCT[t]
-            elif t == "_":
-                kind = K.UNDERSCORE
-            else:
-                kind = ident
-                if t[0] == "'" or not t.isascii():
-                    _check_ident(text, m.end() - len(t), t, rnode, diag)
-                elif len(known) < _KNOWN_MAX:
-                    known[t] = (ident, t)
-            if trivia:  # comments before: their whitespace pieces shared
-                if ws:
-                    trivia.append((ws_kind, ws))
-                append(Token(kind, m.end() - len(t), t, _mixed_trivia(trivia)))
-                trivia.clear()
-            elif ws:
-                shared = ws_get(ws)
-                if shared is None:
-                    shared = _ws_trivia(ws)
-                append(Token(kind, m.end() - len(t), t, shared))
-            else:
-                append(Token(kind, m.end() - len(t), t, empty))
-            continue
+    # one (whitespace, token) pair per token, no Match objects: the token's kind is read
+    # off its text (the keywords, punctuation, identifiers and short literals seen before:
+    # one look-up), the rest (comments, first sightings, errors) by ``_rare``
+    for ws, t in _SCAN.findall(text, pos, endpos):
         if ws:
-            trivia.append((ws_kind, ws))
-        s = m.end() - len(t)
-        if g == "END":
+            pos += len(ws)
+        start = pos
+        pos += len(t)
+        hit = known_get(t)
+        if hit is not None:
+            kind, t = hit
+            if kind is string_kind:
+                if "\\" in t:
+                    _check_escapes(start, t, rnode, diag)
+            elif kind is uri_kind:
+                _check_uri(start, t, rnode, diag)
+        elif not t:  # END: the empty rest after the trailing whitespace
+            if ws:
+                trivia.append((ws_kind, ws))
             break
-        if g == "STR":
-            kind = K.STRING
-            if "\\" in t:
-                _check_escapes(s, t, rnode, diag)
-            t = _one_copy(known, t, kind)
-        elif g == "INT":
-            kind = K.INT
-            t = _one_copy(known, t, kind)
-        elif g == "LC":
+        else:
+            found = _rare(text, start, endpos, ws, t, trivia, rnode, diag)
+            if found is None:  # a comment: now in ``trivia``, with the whitespace before it
+                continue
+            kind, t = found
+        if trivia:  # comments before: their whitespace pieces shared
+            if ws:
+                trivia.append((ws_kind, ws))
+            append(Token(kind, start, t, _mixed_trivia(trivia)))
+            trivia.clear()
+        elif ws:
+            shared = ws_get(ws)
+            if shared is None:
+                shared = _ws_trivia(ws)
+            append(Token(kind, start, t, shared))
+        else:
+            append(Token(kind, start, t, empty))
+    append(Token(K.EOF, endpos, "", tuple(trivia) if trivia else _EMPTY))
+    return LexResult(tokens, diags)
+
+
+def _rare(
+    text: str,
+    s: int,
+    endpos: int,
+    ws: str,
+    t: str,
+    trivia: list[tuple[SyntaxKind, str]],
+    rnode: bool,
+    diag: _DiagFn,
+) -> tuple[SyntaxKind, str] | None:
+    """Kind and (shared) text of token ``t`` at ``s`` that is not in ``_KNOWN`` (``ws``:
+    the whitespace before it), with its diagnostics; None for a comment, which goes to
+    ``trivia`` after ``ws``. The alternative of ``_MASTER`` matching at ``s`` decides, as
+    it did when the lexer scanned with it; line comments and identifiers, the common cases,
+    are told by their first characters without a match."""
+    c = t[0]
+    if c == "/" and t.startswith("//"):
+        if ws:
+            trivia.append((K.WHITESPACE, ws))
+        doc = t.startswith("///") and not t.startswith("////")
+        trivia.append((K.DOC_COMMENT if doc else K.LINE_COMMENT, t))
+        return None
+    if c.isalpha() or c == "'" or c == "_":  # `[^\W\d]|'`: the GLUE texts are all known
+        g = "ID"
+    else:
+        m = _MASTER.match(text, s, endpos)
+        assert m is not None  # ``END`` matches anywhere
+        g = m.lastgroup or "END"
+    known = _KNOWN
+    if g == "ID":
+        if t == "_":
+            return K.UNDERSCORE, t
+        if t[0] == "'" or not t.isascii():
+            _check_ident(text, s, t, rnode, diag)
+        elif len(known) < _KNOWN_MAX:
+            known[t] = (K.IDENT, t)
+        return K.IDENT, t
+    if g == "P" or g == "GLUE":
+        return PUNCT[t], t
+    if g == "STR":
+        if "\\" in t:
+            _check_escapes(s, t, rnode, diag)
+        return K.STRING, _one_copy(known, t, K.STRING)
+    if g == "INT":
+        return K.INT, _one_copy(known, t, K.INT)
+    if g == "URI":
+        t = _one_copy(known, t, K.URI)
+        _check_uri(s, t, rnode, diag)
+        return K.URI, t
+    if g == "LC" or g == "DOC" or g == "BC" or g == "BCU":
+        if ws:
+            trivia.append((K.WHITESPACE, ws))
+        if g == "LC":
             trivia.append((K.LINE_COMMENT, t))
-            continue
         elif g == "DOC":
             trivia.append((K.DOC_COMMENT, t))
-            continue
-        elif g == "BC":
+        else:
             trivia.append((K.BLOCK_COMMENT, t))
-            continue
-        elif g == "GLUE":
-            kind = PUNCT[t]
-        elif g == "URI":
-            kind = K.URI
-            t = _one_copy(known, t, kind)
-            if "\\" in t:
-                sev = Severity.ERROR
-                for em in _ESCAPE.finditer(t):
-                    if em.group(1) not in "`\\":
-                        diag(
-                            s + em.start(),
-                            s + em.end(),
-                            sev,
-                            "Unsupported escape sequence in URI (allowed: \\` and \\\\).",
-                            "bad-escape",
-                        )
-                    elif not rnode:
-                        diag(
-                            s + em.start(),
-                            s + em.end(),
-                            Severity.WARNING,
-                            "F1R3FLY (rholang-rs) does not accept escapes in URI literals.",
-                            "dialect-uri-escape",
-                        )
-            elif len(t) == 2 and not rnode:
+            if g == "BCU":
                 diag(
                     s,
                     s + 2,
-                    Severity.WARNING,
-                    "Empty URI literal: F1R3FLY (rholang-rs) requires at least one character.",
-                    "dialect-empty-uri",
+                    Severity.ERROR,
+                    f"Unterminated comment starting at {line_col(text, s)}.",
+                    "unterminated-comment",
                 )
-        elif g == "TNUM":
-            kind = K.TYPED_NUMBER
-            _check_typed(s, t, rnode, diag)
-        elif g == "FLOAT":
-            kind = K.FLOAT
-            hint = "" if rnode else " (F1R3FLY: add a type suffix, e.g. `1.5f64`)"
-            diag(
-                s,
-                s + len(t),
-                Severity.ERROR,
-                f"Rholang has no floating-point literals{hint}.",
-                "float-literal",
-            )
-        elif g == "BCU":
-            trivia.append((K.BLOCK_COMMENT, t))
-            diag(
-                s,
-                s + 2,
-                Severity.ERROR,
-                f"Unterminated comment starting at {line_col(text, s)}.",
-                "unterminated-comment",
-            )
-            continue
-        elif g == "STRU":
-            kind = K.STRING
-            diag(
-                s,
-                s + 1,
-                Severity.ERROR,
-                f"Unterminated string starting at {line_col(text, s)}.",
-                "unterminated-string",
-            )
-        elif g == "URIU":
-            kind = K.URI
-            diag(
-                s,
-                s + 1,
-                Severity.ERROR,
-                f"Unterminated URI starting at {line_col(text, s)}.",
-                "unterminated-uri",
-            )
-        elif g == "TPL":
-            kind = K.ERROR_TOKEN
-            diag(
-                s,
-                s + len(t),
-                Severity.ERROR,
-                "Looks like a template placeholder; substitute it before deploying.",
-                "template",
-            )
-        else:  # ERR
-            kind = K.ERROR_TOKEN
-            diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
-        if trivia:
-            if len(trivia) > 1 or trivia[0][0] is not ws_kind:
-                append(Token(kind, s, t, _mixed_trivia(trivia)))
-            else:  # whitespace alone: the shared tuple
-                w = trivia[0][1]
-                shared = ws_get(w)
-                append(Token(kind, s, t, shared if shared is not None else _ws_trivia(w)))
-            trivia.clear()
-        else:
-            append(Token(kind, s, t, _EMPTY))
-    append(Token(K.EOF, endpos, "", tuple(trivia) if trivia else _EMPTY))
-    return LexResult(tokens, diags)
+        return None
+    if g == "TNUM":
+        _check_typed(s, t, rnode, diag)
+        return K.TYPED_NUMBER, t
+    if g == "FLOAT":
+        hint = "" if rnode else " (F1R3FLY: add a type suffix, e.g. `1.5f64`)"
+        diag(
+            s,
+            s + len(t),
+            Severity.ERROR,
+            f"Rholang has no floating-point literals{hint}.",
+            "float-literal",
+        )
+        return K.FLOAT, t
+    if g == "STRU":
+        diag(
+            s,
+            s + 1,
+            Severity.ERROR,
+            f"Unterminated string starting at {line_col(text, s)}.",
+            "unterminated-string",
+        )
+        return K.STRING, t
+    if g == "URIU":
+        diag(
+            s,
+            s + 1,
+            Severity.ERROR,
+            f"Unterminated URI starting at {line_col(text, s)}.",
+            "unterminated-uri",
+        )
+        return K.URI, t
+    if g == "TPL":
+        diag(
+            s,
+            s + len(t),
+            Severity.ERROR,
+            "Looks like a template placeholder; substitute it before deploying.",
+            "template",
+        )
+        return K.ERROR_TOKEN, t
+    # ERR
+    diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
+    return K.ERROR_TOKEN, t
+
+
+def _check_uri(s: int, t: str, rnode: bool, diag: _DiagFn) -> None:
+    if "\\" in t:
+        sev = Severity.ERROR
+        for em in _ESCAPE.finditer(t):
+            if em.group(1) not in "`\\":
+                diag(
+                    s + em.start(),
+                    s + em.end(),
+                    sev,
+                    "Unsupported escape sequence in URI (allowed: \\` and \\\\).",
+                    "bad-escape",
+                )
+            elif not rnode:
+                diag(
+                    s + em.start(),
+                    s + em.end(),
+                    Severity.WARNING,
+                    "F1R3FLY (rholang-rs) does not accept escapes in URI literals.",
+                    "dialect-uri-escape",
+                )
+    elif len(t) == 2 and not rnode:
+        diag(
+            s,
+            s + 2,
+            Severity.WARNING,
+            "Empty URI literal: F1R3FLY (rholang-rs) requires at least one character.",
+            "dialect-empty-uri",
+        )
 
 
 def _bad_char_message(text: str, s: int, ch: str) -> str:
