@@ -566,6 +566,8 @@ Push = Callable[[_Item], None]
 
 
 def _h_var(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
+    if pat is None and b.for_summary:  # a use (outside patterns): nothing to record
+        return
     tok = _ident_token(node)
     if tok is not None:
         b._use(tok, env, pat, neg, Sort.PROC)
@@ -903,8 +905,6 @@ def _h_select(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, 
 def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, push: Push) -> None:
     nodes = _nodes(node)
     view = ast.Match(node)
-    target = view.target
-    patterns = [p for p in (ast.Case(c).pattern for c in view.cases) if p is not None]
     facts: tuple[frozenset[str], frozenset[int]] | None = None
     for c in nodes:
         if c.kind != K.CASE:
@@ -927,7 +927,9 @@ def _h_match(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, p
         if pattern is not None:
             if not b.for_summary:  # what the shadowing facts need
                 if facts is None:
-                    facts = _match_facts(target, patterns)
+                    cases = (ast.Case(x).pattern for x in view.cases)
+                    patterns = [p for p in cases if p is not None]
+                    facts = _match_facts(view.target, patterns)
                 p.case = MatchCase(_unwrap(pattern), *facts)
             b._pattern([pattern], env, p, name_pattern=False)
         cenv = b._bind_env(env, p, sc)
