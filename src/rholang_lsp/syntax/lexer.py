@@ -266,13 +266,7 @@ def _rare(
         else:
             trivia.append((K.BLOCK_COMMENT, t))
             if g == "BCU":
-                diag(
-                    s,
-                    s + 2,
-                    Severity.ERROR,
-                    f"Unterminated comment starting at {line_col(text, s)}.",
-                    "unterminated-comment",
-                )
+                _unterminated(text, s, 2, "comment", diag)
         return None
     if g == "TNUM":
         _check_typed(s, t, rnode, diag)
@@ -288,22 +282,10 @@ def _rare(
         )
         return K.FLOAT, t
     if g == "STRU":
-        diag(
-            s,
-            s + 1,
-            Severity.ERROR,
-            f"Unterminated string starting at {line_col(text, s)}.",
-            "unterminated-string",
-        )
+        _unterminated(text, s, 1, "string", diag)
         return K.STRING, t
     if g == "URIU":
-        diag(
-            s,
-            s + 1,
-            Severity.ERROR,
-            f"Unterminated URI starting at {line_col(text, s)}.",
-            "unterminated-uri",
-        )
+        _unterminated(text, s, 1, "URI", diag)
         return K.URI, t
     if g == "TPL":
         diag(
@@ -317,6 +299,14 @@ def _rare(
     # ERR
     diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
     return K.ERROR_TOKEN, t
+
+
+def _unterminated(text: str, s: int, opener: int, what: str, diag: _DiagFn) -> None:
+    """The error on the ``opener`` characters of a comment, string or URI left open."""
+    code = f"unterminated-{what.lower()}"
+    diag(
+        s, s + opener, Severity.ERROR, f"Unterminated {what} starting at {line_col(text, s)}.", code
+    )
 
 
 def _check_uri(s: int, t: str, rnode: bool, diag: _DiagFn) -> None:
