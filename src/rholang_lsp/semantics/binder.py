@@ -470,12 +470,10 @@ class Binder:
             if sid is None:
                 self._pattern_binder(tok, pat, position, neg)
                 return
-        elif self.for_summary:
-            return
-        else:
-            sid = env.lookup(name)
         if self.for_summary:  # a use: it makes references and facts only
             return
+        if pat is None:
+            sid = env.lookup(name)
         if sid is None:
             self.m.references.append(Reference(tok.start, tok.end, name, None, Role.READ, position))
             self._unbound(tok, env)
@@ -1011,18 +1009,21 @@ def _h_send(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, pu
             k = _channel_key(b, chan, env)
             if k is not None and k[0] == "global":
                 gkey = "@" + str(k[1])
-        lits = tuple(literal_text(a) for a in args)
-        if node.kind == K.SYNC_SEND:
-            # `ch!?(a)` sends `(*reply, a)`: the reply channel comes first (RNode's
-            # PSendSynchNormalizer prepends it, as F1R3FLY's p_send_sync_normalizer.rs does);
-            # `ch!m(a)` is sugar for `ch!?("m", a)`
-            meth = send.method
-            if meth is not None:
-                lits = (f'"{meth.text}"', *lits)
-            lits = (None, *lits)
+        lits = _sync_prefix(node, send) + tuple(literal_text(a) for a in args)
         b.m.sends.append(SendInfo(s, e, sid, gkey, lits))
     for c in reversed(ast.nodes(node)):
         push((c, env, pat, neg))
+
+
+def _sync_prefix(node: Node, send: ast.Send) -> tuple[str | None, ...]:
+    """The values a synchronous send sends before its arguments (literal texts, None for
+    what is not a literal). `ch!?(a)` sends `(*reply, a)`: the reply channel comes first
+    (RNode's PSendSynchNormalizer prepends it, as F1R3FLY's p_send_sync_normalizer.rs
+    does); `ch!m(a)` is sugar for `ch!?("m", a)`."""
+    if node.kind != K.SYNC_SEND:
+        return ()
+    meth = send.method
+    return (None,) if meth is None else (None, f'"{meth.text}"')
 
 
 def _summary_send(b: Binder, node: Node, send: ast.Send, chan: Node, env: Env) -> None:
@@ -1033,9 +1034,7 @@ def _summary_send(b: Binder, node: Node, send: ast.Send, chan: Node, env: Env) -
     k = _channel_key(b, chan, env)
     if k is None or k[0] != "global":
         return
-    n = len(send.args)
-    if node.kind == K.SYNC_SEND:
-        n += 1 if send.method is None else 2
+    n = len(_sync_prefix(node, send)) + len(send.args)
     b.m.sends.append(SendInfo(chan.start, chan.end, None, "@" + str(k[1]), (None,) * n))
 
 

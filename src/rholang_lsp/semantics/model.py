@@ -205,9 +205,7 @@ class SemanticModel:
         for ref in self._sorted:
             if ref.symbol is not None:
                 self._by_symbol.setdefault(ref.symbol, []).append(ref)
-        self.global_refs.sort(key=_global_key)
-        self.contracts.sort(key=_start_key)
-        self.sends.sort(key=_send_key)
+        self.finish_for_summary()
         facts = self.facts
         for lst in fact_lists(facts):
             lst.sort(key=_start_key)
@@ -215,8 +213,8 @@ class SemanticModel:
         self.finish_tables()
 
     def finish_for_summary(self) -> None:
-        """What ``build_summary`` needs of ``finish`` (``binder.bind_for_summary``): the
-        contracts, global names and sends in the same order."""
+        """The global names, contracts and sends in source order: all ``build_summary``
+        needs of ``finish`` (``binder.bind_for_summary`` calls this alone)."""
         self.global_refs.sort(key=_global_key)
         self.contracts.sort(key=_start_key)
         self.sends.sort(key=_send_key)
