@@ -314,7 +314,7 @@ class Session:
                     return await asyncio.shield(fut)
                 except asyncio.CancelledError:
                     self.worker.interrupt(job)
-                    await _settled(fut, lambda: self.worker.nudge(job))  # the thread let go
+                    await _settled(fut)  # the thread let go
                     raise
                 except JobInterrupted:
                     raise ResponseError(CONTENT_MODIFIED, f"{label}: document changed") from None
@@ -493,16 +493,13 @@ def _encoded(fn: Any, session: Session, params: Any, method: str) -> Raw:
         ) from None
 
 
-async def _settled(fut: asyncio.Future[Any], nudge: Any) -> None:
-    """Wait until ``fut`` is done, whatever its outcome, through further cancellations;
-    ``nudge()`` every 50 ms meanwhile (re-sends a swallowed interrupt)."""
+async def _settled(fut: asyncio.Future[Any]) -> None:
+    """Wait until ``fut`` is done, whatever its outcome, through further cancellations."""
     while not fut.done():
         try:
-            await asyncio.wait([fut], timeout=0.05)
+            await asyncio.wait([fut])
         except asyncio.CancelledError:
             continue
-        if not fut.done():
-            nudge()
     if not fut.cancelled():
         fut.exception()  # retrieved: no "exception never retrieved" warning
 

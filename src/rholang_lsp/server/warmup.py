@@ -34,6 +34,7 @@ MODULES: Final = (
     "rholang_lsp.syntax.tree",
     "rholang_lsp.syntax.ast",
     "rholang_lsp.syntax.diagnostic",
+    "rholang_lsp.syntax.pauses",
     "rholang_lsp.syntax.lexer",
     "rholang_lsp.syntax.parser",
     "rholang_lsp.syntax.recovery",

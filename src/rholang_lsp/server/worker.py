@@ -19,12 +19,23 @@ round the sessions job by job: a client with 400 queued requests holds one slot 
 time, so another client's request runs after at most one job of each busy session.
 
 Cancellation: a job not started yet is dropped; a running one is interrupted with
-``PyThreadState_SetAsyncExc`` (``Interrupted`` is raised in the worker at its next
-bytecode), only while that very job runs. Work left half done by an interruption is
-only ever the job's own (a tree being reparsed was taken out of the cache first; see
-``workspace.analysis``). An interrupt that lands in a finalizer or a weakref callback
-is swallowed there by the interpreter (and kept out of the log by our
-``sys.unraisablehook``); ``nudge`` sends it again while the job still runs.
+``PyThreadState_SetAsyncExc`` (``Interrupted`` is raised in the worker at its next call),
+only while that very job runs. Work left half done by an interruption is only ever the
+job's own (a tree being reparsed was taken out of the cache first; see
+``workspace.analysis``).
+
+An asynchronous exception can land at any call, so the worker's own bookkeeping is written
+for it: at most one ``Interrupted`` is live per job (``_armed``), it can only be sent while
+the job is between ``_begin`` and ``_end`` (``_interruptible``, read and written under a C
+lock, which a ``with`` releases whatever lands), and one that lands after the job's code
+but before ``_end`` takes it back is caught around that stretch. What a job's blocks left
+held in the interpreter (``syntax.pauses``: GC paused, recursion limit raised) when the
+interrupt landed inside their entering or leaving is released after each job. A worker
+once died with its ``threading.Condition``'s (Python-level) lock held, an interrupt having
+landed in its bookkeeping, and the event loop blocked on that lock for good, freezing every
+client of a shared server (``tests/server/test_worker_interrupt_races.py``). An interrupt
+that lands in a finalizer or a weakref callback is swallowed there by the interpreter: our
+``sys.unraisablehook`` sends it again while the job runs (and keeps it out of the log).
 """
 
 from __future__ import annotations
@@ -37,6 +48,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final
 
+from rholang_lsp.syntax import pauses
+
 _log = logging.getLogger(__name__)
 
 #: The interpreter's thread switch interval once a worker exists (seconds).
@@ -46,8 +59,9 @@ STACK_SIZE: Final = 64 * 1024 * 1024
 
 #: Jobs computing at once, process-wide (a job waiting for a slot is still cancellable).
 RUNNING_JOBS: Final = max(2, os.cpu_count() or 2)
-_slots = threading.Semaphore(RUNNING_JOBS)
+_slots = threading.Semaphore(RUNNING_JOBS)  # taken and given back only while no interrupt can land
 _configured = False
+_here = threading.local()  # .worker: the SessionWorker whose thread this is
 
 
 class Interrupted(BaseException):
@@ -103,6 +117,10 @@ def _configure() -> None:
         def hook(unraisable: Any) -> None:
             if not isinstance(unraisable.exc_value, Interrupted):
                 previous(unraisable)
+                return
+            worker = getattr(_here, "worker", None)  # swallowed by a finalizer: send it again
+            if worker is not None and worker._interruptible:
+                _set_async_exc(threading.get_ident(), Interrupted)
 
         sys.unraisablehook = hook
 
@@ -113,11 +131,15 @@ class SessionWorker:
     def __init__(self, name: str) -> None:
         self.name = name
         self._jobs: list[Job] = []
-        self._cond = threading.Condition()
+        # a C lock, not the default RLock's Python-level __enter__: see the module docstring
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
         self._tid = 0
         self._current: Job | None = None
         self._closed = False
+        self._interruptible = False  # the current job is between _begin and _end
+        self._armed = False  # the current job's one interrupt was sent
 
     def start(self, job: Job) -> asyncio.Future[Any]:
         """Queue ``job``; its future resolves on the loop with the result (or raises
@@ -141,15 +163,7 @@ class SessionWorker:
             if job.kill:
                 return
             job.kill = True
-            if job.state == "running" and self._current is job:
-                _set_async_exc(self._tid, Interrupted)
-
-    def nudge(self, job: Job) -> None:
-        """Interrupt ``job`` again if it was cancelled and still runs (the first interrupt
-        was swallowed by a finalizer)."""
-        with self._cond:
-            if job.kill and job.state == "running" and self._current is job:
-                _set_async_exc(self._tid, Interrupted)
+            self._send(job)
 
     def close(self) -> None:
         """Stop: queued jobs are dropped, the running one is interrupted (its session is
@@ -161,8 +175,14 @@ class SessionWorker:
             current = self._current
             if current is not None and not current.kill:
                 current.kill = True
-                _set_async_exc(self._tid, Interrupted)
+                self._send(current)
             self._cond.notify()
+
+    def _send(self, job: Job) -> None:
+        """Interrupt ``job`` if it is the one running and has not been sent one (lock held)."""
+        if self._current is job and self._interruptible and not self._armed:
+            self._armed = True
+            _set_async_exc(self._tid, Interrupted)
 
     @property
     def running(self) -> Job | None:
@@ -191,15 +211,13 @@ class SessionWorker:
             if not self._jobs:
                 return None
             job = self._jobs.pop(0)
-            if job.kill:
-                job.state = "dropped"
-            else:
-                job.state = "running"
-                self._current = job
+            job.state = "dropped" if job.kill else "claimed"
             return job
 
     def _loop(self) -> None:
+        # No interrupt can be live here: one is only sent between _begin and _end.
         self._tid = threading.get_ident()
+        _here.worker = self
         while True:
             job = self._next()
             if job is None:
@@ -207,40 +225,64 @@ class SessionWorker:
             if job.state == "dropped":
                 _deliver(job, False, JobInterrupted(job.label))
                 continue
-            ok = False
-            value: Any = None
             slot = False
-            try:
-                try:
-                    while not slot:  # in short waits: an interrupt lands between them
-                        slot = _slots.acquire(timeout=0.05)
-                    value = job.fn(*job.args)
-                    ok = True
-                except Interrupted:
-                    value = JobInterrupted(job.label)
-                except BaseException as e:  # delivered to the awaiting request
-                    value = e
-                finally:
-                    self._finish(job)  # no interrupt can come after this
-                    if slot:
-                        _slots.release()
-                        slot = False
-            except Interrupted:  # landed in the bookkeeping just above
-                self._finish(job)
-                if slot:
-                    _slots.release()
+            while not slot and not job.kill:  # a job waiting for its slot stays cancellable
+                slot = _slots.acquire(timeout=0.05)
+            if slot:
+                ok, value = self._run(job)
+                _slots.release()
+                pauses.release_thread()  # what an interrupt left held (module docstring)
+            else:
+                job.state = "done"
                 ok, value = False, JobInterrupted(job.label)
             if job.kill and ok:
                 ok, value = False, JobInterrupted(job.label)
             _deliver(job, ok, value)
             value = None  # drop the reference before waiting for the next job
 
-    def _finish(self, job: Job) -> None:
-        with self._cond:
+    def _run(self, job: Job) -> tuple[bool, Any]:
+        """Run ``job`` where it can be interrupted; the one interrupt it may be sent is over
+        (raised or taken back) when this returns."""
+        ok = False
+        value: Any = None
+        interrupted = False
+        try:
+            try:
+                if self._begin(job):
+                    value = job.fn(*job.args)
+                    ok = True
+                else:
+                    interrupted = True
+            except Interrupted:
+                interrupted = True
+            except BaseException as e:  # delivered to the awaiting request
+                value = e
+            self._end(job)
+        except Interrupted:  # landed after the job's code, before _end took it back
+            interrupted = True
+            self._end(job)  # nothing is live any more: this one cannot be interrupted
+        if interrupted:
+            return False, JobInterrupted(job.label)
+        return ok, value
+
+    def _begin(self, job: Job) -> bool:
+        with self._lock:
+            if job.kill:
+                job.state = "done"
+                return False
+            job.state = "running"
+            self._current = job
+            self._armed = False
+            self._interruptible = True
+            return True
+
+    def _end(self, job: Job) -> None:
+        with self._lock:
+            self._interruptible = False  # first: no interrupt is sent, nor sent again, now
             job.state = "done"
             self._current = None
-            if job.kill:
-                _set_async_exc(self._tid, None)  # an interrupt not raised yet: discard it
+            if self._armed:
+                _set_async_exc(self._tid, None)  # one sent and not raised yet: taken back
 
 
 def _deliver(job: Job, ok: bool, value: Any) -> None:

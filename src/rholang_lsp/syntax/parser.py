@@ -8,11 +8,7 @@ documented in ``TREE.md``.
 
 from __future__ import annotations
 
-import gc
-import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import (
@@ -24,150 +20,17 @@ from rholang_lsp.syntax.kinds import (
     SyntaxKind,
 )
 from rholang_lsp.syntax.lexer import SOURCE, line_col
+from rholang_lsp.syntax.pauses import MAX_DEPTH as MAX_DEPTH  # re-exported: callers import
+from rholang_lsp.syntax.pauses import SETTLE_AFTER as SETTLE_AFTER  # these from the parser
+from rholang_lsp.syntax.pauses import full_gc_paused as full_gc_paused
+from rholang_lsp.syntax.pauses import gc_paused as gc_paused
+from rholang_lsp.syntax.pauses import recursion_headroom as recursion_headroom
+from rholang_lsp.syntax.pauses import settle_young as settle_young
 from rholang_lsp.syntax.tree import Node, Token
 
 K = SyntaxKind
 E = Severity.ERROR
 W = Severity.WARNING
-
-#: Maximum nesting depth (recursive constructs) before "nesting too deep".
-MAX_DEPTH = 400
-_RECURSION_NEEDED = MAX_DEPTH * 10 + 2000
-
-
-_limit_lock = threading.Lock()
-_active_parses = 0
-_saved_limit = 0
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while at least one such block runs (counted across threads;
-    re-enabled after the last one, only when it was enabled before the first).
-
-    For work that allocates many container objects of which most live on, or die by
-    reference counting: a tree being built (hundreds of thousands of new objects, cyclic
-    through their parent pointers), the re-analysis after a keystroke (thousands of
-    records). A collection triggered every 700 allocations meanwhile rescans the young
-    objects again and again; after the block, the first allocation collects them once."""
-    global _gc_pauses, _gc_was_enabled, _settle_requested
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        settle = False
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0:
-                if _gc_was_enabled:
-                    gc.enable()
-                    settle = _settle_requested
-                _settle_requested = False
-        if settle:
-            _settle_now()
-
-
-_settle_requested = False
-
-#: new objects (net of those freed) since the last collection above which ``settle_young``
-#: collects
-SETTLE_AFTER = 50_000
-
-
-def settle_young() -> None:
-    """Collect the young generations once, now or when the last ``gc_paused`` block ends,
-    if many objects were made since the last collection (a large file's tree and model:
-    430k on a 20,010-line file): for objects that will live long, so that they reach the
-    oldest generation in one pass. Left to the automatic collections they are scanned twice,
-    by the first allocation after the pause and again by a generation-1 collection about
-    ten collections later (0.2 s on that file, during whatever runs then)."""
-    global _settle_requested
-    with _gc_lock:
-        if _gc_pauses:
-            _settle_requested = True
-            return
-    _settle_now()
-
-
-def _settle_now() -> None:
-    if gc.isenabled() and gc.get_count()[0] > SETTLE_AFTER:
-        gc.collect(1)
-
-
-_gc_saved_threshold = (700, 10, 10)
-#: the third threshold while full collections are paused: never reached
-_NO_FULL_COLLECTION = 1 << 30
-_full_pauses = 0
-
-
-@contextmanager
-def full_gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC's full collections while a large object graph is built (a tree
-    by the parser or the incremental reparse, a model by the binder); young collections go
-    on. Counted across threads: the first pause in flight sets the third threshold out of
-    reach, the last one restores the thresholds it found.
-
-    A tree is hundreds of thousands of new container objects (parent pointers make them
-    cyclic). With every collection on, each time the survivors passed a quarter of the old
-    generation a full collection rescanned the whole heap (every tree held) while the tree
-    grew: parse cost per KB of a 20,010-line file was 2.1x that of a 2,005-line one. With
-    the GC off instead (``gc_paused``), the first collection after the build walked the
-    whole new tree at once, long out of the CPU caches, and again at the next middle
-    collection: the 20,010-line file's parse paid 158 ms (of 642, CPU) for that first walk,
-    the 2,005-line file's 5.6 ms (of 50), 1.26x per KB. Young collections while the tree is
-    built walk objects just made, still cached: 512 ms, 1.03x per KB; the corpus (393 files)
-    parses in 346 ms instead of 394 with each tree dropped, 342 instead of 476 with all held
-    (CPU, medians, load 3). Inside ``gc_paused`` (GC off: the analysis cache's re-analysis)
-    this changes nothing."""
-    global _full_pauses, _gc_saved_threshold
-    with _gc_lock:
-        if _full_pauses == 0:
-            _gc_saved_threshold = gc.get_threshold()
-            young, middle = _gc_saved_threshold[0], _gc_saved_threshold[1]
-            gc.set_threshold(young, middle, _NO_FULL_COLLECTION)
-        _full_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _full_pauses -= 1
-            if _full_pauses == 0:
-                gc.set_threshold(*_gc_saved_threshold)
-
-
-@contextmanager
-def recursion_headroom() -> Iterator[None]:
-    """Raise the interpreter's recursion limit to what ``MAX_DEPTH`` nesting needs (about ten
-    frames per level) while at least one parse runs, and restore it when the last one ends.
-
-    The limit is process-wide and parses run on several threads (request workers): a plain
-    save/restore per parse would let one thread's restore cut the stack of another thread
-    still deep in its own parse, so the parses in flight are counted. Outside parses the
-    limit stays the interpreter's (the protocol layer relies on it to refuse absurdly deep
-    JSON). The cyclic GC's full collections are paused for as long (``full_gc_paused``)."""
-    global _active_parses, _saved_limit
-    with _limit_lock:
-        if _active_parses == 0:
-            _saved_limit = sys.getrecursionlimit()
-            if _saved_limit < _RECURSION_NEEDED:
-                sys.setrecursionlimit(_RECURSION_NEEDED)
-        _active_parses += 1
-    try:
-        with full_gc_paused():
-            yield
-    finally:
-        with _limit_lock:
-            _active_parses -= 1
-            if _active_parses == 0 and _saved_limit < _RECURSION_NEEDED:
-                sys.setrecursionlimit(_saved_limit)
-
 
 # ---- token classes -----------------------------------------------------------
 IDENT = K.IDENT
