@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from rholang_lsp.compiled import build_name
+
 Transport = Literal["stdio", "tcp", "unix", "ws"]
 TRANSPORTS: tuple[Transport, ...] = ("stdio", "tcp", "unix", "ws")
 
@@ -91,6 +93,7 @@ def machine_info() -> dict[str, str]:
         info["memory"] = f"{total_mem / 2**30:.1f} GiB"
     info["os"] = f"{platform.system()} {platform.release()} ({platform.machine()})"
     info["python"] = f"{platform.python_implementation()} {platform.python_version()}"
+    info["build"] = build_name()  # compiled (mypyc) or pure Python: --compiled
     return info
 
 

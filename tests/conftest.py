@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
+
+#: Set by ``tests/test_compiled_build.py`` for its run of the suites against the compiled build
+#: (``benchmarks/compiled.py``): the session refuses to start unless the modules listed in
+#: ``rholang_lsp.compiled`` really are the compiled ones, and tests marked ``pure_python``
+#: (they replace attributes of syntax classes, which compiled classes do not allow) are
+#: skipped with that reason.
+EXPECT_COMPILED = os.environ.get("RHOLANG_LSP_EXPECT_COMPILED") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "pure_python(reason): needs the interpreted syntax modules (patches their classes); "
+        "skipped in the run against the compiled build",
+    )
+    if EXPECT_COMPILED:
+        from benchmarks.compiled import BuildFailed, check_running_compiled
+
+        try:
+            check_running_compiled()
+        except BuildFailed as e:
+            raise pytest.UsageError(str(e)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from rholang_lsp.compiled import build_name
+
+    return f"rholang_lsp build: {build_name()}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not EXPECT_COMPILED:
+        return
+    for item in items:
+        marker = item.get_closest_marker("pure_python")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "needs the interpreted syntax modules"
+            item.add_marker(pytest.mark.skip(reason=f"compiled build: {why}"))
+
 
 SERVER_CMD = [sys.executable, "-m", "rholang_lsp.cli.main", "serve"]
 # "listening on tcp://127.0.0.1:PORT", "... ws://127.0.0.1:PORT" (or ws://[::1]:PORT), "... unix:PATH"

@@ -56,6 +56,9 @@ def test_deeply_nested_block_is_reparsed_under_the_parsers_recursion_headroom() 
         sys.setrecursionlimit(old_limit)
 
 
+@pytest.mark.pure_python(
+    "spies on tree.Node.__init__; a compiled class's methods cannot be replaced"
+)
 def test_full_collections_are_paused_while_trees_and_models_are_built_and_resumed_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -215,9 +215,10 @@ def test_empty_program() -> None:
     assert parse("  // nothing\n", target="f1r3fly").diagnostics == []
 
 
-@pytest.mark.parametrize(
-    "opener", ["{", "(", "[", "@", "- ", "*@", "~", "not ", "new x in ", "{|", "x!(", "if (a) "]
-)
+DEEP_OPENERS = ["{", "(", "[", "@", "- ", "*@", "~", "not ", "new x in ", "{|", "x!(", "if (a) "]
+
+
+@pytest.mark.parametrize("opener", DEEP_OPENERS)
 def test_deep_nesting_no_recursion_error(opener: str) -> None:
     text = opener * 100_000
     res = parse(text)
@@ -225,6 +226,36 @@ def test_deep_nesting_no_recursion_error(opener: str) -> None:
     assert sum("Nesting too deep" in d.message for d in res.diagnostics) == 1
     assert roundtrip(res) == text
     assert sum(1 for _ in res.tree.walk()) > 0
+
+
+def test_deep_nesting_fits_a_small_thread_stack() -> None:
+    """The compiled parser (mypyc, ``rholang_lsp.compiled``) recurses on the C stack, not the
+    interpreter's frames: at the nesting bound it needs about 200 KiB of it (measured), so a
+    thread with 1 MiB (the server's workers have 64) parses the deepest input. A segfault
+    here, in the run against the compiled build, means ``MAX_DEPTH`` grew past what threads
+    can hold."""
+    import threading
+
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            for opener in DEEP_OPENERS:
+                res = parse(opener * 100_000)
+                assert sum("Nesting too deep" in d.message for d in res.diagnostics) == 1
+            res = parse("x!(" + "1 + (" * 100_000 + "1" + ")" * 100_000 + ")")
+            assert roundtrip(res).startswith("x!(1 + (")
+        except BaseException as e:  # noqa: BLE001 - reported by the test's thread
+            failures.append(e)
+
+    old = threading.stack_size(1 << 20)
+    try:
+        thread = threading.Thread(target=run)
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join()
+    assert not failures, failures
 
 
 def test_deep_balanced_nesting() -> None:

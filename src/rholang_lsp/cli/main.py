@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Final
 
-from rholang_lsp import __version__
+from rholang_lsp.cli.version import VersionAction
 
 # name -> (module, one-line help). Each module: add_arguments(parser), run(args) -> int.
 COMMANDS: Final = {
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _gc_off_while_starting()
     parser = argparse.ArgumentParser(prog="rholang-lsp", description="Rholang language tools.")
-    parser.add_argument("--version", action="version", version=f"rholang-lsp {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = next((a for a in argv if not a.startswith("-")), None)
     module = None

@@ -14,7 +14,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from rholang_lsp import __version__
+from rholang_lsp.cli.version import VersionAction
 from rholang_lsp.protocol.framing import DEFAULT_MAX_BODY
 from rholang_lsp.transports.stream import DEFAULT_MAX_OUTBOUND
 from rholang_lsp.workspace.documents import DEFAULT_MAX_DOCUMENT_CHARS as DEFAULT_MAX_DOCUMENT
@@ -221,9 +221,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-metrics", action="store_true", help="do not record metrics (to measure their cost)"
     )
-    parser.add_argument(
-        "--version", action="version", version=f"rholang-language-server {__version__}"
-    )
+    parser.add_argument("--version", action=VersionAction)
 
 
 def _env_int(name: str) -> int | None:

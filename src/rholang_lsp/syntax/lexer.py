@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import KEYWORDS, PUNCT, SyntaxKind
@@ -96,9 +97,21 @@ _KNOWN_MAX = 1 << 16
 
 
 def _mixed_trivia(trivia: list[tuple[SyntaxKind, str]]) -> tuple[tuple[SyntaxKind, str], ...]:
-    """Trivia with comments: its whitespace pieces are the shared ones of ``_WS_TRIVIA``."""
+    """Trivia with comments: its whitespace pieces are the shared ones of ``_WS_TRIVIA``.
+
+    The pieces pass through ``object`` (a variable-length tuple keeps its items as they are):
+    compiled with mypyc, a value typed as a fixed-length tuple is unboxed, and boxing it again
+    would make a new tuple instead of the shared one."""
     ws_kind = K.WHITESPACE
-    return tuple(p if p[0] is not ws_kind else _ws_trivia(p[1])[0] for p in trivia)
+    as_objects: Sequence[object] = trivia
+    pieces: list[object] = []
+    for i, (kind, text) in enumerate(trivia):
+        if kind is ws_kind:
+            shared: tuple[object, ...] = _ws_trivia(text)
+            pieces.append(shared[0])
+        else:
+            pieces.append(as_objects[i])
+    return cast(tuple[tuple[SyntaxKind, str], ...], tuple(pieces))
 
 
 def _ws_trivia(ws: str) -> tuple[tuple[SyntaxKind, str], ...]:
