@@ -11,6 +11,7 @@ must actually take the rebind path (counted).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,15 @@ def model_signature(m: SemanticModel) -> dict[str, Any]:
     """Everything a model records, as plain values (ids included: they must agree)."""
 
     def rows(xs: Any) -> list[Any]:
+        # a record's fields by ``dataclasses.fields`` (a class compiled by mypyc has no
+        # ``__slots__``), else its slots
         return [
-            tuple(getattr(x, f) for f in x.__slots__) if hasattr(x, "__slots__") else x for x in xs
+            tuple(getattr(x, f.name) for f in dataclasses.fields(x))
+            if dataclasses.is_dataclass(x)
+            else tuple(getattr(x, f) for f in x.__slots__)
+            if hasattr(x, "__slots__")
+            else x
+            for x in xs
         ]
 
     return {

@@ -8,11 +8,10 @@ contracts and sends of the model) into diagnostics. Ranges are code-point offset
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from rholang_lsp.semantics.model import Sort
-    from rholang_lsp.syntax.tree import Node
+from rholang_lsp.semantics.sorts import Sort
+from rholang_lsp.syntax.tree import Node
 
 
 @dataclass(frozen=True, slots=True)

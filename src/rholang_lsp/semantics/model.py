@@ -16,14 +16,8 @@ from typing import Any
 
 from rholang_lsp.semantics.doc_comments import DocComment
 from rholang_lsp.semantics.facts import Facts
+from rholang_lsp.semantics.sorts import Sort
 from rholang_lsp.syntax.diagnostic import Diagnostic
-
-
-class Sort(enum.Enum):
-    """The two sorts of Rholang variables (RHOLANG_SYNTAX.md 4.1)."""
-
-    NAME = "name"
-    PROC = "process"
 
 
 class SymbolKind(enum.Enum):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+# imported at run time, not only for the type checker: a compiled (mypyc) dataclass reads
+# its fields' types when its module is loaded
+from rholang_lsp.semantics.checks.codes import DiagnosticCode
+from rholang_lsp.semantics.model import SemanticModel
+from rholang_lsp.semantics.summary import GlobalContract, PlainContract
 from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity, Tag
-
-if TYPE_CHECKING:
-    from rholang_lsp.semantics.checks.codes import DiagnosticCode
-    from rholang_lsp.semantics.model import SemanticModel
-    from rholang_lsp.semantics.summary import GlobalContract, PlainContract
 
 SOURCE = "rholang-semantic"
 
