@@ -36,6 +36,18 @@ _HOME: Final = {
     "Trivia": "rholang_lsp.syntax.tree",
 }
 
+
+def checkpoint() -> None:
+    """Nothing, in interpreted code: a compiled loop calls it now and then (the parser every
+    ``CHECK_EVERY`` tokens). Code compiled with mypyc never reaches the interpreter's
+    periodic check (mypyc issue 579), where a thread gives the GIL to a waiting one and
+    receives an asynchronous exception; a parse of a large file in a worker thread would
+    hold the GIL, and the event loop of every client, for its whole length (80 ms for
+    0.64 MB), and a cancelled one would run to its end. Entering this function runs that
+    check. It lives here because this module is never compiled (its ``__getattr__``);
+    ``tests/test_compiled_build.py`` checks it stays interpreted and is called."""
+
+
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
