@@ -22,7 +22,7 @@ def test_checkpoint_is_interpreted_code() -> None:
 
 
 def test_a_large_parse_calls_the_checkpoint_every_so_many_tokens() -> None:
-    text = "new x in {\n" + "  x!(1, \"s\") |\n" * 4000 + "  Nil\n}\n"
+    text = "new x in {\n" + '  x!(1, "s") |\n' * 4000 + "  Nil\n}\n"
     tokens = len(lex(text).tokens)
     calls = 0
     code = syntax.checkpoint.__code__
