@@ -52,10 +52,10 @@ from rholang_lsp.semantics.patterns import (
     new_binding_key,
     receipt_binds,
 )
-from rholang_lsp.syntax import ast
+from rholang_lsp.syntax import ast, checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind as K
-from rholang_lsp.syntax.parser import full_gc_paused
+from rholang_lsp.syntax.parser import CHECK_EVERY, full_gc_paused
 from rholang_lsp.syntax.tree import Node, Token
 
 if TYPE_CHECKING:
@@ -447,8 +447,13 @@ class Binder:
         stack: list[_Item] = [(root, env, pat, neg)]
         pop = stack.pop
         push = stack.append
+        visits = 0
         while stack:
             node, env, pat, neg = pop()
+            visits += 1
+            if visits == CHECK_EVERY:  # compiled builds: GIL hand-over and cancellation
+                visits = 0
+                checkpoint()
             k = node.kind
             handler = _HANDLERS.get(k)
             if handler is not None:
