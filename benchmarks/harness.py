@@ -371,8 +371,10 @@ class ServerProcess:
             tmp = tempfile.TemporaryDirectory(prefix="rho-bench-sock-")
             targs = ["--pipe", os.path.join(tmp.name, "lsp.sock")]
         full_env = dict(os.environ)
-        src = str(ROOT / "src")
-        full_env["PYTHONPATH"] = src + os.pathsep + full_env.get("PYTHONPATH", "")
+        if full_env.get("RHOLANG_LSP_EXPECT_COMPILED") != "1":
+            # --compiled put its build first on PYTHONPATH: this checkout's src would shadow it
+            src = str(ROOT / "src")
+            full_env["PYTHONPATH"] = src + os.pathsep + full_env.get("PYTHONPATH", "")
         if cache_dir is None:
             if tmp is None:
                 tmp = tempfile.TemporaryDirectory(prefix="rho-bench-")

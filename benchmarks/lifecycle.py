@@ -100,7 +100,8 @@ async def start_to_first_answer() -> float:
     )
     frame = b"Content-Length: %d\r\n\r\n%b" % (len(body), body)
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    if env.get("RHOLANG_LSP_EXPECT_COMPILED") != "1":  # --compiled: its build stays first
+        env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env["RHOLANG_LSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="rho-bench-start-")
     # an installed server starts from compiled bytecode: let the warm-up start write it
     env.pop("PYTHONDONTWRITEBYTECODE", None)

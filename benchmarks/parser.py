@@ -184,7 +184,9 @@ print(json.dumps({"bytes": sum(len(d) for d in datas), "growth": after - before,
 def memory_per_source_byte(paths: list[Path], kind: str, lib: Path | None, symbol: str) -> float:
     """RSS growth of a fresh interpreter holding the trees of ``paths``, per source byte."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])
+    # --compiled put its build first on PYTHONPATH: this checkout's src would shadow it
+    src = [] if env.get("RHOLANG_LSP_EXPECT_COMPILED") == "1" else [str(ROOT / "src")]
+    env["PYTHONPATH"] = os.pathsep.join([*src, str(ROOT), env.get("PYTHONPATH", "")])
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, kind, str(lib or ""), symbol],
         input=json.dumps([str(p) for p in paths]),
