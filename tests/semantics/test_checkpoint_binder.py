@@ -4,14 +4,11 @@ compiled build (see ``tests/syntax/test_checkpoint.py``)."""
 from __future__ import annotations
 
 from tests.syntax.checkpoint_support import checkpoint_calls
-from tests.syntax.test_checkpoint import TEXT
+from tests.syntax.test_checkpoint import SETUP
 
-from rholang_lsp.semantics.binder import bind
 from rholang_lsp.syntax import parser
-from rholang_lsp.syntax.result import parse
 
 
 def test_binding_a_large_file_calls_the_checkpoint() -> None:
-    result = parse(TEXT)
-    calls = checkpoint_calls(lambda: bind(result))
+    calls = checkpoint_calls(SETUP + "result = parse(TEXT)\n", "bind(result)")
     assert calls >= 4000 * 3 // parser.CHECK_EVERY, calls

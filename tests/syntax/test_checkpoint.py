@@ -10,9 +10,13 @@ from tests.syntax.checkpoint_support import checkpoint_calls
 from rholang_lsp import syntax
 from rholang_lsp.syntax import parser
 from rholang_lsp.syntax.lexer import lex
-from rholang_lsp.syntax.result import parse
 
 TEXT = "new x in {\n" + '  x!(1, "s") |\n' * 4000 + "  Nil\n}\n"
+SETUP = (
+    "from rholang_lsp.syntax.result import parse\n"
+    "from rholang_lsp.semantics.binder import bind\n"
+    f"TEXT = {TEXT!r}\n"
+)
 
 
 def test_checkpoint_is_interpreted_code() -> None:
@@ -22,5 +26,5 @@ def test_checkpoint_is_interpreted_code() -> None:
 
 def test_a_large_parse_calls_the_checkpoint_every_so_many_tokens() -> None:
     tokens = len(lex(TEXT).tokens)
-    calls = checkpoint_calls(lambda: parse(TEXT))
+    calls = checkpoint_calls(SETUP, "parse(TEXT)")
     assert calls >= tokens // parser.CHECK_EVERY - 1, (calls, tokens)
