@@ -26,7 +26,7 @@ job's own (a tree being reparsed was taken out of the cache first; see
 
 An asynchronous exception can land at any call, so the worker's own bookkeeping is written
 for it: at most one ``Interrupted`` is live per job (``_armed``), it can only be sent while
-the job is between ``_begin`` and ``_end`` (``_interruptible``, read and written under a C
+the job is between ``_begin`` and ``_end`` (``_current``, read and written under a C
 lock, which a ``with`` releases whatever lands), and one that lands after the job's code
 but before ``_end`` takes it back is caught around that stretch. What a job's blocks left
 held in the interpreter (``syntax.pauses``: GC paused, recursion limit raised) when the
@@ -119,7 +119,7 @@ def _configure() -> None:
                 previous(unraisable)
                 return
             worker = getattr(_here, "worker", None)  # swallowed by a finalizer: send it again
-            if worker is not None and worker._interruptible:
+            if worker is not None and worker._current is not None:
                 _set_async_exc(threading.get_ident(), Interrupted)
 
         sys.unraisablehook = hook
@@ -138,8 +138,7 @@ class SessionWorker:
         self._tid = 0
         self._current: Job | None = None
         self._closed = False
-        self._interruptible = False  # the current job is between _begin and _end
-        self._armed = False  # the current job's one interrupt was sent
+        self._armed = False  # the current job's one interrupt was sent (False between jobs)
 
     def start(self, job: Job) -> asyncio.Future[Any]:
         """Queue ``job``; its future resolves on the loop with the result (or raises
@@ -180,7 +179,7 @@ class SessionWorker:
 
     def _send(self, job: Job) -> None:
         """Interrupt ``job`` if it is the one running and has not been sent one (lock held)."""
-        if self._current is job and self._interruptible and not self._armed:
+        if self._current is job and not self._armed:
             self._armed = True
             _set_async_exc(self._tid, Interrupted)
 
@@ -266,22 +265,21 @@ class SessionWorker:
         return ok, value
 
     def _begin(self, job: Job) -> bool:
+        """Make ``job`` the current one, which an interrupt can reach; False if it was
+        cancelled before it began."""
         with self._lock:
             if job.kill:
-                job.state = "done"
                 return False
             job.state = "running"
             self._current = job
-            self._armed = False
-            self._interruptible = True
             return True
 
     def _end(self, job: Job) -> None:
         with self._lock:
-            self._interruptible = False  # first: no interrupt is sent, nor sent again, now
+            self._current = None  # first: no interrupt is sent, nor sent again, now
             job.state = "done"
-            self._current = None
             if self._armed:
+                self._armed = False
                 _set_async_exc(self._tid, None)  # one sent and not raised yet: taken back
 
 
