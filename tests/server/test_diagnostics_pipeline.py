@@ -24,7 +24,7 @@ from rholang_lsp.server.indexing import session_indexing
 from rholang_lsp.server.registry import HandlerRegistry
 from rholang_lsp.server.server import Server, ServerOptions
 from rholang_lsp.server.session import Session
-from rholang_lsp.workspace.analysis import AnalysisCache
+from rholang_lsp.workspace.analysis import AnalysisCache, DocumentAnalysis
 
 SVC = "file:///w/svc.rho"
 USER = "file:///w/user.rho"
@@ -136,6 +136,10 @@ async def test_in_block_change_is_analysed_incrementally(connect: Callable[..., 
     assert cache.stats["incremental"] == 1 and cache.stats["reparsed_edits"] == 1
     assert cache.stats["full_parses"] == 1  # only the didOpen
     assert any("`ab`" in d["message"] for d in params["diagnostics"])
+    # publishing needed no summary of the new version (made when a cross-file request asks)
+    (entry,) = (e for k, e in cache._items.items() if k == (SVC, 2))
+    assert isinstance(entry, DocumentAnalysis) and entry._summary is None
+    del entry  # held, it could not be reparsed in place
     # and back: the diagnostic goes away, still incrementally
     change(c, SVC, 3, 2, 11, "", 1)
     params = await publish_of(c, SVC, 3)

@@ -269,3 +269,34 @@ def test_a_parse_first_version_is_still_rebound() -> None:
         assert_same_as_fresh(a)
         del a
     assert cache.stats["rebound"] == 6, cache.stats
+
+
+def test_summary_and_line_map_are_made_when_asked_and_equal_a_fresh_analysis() -> None:
+    """After a keystroke only the diagnostics are wanted at once: a rebound version's
+    summary and line map are made when first asked (``DocumentAnalysis.summary`` /
+    ``lines``), spliced from the previous version's line map when that one was made and
+    measured afresh when not; either way equal to a fresh analysis'."""
+    cache = AnalysisCache()
+    doc = TextDocument(URI, BASE, 1)
+    a = cache.get_or_analyze(URI, doc.text, doc.version, history=doc)
+    del a
+    asked = {"nothing": 0, "lines": 0, "summary": 0}
+    for v in range(2, 26):
+        at = in_block_offsets(doc.text)[v % 4]
+        line, ch = doc.line_index.position(at)
+        doc.apply_edit(line, ch, line, ch, (" ", " \n", " Nil |")[v % 3])
+        doc.version = v
+        a = cache.get_or_analyze(URI, doc.text, doc.version, history=doc)
+        assert a._summary is None and a._lines is None  # nothing made yet
+        fresh = analyze(URI, doc.text, v)
+        what = ("nothing", "lines", "summary", "lines")[(v * 7) % 4]
+        asked[what] += 1
+        if what == "lines":
+            assert a.lines == CompactLineMap.from_text(doc.text)
+            assert a._summary is None
+        elif what == "summary":
+            assert a.summary == fresh.summary
+            assert a.lines is a.summary.lines
+        del a
+    assert all(asked.values()), asked
+    assert cache.stats["rebound"] >= 16, cache.stats

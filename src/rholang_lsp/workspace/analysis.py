@@ -1,4 +1,4 @@
-"""Per-document analysis (parse + bind + summary) and a small cache for it.
+"""Per-document analysis (parse + bind; the summary made when asked) and a small cache for it.
 
 Incremental analysis of open documents
 --------------------------------------
@@ -102,8 +102,13 @@ class DocumentAnalysis:
     text: str
     parse: ParseResult
     model: SemanticModel
-    summary: FileSummary
-    _lines: CompactLineMap | None = field(default=None)
+    #: the summary, made on first use (``summary``); set at once for a MeTTa file
+    _summary: FileSummary | None = field(default=None)
+    #: the line map, made on first use (``lines``) unless the summary made it
+    _lines: CompactLineMap | None = field(default=None, repr=False)
+    #: what ``lines`` is spliced from when first asked: the previous version's line map and
+    #: the edit (start, end, delta) that made this version of it
+    _lines_from: tuple[CompactLineMap, int, int, int] | None = field(default=None, repr=False)
     #: the ``TextDocument`` revision this analysis is of (None: not from an open document)
     revision: Revision | None = field(default=None)
     #: True when the parse was obtained by replaying edits with ``reparse``
@@ -113,9 +118,45 @@ class DocumentAnalysis:
     #: True when the model was obtained by re-binding one block (``semantics.rebind``)
     rebound: bool = field(default=False)
 
+    # The summary and the line map are made when first asked, not with the analysis: after
+    # a keystroke in an open document only its diagnostics are wanted at once, and both cost
+    # time in proportion to the whole file (a fifth of a one-character edit in a 20,010-line
+    # file). Made later from the same model and text, they are the same: the model of an
+    # analysis that has been handed out is never patched (see the ownership rule above). Two
+    # threads asking at once may both build them; either result is the same value.
+
+    @property
+    def summary(self) -> FileSummary:
+        s = self._summary
+        if s is None:
+            s = build_summary(
+                self.uri, self.text, self.model, version=self.version, lines=self.lines
+            )
+            self._summary = s
+            self._lines = None  # the summary holds it
+        return s
+
     @property
     def lines(self) -> CompactLineMap:
-        return self.summary.lines
+        s = self._summary
+        if s is not None:
+            return s.lines
+        lines = self._lines
+        if lines is None:
+            prev = self._lines_from
+            if prev is not None:
+                before, start, end, delta = prev
+                lines = before.spliced(self.text, start, end, delta)
+            else:
+                lines = CompactLineMap.from_text(self.text)
+            self._lines = lines
+            self._lines_from = None
+        return lines
+
+    def lines_if_made(self) -> CompactLineMap | None:
+        """The line map if it has been made already (a next version may splice it)."""
+        s = self._summary
+        return s.lines if s is not None else self._lines
 
 
 @dataclass(slots=True, eq=False)
@@ -136,9 +177,9 @@ class ParsedDocument:
     prior: Prior | None = field(default=None, repr=False)
 
 
-#: the model, bind state and summary of the previous version of a document (the model owned
-#: by the caller)
-Prior = tuple[SemanticModel, BindState, FileSummary]
+#: the model, bind state and line map (if made) of the previous version of a document (the
+#: model owned by the caller)
+Prior = tuple[SemanticModel, BindState, CompactLineMap | None]
 
 #: What the cache stores per (uri, version): a full analysis or a parse-only entry.
 CacheEntry = DocumentAnalysis | ParsedDocument
@@ -166,25 +207,25 @@ def _finish(
     when it can; keeping the bind state for the next version of an open document."""
     state: BindState | None = None
     rebound = False
+    summary: FileSummary | None = None
+    lines_from: tuple[CompactLineMap, int, int, int] | None = None
     if is_metta_uri(uri):  # a .metta file: no Rholang binding, a MeTTa digest for the index
         model = SemanticModel()
         model.finish()
         summary = build_metta_summary(uri, text, version=version)
     else:
-        lines = None
         splice = result.splice
         if prior is not None and splice is not None:
             model, state, before = prior
             rebound = rebind_block(model, state, splice, result, target=target)
-            if rebound:
-                lines = before.lines.spliced(text, splice.start, splice.end, splice.delta)
+            if rebound and before is not None:
+                lines_from = (before, splice.start, splice.end, splice.delta)
         prior = None
         if not rebound:
             if revision is not None:
                 model, state = bind_keeping_state(result, target=target)
             else:
                 model, state = bind(result, target=target), None
-        summary = build_summary(uri, text, model, version=version, lines=lines)
     return DocumentAnalysis(
         uri,
         version,
@@ -192,6 +233,7 @@ def _finish(
         result,
         model,
         summary,
+        _lines_from=lines_from,
         revision=revision,
         incremental=incremental,
         binding=state,
@@ -411,7 +453,7 @@ class AnalysisCache:
                     and len(edits) == 1
                     and sys.getrefcount(base.model) <= 2  # ``base.model`` + the argument
                 ):
-                    prior = (base.model, base.binding, base.summary)
+                    prior = (base.model, base.binding, base.lines_if_made())
                 base = None  # consumed: its tree becomes the new tree
                 new_parse, in_block = replay(old, edits, text)
                 with self._lock:
