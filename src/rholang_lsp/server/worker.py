@@ -28,7 +28,7 @@ An asynchronous exception can land at any call, so the worker's own bookkeeping 
 for it: at most one ``Interrupted`` is live per job (``_armed``), it can only be sent while
 the job is between ``_begin`` and ``_end`` (``_current``, read and written under a C
 lock, which a ``with`` releases whatever lands), and one that lands after the job's code
-but before ``_end`` takes it back is caught around that stretch. What a job's blocks left
+but before ``_end`` lets it land (``_absorb``) is caught around that stretch. What a job's blocks left
 held in the interpreter (``syntax.pauses``: GC paused, recursion limit raised) when the
 interrupt landed inside their entering or leaving is released after each job. A worker
 once died with its ``threading.Condition``'s (Python-level) lock held, an interrupt having
@@ -72,13 +72,34 @@ class JobInterrupted(Exception):
     """What the job's future raises on the loop when the job was dropped or interrupted."""
 
 
-def _set_async_exc(tid: int, exc: type[BaseException] | None) -> None:
-    """Raise ``exc`` in thread ``tid`` at its next bytecode (None: discard a pending one)."""
+def _set_async_exc(tid: int, exc: type[BaseException]) -> None:
+    """Raise ``exc`` in thread ``tid`` at its next bytecode (never NULL: see ``_absorb``)."""
     import ctypes  # here: ~3 ms of start-up, and only an interrupted job needs it
 
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(tid), ctypes.py_object(exc) if exc is not None else None
-    )
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc))
+
+
+def _absorb() -> None:
+    """Let the interrupt pending on this thread land, here, where it is caught.
+
+    Not taken back with ``PyThreadState_SetAsyncExc(tid, NULL)``: CPython (3.11) signals
+    the interpreter-wide "asynchronous exception pending" flag on every call, a clearing one
+    too, and lowers it only when some thread raises its exception. Taken back, the flag
+    stayed up for good: every thread then went through the eval loop's slow path at each
+    check (all Python code 2-4% slower), and a thread run under ``sys.setprofile`` spun
+    there forever (``tests/server/test_worker_interrupt_lands.py``)."""
+    # A pending one is raised at the loop's first backward jump. None lands when the job's
+    # code caught it (an ``except BaseException``): it was raised, nothing is pending, and
+    # taking back would raise the flag for good.
+    try:
+        for _ in range(_ABSORB_CHECKS):
+            pass
+    except Interrupted:
+        pass
+
+
+#: loop iterations (eval-breaker checks) given to a pending interrupt to land
+_ABSORB_CHECKS: Final = 100
 
 
 class Job:
@@ -240,26 +261,26 @@ class SessionWorker:
             value = None  # drop the reference before waiting for the next job
 
     def _run(self, job: Job) -> tuple[bool, Any]:
-        """Run ``job`` where it can be interrupted; the one interrupt it may be sent is over
-        (raised or taken back) when this returns."""
+        """Run ``job`` where it can be interrupted; the one interrupt it may be sent has
+        landed when this returns."""
         ok = False
         value: Any = None
-        interrupted = False
+        interrupted = raised = False
         try:
             try:
                 if self._begin(job):
                     value = job.fn(*job.args)
                     ok = True
                 else:
-                    interrupted = True
+                    interrupted = True  # cancelled before it began: none was sent
             except Interrupted:
-                interrupted = True
+                interrupted = raised = True
             except BaseException as e:  # delivered to the awaiting request
                 value = e
-            self._end(job)
-        except Interrupted:  # landed after the job's code, before _end took it back
+            self._end(job, raised)
+        except Interrupted:  # landed after the job's code, before _end let it land
             interrupted = True
-            self._end(job)  # nothing is live any more: this one cannot be interrupted
+            self._end(job, True)  # nothing is live any more: this one cannot be interrupted
         if interrupted:
             return False, JobInterrupted(job.label)
         return ok, value
@@ -274,13 +295,16 @@ class SessionWorker:
             self._current = job
             return True
 
-    def _end(self, job: Job) -> None:
+    def _end(self, job: Job, raised: bool) -> None:
+        """No interrupt can be sent to ``job`` any more; one sent and not ``raised`` yet
+        lands here (``_absorb``)."""
         with self._lock:
             self._current = None  # first: no interrupt is sent, nor sent again, now
             job.state = "done"
-            if self._armed:
-                self._armed = False
-                _set_async_exc(self._tid, None)  # one sent and not raised yet: taken back
+            pending = self._armed and not raised
+            self._armed = False
+        if pending:
+            _absorb()
 
 
 def _deliver(job: Job, ok: bool, value: Any) -> None:
