@@ -241,3 +241,21 @@ async def test_completion_parses_and_diagnostics_bind_that_parse(
     assert cache.stats["misses"] == before["misses"] + 1  # no second parse
     assert cache.stats["binds"] == before["binds"] + 1  # the parse-only entry was bound
     assert cache.stats["full_parses"] == before["full_parses"]
+
+
+async def test_checking_sends_on_quoted_names_needs_no_summary_of_the_file(
+    connect: Callable[..., Any],
+) -> None:
+    """The arity check of a send on a quoted name asks the workspace for the contracts on
+    that name in the *other* files: the edited file's own summary (made when first asked,
+    in time proportional to the file) is not made after a keystroke."""
+    c = await connect()
+    open_doc(c, USER, USER_TEXT)
+    await publish_of(c, USER, 1)
+    change(c, USER, 2, 2, 3, "y")  # `x!(2)` -> `xy!(2)`: an unbound `xy`, in the block
+    params = await publish_of(c, USER, 2)
+    assert any("`xy`" in d["message"] for d in params["diagnostics"])
+    cache = cache_of(c)
+    assert cache.stats["incremental"] == 1
+    (entry,) = (e for k, e in cache._items.items() if k == (USER, 2))
+    assert isinstance(entry, DocumentAnalysis) and entry._summary is None

@@ -136,12 +136,15 @@ class WorkspaceIndex(SymbolSearch):
     def uris(self) -> list[str]:
         return list(self._files)
 
-    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
-        """Contracts defined on the global name ``key`` (e.g. ``@"Registry"``), per uri."""
+    def definitions(
+        self, key: str, *, exclude: str | None = None
+    ) -> list[tuple[str, GlobalContract]]:
+        """Contracts defined on the global name ``key`` (e.g. ``@"Registry"``), per uri,
+        leaving out the file ``exclude``."""
         per = self._defs.get(key)
         if not per:
             return []
-        return [(uri, c) for uri, group in list(per.items()) for c in group]
+        return [(uri, c) for uri, group in list(per.items()) if uri != exclude for c in group]
 
     def references(self, key: str) -> list[tuple[str, GlobalRef]]:
         """Every occurrence of the global name ``key`` (definitions included)."""
@@ -229,7 +232,9 @@ class IndexView(Protocol):
     def __len__(self) -> int: ...
     def get(self, uri: str) -> FileSummary | None: ...
     def uris(self) -> list[str]: ...
-    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]: ...
+    def definitions(
+        self, key: str, *, exclude: str | None = None
+    ) -> list[tuple[str, GlobalContract]]: ...
     def references(self, key: str) -> list[tuple[str, GlobalRef]]: ...
     def reference_uris(self, key: str) -> list[str]: ...
     def contracts_named(self, name: str) -> list[tuple[str, PlainContract]]: ...
@@ -284,8 +289,10 @@ class CompositeIndex(SymbolSearch):
     def uris(self) -> list[str]:
         return [u for p in self.parts for u in p.uris()]
 
-    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
-        return [d for p in self.parts for d in p.definitions(key)]
+    def definitions(
+        self, key: str, *, exclude: str | None = None
+    ) -> list[tuple[str, GlobalContract]]:
+        return [d for p in self.parts for d in p.definitions(key, exclude=exclude)]
 
     def references(self, key: str) -> list[tuple[str, GlobalRef]]:
         return [r for p in self.parts for r in p.references(key)]

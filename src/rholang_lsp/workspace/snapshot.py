@@ -154,18 +154,24 @@ class Snapshot:
             return a.summary.lines if a is not None else None
         return s.lines if s is not None else None
 
-    def _open_summaries(self) -> list[FileSummary]:
+    def _open_summaries(self, exclude: str | None = None) -> list[FileSummary]:
         out = []
         for uri in self.documents:
+            if uri == exclude:
+                continue
             a = self.analysis(uri)
             if a is not None:
                 out.append(a.summary)
         return out
 
     # ------------------------------------------------------------------ global queries
-    def global_definitions(self, key: str) -> list[tuple[str, GlobalContract]]:
+    def global_definitions(
+        self, key: str, *, exclude: str | None = None
+    ) -> list[tuple[str, GlobalContract]]:
+        """The contracts on the global name ``key`` in every file but ``exclude`` (the
+        file being checked: its own summary, made when first asked, is not needed)."""
         res = [(u, c) for u, c in self.index.definitions(key) if u not in self.documents]
-        for s in self._open_summaries():
+        for s in self._open_summaries(exclude):
             res.extend((s.uri, c) for c in s.contracts if c.key == key)
         return res
 

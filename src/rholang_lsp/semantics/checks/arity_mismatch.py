@@ -141,7 +141,7 @@ def _system_verdict(
 
 def _global_arities(ctx: CheckContext, key: str) -> _Arities | None:
     """The arities of every contract on a quoted name (None: no contract on it)."""
-    defs = [(u, c) for u, c in ctx.index.definitions(key) if u != ctx.uri] if ctx.index else []
+    defs = ctx.index.definitions(key, exclude=ctx.uri) if ctx.index else []
     local = ctx.model.contracts_global(key)
     if not defs and not local:
         return None

@@ -26,7 +26,9 @@ class GlobalLookup(Protocol):
         self, names: Iterable[str], *, exclude: str | None = None
     ) -> dict[str, list[tuple[str, PlainContract]]]: ...
 
-    def definitions(self, key: str) -> list[tuple[str, GlobalContract]]: ...
+    def definitions(
+        self, key: str, *, exclude: str | None = None
+    ) -> list[tuple[str, GlobalContract]]: ...
 
 
 @dataclass(frozen=True, slots=True)
