@@ -1,4 +1,5 @@
-"""Lexer: one regex pass (``findall``), tokens with their leading trivia attached."""
+"""Lexer: a regex pass (``findall``) in bounded windows, tokens with their leading trivia
+attached."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import cast
 
+from rholang_lsp.syntax import checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import KEYWORDS, PUNCT, SyntaxKind
 from rholang_lsp.syntax.tree import Token
@@ -94,6 +96,10 @@ _KNOWN: dict[str, tuple[SyntaxKind, str]] = {t: (k, t) for t, k in {**KEYWORDS, 
 _KNOWN["_"] = (K.UNDERSCORE, "_")
 _WS_TRIVIA: dict[str, tuple[tuple[SyntaxKind, str], ...]] = {}
 _KNOWN_MAX = 1 << 16
+#: Characters a window of the scan covers at least (see ``lex``), unless a token is longer:
+#: one ``findall`` holds the GIL while it runs (about 1 ms for 16k characters), and between
+#: windows ``checkpoint`` lets a compiled lexer hand it over. Tests make it tiny.
+CHUNK = 1 << 14
 
 
 def _mixed_trivia(trivia: list[tuple[SyntaxKind, str]]) -> tuple[tuple[SyntaxKind, str], ...]:
@@ -169,20 +175,90 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
     append = tokens.append
     #: comments (and the whitespace around them) before the next token
     trivia: list[tuple[SyntaxKind, str]] = []
+
+    def diag(s: int, e: int, sev: Severity, msg: str, code: str) -> None:
+        diags.append(Diagnostic(s, e, sev, msg, code, SOURCE))
+
+    # The scan runs in windows of about ``CHUNK`` characters (a text no longer than that in
+    # one), each ending just after a whitespace character, ``checkpoint`` before each but the
+    # first.
+    # A window's matches that end before its last character are those of a whole-text scan:
+    # the regex engine cannot have looked past that whitespace character, since only a
+    # comment, string or URI (or the whitespace before a token) can take it in and each of
+    # those, taking it in, runs on to the window's end (unclosed, or ``END``): a match that
+    # stops before it never read it, and none of its alternatives read beyond it. So the
+    # matches that end at the window's end are dropped and scanned again in the next
+    # window, which starts where they did; a window that keeps nothing (one token longer
+    # than it) is scanned again twice as long. ``tests/syntax/test_lexer_chunks.py`` checks the stream is that of one scan.
+    chunk = CHUNK
+    size = chunk
+    end = len(text) if endpos > len(text) else endpos  # where the scan stops
+    first = True
+    while True:
+        if not first:
+            checkpoint()
+        first = False
+        stop = end
+        if end - pos > size:
+            stop = _window_end(text, pos, end, size)
+        pairs = _SCAN.findall(text, pos, stop)
+        if stop < end:
+            # the last two matches end at ``stop``: an empty one, and before it ``END``
+            # (with the whitespace before ``stop``) or a token that may run on
+            del pairs[-2:]
+            if not pairs:
+                size *= 2
+                continue
+            size = chunk
+        pos = _emit(text, pos, endpos, pairs, tokens, trivia, rnode, diag)
+        if stop == end:
+            break
+    append(Token(K.EOF, endpos, "", tuple(trivia) if trivia else _EMPTY))
+    return LexResult(tokens, diags)
+
+
+def _window_end(text: str, pos: int, end: int, size: int) -> int:
+    """Where a window of the scan starting at ``pos`` ends: just after the last newline (or,
+    lacking one, space) before ``pos + size``; lacking both, after the next one; lacking
+    that, at ``end``."""
+    target = pos + size
+    i = text.rfind("\n", pos, target)
+    if i < 0:
+        i = text.rfind(" ", pos, target)
+        if i < 0:
+            i = text.find("\n", target, end)
+            j = text.find(" ", target, end if i < 0 else i)
+            if j >= 0:
+                i = j
+            if i < 0:
+                return end
+    return i + 1
+
+
+def _emit(
+    text: str,
+    pos: int,
+    endpos: int,
+    pairs: list[tuple[str, str]],
+    tokens: list[Token],
+    trivia: list[tuple[SyntaxKind, str]],
+    rnode: bool,
+    diag: _DiagFn,
+) -> int:
+    """Append the tokens of the scan's ``pairs``, the first at ``pos``; comments (and the
+    whitespace around them) go to ``trivia`` until the next token. Returns where the last
+    pair ends."""
+    append = tokens.append
     known_get = _KNOWN.get
     ws_get = _WS_TRIVIA.get
     ws_kind = K.WHITESPACE
     string_kind = K.STRING
     uri_kind = K.URI
     empty = _EMPTY
-
-    def diag(s: int, e: int, sev: Severity, msg: str, code: str) -> None:
-        diags.append(Diagnostic(s, e, sev, msg, code, SOURCE))
-
     # one (whitespace, token) pair per token, no Match objects: the token's kind is read
     # off its text (the keywords, punctuation, identifiers and short literals seen before:
     # one look-up), the rest (comments, first sightings, errors) by ``_rare``
-    for ws, t in _SCAN.findall(text, pos, endpos):
+    for ws, t in pairs:
         if ws:
             pos += len(ws)
         start = pos
@@ -216,8 +292,7 @@ def lex(text: str, target: str = "f1r3fly", pos: int = 0, endpos: int | None = N
             append(Token(kind, start, t, shared))
         else:
             append(Token(kind, start, t, empty))
-    append(Token(K.EOF, endpos, "", tuple(trivia) if trivia else _EMPTY))
-    return LexResult(tokens, diags)
+    return pos
 
 
 def _rare(
@@ -234,7 +309,8 @@ def _rare(
     the whitespace before it), with its diagnostics; None for a comment, which goes to
     ``trivia`` after ``ws``. The alternative of ``_MASTER`` matching at ``s`` decides, as
     it did when the lexer scanned with it; line comments and identifiers, the common cases,
-    are told by their first characters without a match."""
+    are told by their first characters without a match, strings and URIs by their ends
+    (``_closed``: a long one is not scanned twice)."""
     c = t[0]
     if c == "/" and t.startswith("//"):
         if ws:
@@ -244,6 +320,10 @@ def _rare(
         return None
     if c.isalpha() or c == "'" or c == "_":  # `[^\W\d]|'`: the GLUE texts are all known
         g = "ID"
+    elif c == '"':  # no second pass over a long string
+        g = "STR" if _closed(t, c) else "STRU"
+    elif c == "`":
+        g = "URI" if _closed(t, c) else "URIU"
     else:
         m = _MASTER.match(text, s, endpos)
         assert m is not None  # ``END`` matches anywhere
@@ -312,6 +392,19 @@ def _rare(
     # ERR
     diag(s, s + 1, Severity.ERROR, _bad_char_message(text, s, t), "unexpected-character")
     return K.ERROR_TOKEN, t
+
+
+def _closed(t: str, quote: str) -> bool:
+    """Whether string or URI ``t`` (as ``_SCAN`` matched it: its alternatives of ``_MASTER``
+    are the closed form, then the open one) is closed: it ends with ``quote`` after its
+    opening one, and that quote is not escaped (an even run of backslashes before it)."""
+    last = len(t) - 1
+    if last < 1 or t[last] != quote:
+        return False
+    i = last - 1
+    while t[i] == "\\":  # stops at the opening quote at the latest
+        i -= 1
+    return (last - 1 - i) % 2 == 0
 
 
 def _unterminated(text: str, s: int, opener: int, what: str, diag: _DiagFn) -> None:
