@@ -28,3 +28,24 @@ def test_a_large_parse_calls_the_checkpoint_every_so_many_tokens() -> None:
     tokens = len(lex(TEXT).tokens)
     calls = checkpoint_calls(SETUP, "parse(TEXT)")
     assert calls >= tokens // parser.CHECK_EVERY - 1, (calls, tokens)
+
+
+def test_bracket_pairing_calls_the_checkpoint_every_so_many_tokens() -> None:
+    """``pair_brackets`` (and the indentation-guided pairing a file with unpaired brackets
+    gets) loops over all tokens before the parser starts."""
+    text = "new x in {\n" + "  x!({1, [2]}) |\n" * 4000 + "  Nil\n"  # the `{` left open
+    setup = (
+        "from rholang_lsp.syntax.lexer import lex\n"
+        "from rholang_lsp.syntax.parser import pair_brackets\n"
+        "from rholang_lsp.syntax.recovery import pair_by_indentation\n"
+        f"TEXT = {text!r}\n"
+        "TOKENS = lex(TEXT).tokens\n"
+        "KINDS = [t.kind for t in TOKENS]\n"
+    )
+    tokens = len(lex(text).tokens)
+    assert tokens > 8 * parser.PAIR_BLOCK
+    calls = checkpoint_calls(setup, "pair_brackets(KINDS)")
+    assert calls >= tokens // parser.PAIR_BLOCK - 1, (calls, tokens)
+    calls = checkpoint_calls(setup, "pair_by_indentation(TEXT, TOKENS)")
+    lines = text.count("\n") + 1
+    assert calls >= tokens // parser.PAIR_BLOCK - 1 + lines // 4096 - 1, (calls, tokens)

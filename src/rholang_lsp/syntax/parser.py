@@ -33,6 +33,8 @@ K = SyntaxKind
 #: Tokens between two calls of ``syntax.checkpoint`` (compiled builds: GIL hand-over and
 #: cancellation; about 0.3 ms of compiled parsing)
 CHECK_EVERY = 512
+#: Tokens ``pair_brackets`` pairs between two calls of ``checkpoint``.
+PAIR_BLOCK = 8 * CHECK_EVERY
 E = Severity.ERROR
 W = Severity.WARNING
 
@@ -191,35 +193,42 @@ def pair_brackets(
     classes: list[int] = []
     open_class = _OPEN_CLASS
     close_class = _CLOSE_CLASS
-    for i, k in enumerate(kinds):
-        c = open_class.get(k)
-        if c is not None:
-            stack.append(i)
-            classes.append(c)
-            continue
-        c = close_class.get(k)
-        if c is None or not stack:
-            continue
-        if k is PIPE_RBRACE and classes[-1] == 2:
-            c = 2  # `P |}`: a dangling bar before the `}` of a block
-        j = len(stack) - 1
-        lowest = max(-1, j - 4)
-        if indent is not None:
-            width, first = indent(i)
-            if first and indent(stack[j])[0] != width:
-                same = j
-                while same >= 0 and not (classes[same] == c and indent(stack[same])[0] == width):
-                    same -= 1
-                if same >= 0:
-                    j, lowest = same, -1
-        while j > lowest and classes[j] != c:
-            j -= 1
-        if j > lowest:
-            o = stack[j]
-            match[o] = i
-            match[i] = o
-            del stack[j:]
-            del classes[j:]
+    n = len(kinds)
+    for block in range(0, n, PAIR_BLOCK):
+        if block:
+            checkpoint()  # see ``CHECK_EVERY``
+        for i in range(block, min(n, block + PAIR_BLOCK)):
+            k = kinds[i]
+            c = open_class.get(k)
+            if c is not None:
+                stack.append(i)
+                classes.append(c)
+                continue
+            c = close_class.get(k)
+            if c is None or not stack:
+                continue
+            if k is PIPE_RBRACE and classes[-1] == 2:
+                c = 2  # `P |}`: a dangling bar before the `}` of a block
+            j = len(stack) - 1
+            lowest = max(-1, j - 4)
+            if indent is not None:
+                width, first = indent(i)
+                if first and indent(stack[j])[0] != width:
+                    same = j
+                    while same >= 0 and not (
+                        classes[same] == c and indent(stack[same])[0] == width
+                    ):
+                        same -= 1
+                    if same >= 0:
+                        j, lowest = same, -1
+            while j > lowest and classes[j] != c:
+                j -= 1
+            if j > lowest:
+                o = stack[j]
+                match[o] = i
+                match[i] = o
+                del stack[j:]
+                del classes[j:]
     return match
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
+from rholang_lsp.syntax import checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.lexer import SOURCE, LexResult, lex, line_col
@@ -90,7 +91,9 @@ def _indent_of_lines(text: str) -> tuple[list[int], list[int]]:
         i = find("\n", i + 1)
     widths = []
     n = len(text)
-    for s in starts:
+    for line, s in enumerate(starts):
+        if not line & 4095 and line:
+            checkpoint()  # see ``parser.CHECK_EVERY``
         j = s
         while j < n and text[j] in " \t":
             j += 1
