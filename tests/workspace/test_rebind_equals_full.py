@@ -96,13 +96,11 @@ def model_signature(m: SemanticModel) -> dict[str, Any]:
         "diagnostics": list(m.diagnostics),
         "has_syntax_errors": m.has_syntax_errors,
         "broken": list(m.broken),
-        "starts": list(m._starts),
         "by_symbol": {k: rows(v) for k, v in m._by_symbol.items()},
         "global_sorted": list(m._global_sorted),
         "global_max_end": list(m._global_max_end),
         "contracts_by_symbol": {k: rows(v) for k, v in m._contracts_by_symbol.items()},
         "contracts_by_key": {k: rows(v) for k, v in m._contracts_by_key.items()},
-        "sends_starts": list(m._sends_starts),
         "sends_parent": list(m._sends_parent),
         "unbound_diagnostics": list(m._unbound_diagnostics),
     }

@@ -14,9 +14,13 @@ from rholang_lsp.semantics.sorts import Sort
 from rholang_lsp.syntax.tree import Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class UnboundUse:
-    """An identifier no binder covers."""
+    """An identifier no binder covers.
+
+    Compared and hashed by value like the other facts, but not frozen: a block rebind moves
+    the uses after the block in place (``semantics.rebind``: a file full of free names has
+    thousands). Nothing else changes one."""
 
     start: int
     end: int

@@ -89,9 +89,13 @@ class Scope:
     sel_end: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Reference:
-    """One use of a variable (or a binder seen as a write occurrence)."""
+    """One use of a variable (or a binder seen as a write occurrence).
+
+    Compared and hashed by value like a frozen record, but not frozen: a block rebind moves
+    the references of the model it owns in place (``semantics.rebind``; a plain attribute
+    store in the compiled build). Nothing else changes a reference."""
 
     start: int
     end: int
@@ -139,9 +143,11 @@ class ContractInfo:
         return n == len(self.formals) or (self.remainder is not None and n >= len(self.formals))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SendInfo:
-    """A send (or receive source) on a channel: used for arity checks and overloads."""
+    """A send (or receive source) on a channel: used for arity checks and overloads.
+
+    Not frozen for the same reason as ``Reference`` (a block rebind moves it in place)."""
 
     start: int  # identifier range of the channel
     end: int
@@ -167,18 +173,14 @@ class SemanticModel:
     has_syntax_errors: bool = False
     #: the `{ … }` blocks (or the file) holding a syntax error: what they say is uncertain
     broken: list[tuple[int, int]] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)
-    _sorted: list[Reference] = field(default_factory=list)
     _by_symbol: dict[int, list[Reference]] = field(default_factory=dict)
     _global_sorted: list[tuple[int, int, str, bool]] = field(default_factory=list)
     # running maximum of the ends of ``_global_sorted`` (bisect: skip ranges ending before)
     _global_max_end: list[int] = field(default_factory=list)
     _contracts_by_symbol: dict[int, list[ContractInfo]] = field(default_factory=dict)
     _contracts_by_key: dict[str, list[ContractInfo]] = field(default_factory=dict)
-    # the channel start of each send (``sends`` is in source order, outer first) and the
-    # position of the nearest enclosing channel range (ranges come from tree nodes: nested
-    # or disjoint)
-    _sends_starts: list[int] = field(default_factory=list)
+    # the position of the nearest send whose channel range encloses each send's (``sends`` is
+    # in source order, outer first; ranges come from tree nodes: nested or disjoint)
     _sends_parent: list[int] = field(default_factory=list)
     #: what the ``unbound-variable`` check said, one diagnostic per ``facts.unbound`` entry in
     #: that order, before the syntax-error filter (a block rebind keeps those of the other
@@ -193,10 +195,8 @@ class SemanticModel:
         order), so the facts of one `{ … }` block form one slice of each, found by bisection
         (``semantics/rebind.py`` replaces that slice when the block is edited)."""
         self.references.sort(key=_range_key)
-        self._sorted = self.references
-        self._starts = [r.start for r in self._sorted]
         self._by_symbol = {}
-        for ref in self._sorted:
+        for ref in self.references:
             if ref.symbol is not None:
                 self._by_symbol.setdefault(ref.symbol, []).append(ref)
         self.finish_for_summary()
@@ -226,7 +226,6 @@ class SemanticModel:
             if c.global_key is not None:
                 self._contracts_by_key.setdefault(c.global_key, []).append(c)
         self.finish_receives()
-        self._sends_starts = [s.start for s in self.sends]
         self._sends_parent = []
         self.send_parents(0, len(self.sends))
 
@@ -256,13 +255,19 @@ class SemanticModel:
         parent[a:a] = out
 
     # ------------------------------------------------------------------ queries
+    def reference_index(self, offset: int) -> int:
+        """The position in ``references`` (source order) of the first reference starting at
+        or after ``offset``. (No separate list of starts: a block rebind would have to move
+        it too.)"""
+        return bisect.bisect_left(self.references, offset, key=_start)
+
     def reference_at(self, offset: int) -> Reference | None:
         """The occurrence (binder or use) whose identifier range contains ``offset``
         (an end offset counts, so a cursor right after an identifier still finds it)."""
-        i = bisect.bisect_right(self._starts, offset) - 1
+        i = bisect.bisect_right(self.references, offset, key=_start) - 1
         if i < 0:
             return None
-        ref = self._sorted[i]
+        ref = self.references[i]
         if ref.start <= offset <= ref.end:
             return ref
         return None
@@ -289,7 +294,7 @@ class SemanticModel:
         The ranges covering it are the last range starting at or before ``start`` and
         its enclosing ranges: a walk up at most the nesting depth, not over every send.
         """
-        j = bisect.bisect_right(self._sends_starts, start) - 1
+        j = bisect.bisect_right(self.sends, start, key=_send_start) - 1
         best: tuple[int, SendInfo] | None = None
         while j >= 0:
             s = self.sends[j]
@@ -315,6 +320,14 @@ class SemanticModel:
             sc = self.scopes[scope_id]
             yield sc
             scope_id = sc.parent
+
+
+def _start(r: Reference) -> int:
+    return r.start
+
+
+def _send_start(s: SendInfo) -> int:
+    return s.start
 
 
 def _range_key(r: Reference) -> tuple[int, int]:

@@ -28,8 +28,8 @@ reparses and rebinds only what nobody else references).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from itertools import chain, islice
+from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 from rholang_lsp.semantics.binder import Binder, BindState, broken_blocks
@@ -46,14 +46,17 @@ from rholang_lsp.semantics.facts import (
     UnboundUse,
 )
 from rholang_lsp.semantics.model import (
+    ContractInfo,
     Reference,
     Role,
+    Scope,
     SemanticModel,
     SendInfo,
+    Symbol,
     SymbolKind,
     fact_lists,
 )
-from rholang_lsp.syntax.diagnostic import Diagnostic, Severity, slot_setter
+from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.incremental import Splice
 from rholang_lsp.syntax.kinds import SyntaxKind as K
 from rholang_lsp.syntax.result import ParseResult
@@ -61,13 +64,6 @@ from rholang_lsp.syntax.result import ParseResult
 #: the constructs whose body (or a `|` operand of it) a rebound block may be: their handlers
 #: read nothing inside the body
 _BODY_OWNERS = frozenset({K.SOURCE_FILE, K.NEW, K.CONTRACT, K.FOR, K.CASE, K.IF, K.LET, K.BRANCH})
-
-# the frozen records of a model the caller owns are moved in place, through the slots' own
-# setters (``object.__setattr__`` looks the name up: many records per keystroke)
-_REF_START = slot_setter(Reference, "start")
-_REF_END = slot_setter(Reference, "end")
-_SEND_START = slot_setter(SendInfo, "start")
-_SEND_END = slot_setter(SendInfo, "end")
 
 
 def rebind_block(
@@ -98,8 +94,8 @@ def rebind_block(
     n_sym = _run_inside(syms, sym0, lo, hi)
     n_sc = _run_inside(scopes, sc0, lo, hi)
     refs = model.references
-    ra = bisect_left(model._starts, lo)
-    rb = bisect_left(model._starts, hi)
+    ra = bisect_left(refs, lo, key=_start)
+    rb = bisect_left(refs, hi, key=_start)
     old_refs = refs[ra:rb]
 
     b = Binder(result, target=target)
@@ -119,22 +115,10 @@ def rebind_block(
     syms[sym0 : sym0 + n_sym] = new.symbols[sym0:]
     scopes[sc0 : sc0 + n_sc] = new.scopes[sc0:]
     if d:
-        for sym in chain(islice(syms, 0, sym0), islice(syms, sym0 + n_sym, None)):
-            if sym.decl_end >= hi:
-                sym.decl_end += d
-                if sym.decl_start >= hi:
-                    sym.decl_start += d
-            if sym.start >= hi:
-                sym.start += d
-                sym.end += d
-        for sc in chain(islice(scopes, 0, sc0), islice(scopes, sc0 + n_sc, None)):
-            if sc.end >= hi:
-                sc.end += d
-                if sc.start >= hi:
-                    sc.start += d
-                if sc.sel_start >= hi:
-                    sc.sel_start += d
-                    sc.sel_end += d
+        _move_symbols(syms, 0, sym0, d, hi)
+        _move_symbols(syms, sym0 + n_sym, len(syms), d, hi)
+        _move_scopes(scopes, 0, sc0, d, hi)
+        _move_scopes(scopes, sc0 + n_sc, len(scopes), d, hi)
 
     # references (source order) and the per-symbol tables
     new_refs = sorted(new.references, key=_range_key)
@@ -149,15 +133,12 @@ def rebind_block(
             by_symbol[sid] = keep
         else:
             by_symbol.pop(sid, None)
-    starts = model._starts
     if d:
-        set_start, set_end = _REF_START, _REF_END
-        for r in islice(refs, rb, None):
-            set_start(r, r.start + d)
-            set_end(r, r.end + d)
-        starts[rb:] = [s + d for s in islice(starts, rb, None)]
+        for i in range(rb, len(refs)):
+            r = refs[i]
+            r.start += d
+            r.end += d
     refs[ra:rb] = new_refs
-    starts[ra:rb] = [r.start for r in new_refs]
 
     # a name the old block used may be unused now
     read_now = {r.symbol for r in new_refs if r.role is Role.READ}
@@ -174,34 +155,38 @@ def rebind_block(
     ca = bisect_left(contracts, lo, key=_start)
     cb = bisect_left(contracts, hi, key=_start)
     if d:
-        for c in islice(contracts, 0, ca):
+        for i in range(ca):
+            c = contracts[i]
             if c.end >= hi:
                 c.end += d
-        for c in islice(contracts, cb, None):
+        for i in range(cb, len(contracts)):
+            c = contracts[i]
             c.start += d
             c.end += d
             c.name_start += d
             c.name_end += d
-    contracts[ca:cb] = sorted(new.contracts, key=_start)
+    old_contracts = contracts[ca:cb]
+    new_contracts = sorted(new.contracts, key=_start)
+    contracts[ca:cb] = new_contracts
 
     # sends, global references, facts: slices in source order
     sends = model.sends
     sa = bisect_left(sends, lo, key=_start)
     sb = bisect_left(sends, hi, key=_start)
     if d:
-        set_start, set_end = _SEND_START, _SEND_END
-        for s in islice(sends, sb, None):
-            set_start(s, s.start + d)
-            set_end(s, s.end + d)
+        for i in range(sb, len(sends)):
+            snd = sends[i]
+            snd.start += d
+            snd.end += d
     new_sends = sorted(new.sends, key=_send_key)
     sends[sa:sb] = new_sends
     dn = len(new_sends) - (sb - sa)
-    send_starts, parents = model._sends_starts, model._sends_parent
-    if d:
-        send_starts[sb:] = [x + d for x in islice(send_starts, sb, None)]
-    send_starts[sa:sb] = [x.start for x in new_sends]
+    parents = model._sends_parent
     if dn:
-        parents[sb:] = [p if p < sa else p + dn for p in islice(parents, sb, None)]
+        for i in range(sb, len(parents)):
+            p = parents[i]
+            if p >= sa:
+                parents[i] = p + dn
     del parents[sa:sb]
     model.send_parents(sa, sa + len(new_sends))
     globs = model.global_refs
@@ -251,19 +236,19 @@ def rebind_block(
     qa = bisect_left(receives, lo, key=_first)
     qb = bisect_left(receives, hi, key=_first)
     if d:
-        receives[qb:] = [(s + d, sid, n) for s, sid, n in islice(receives, qb, None)]
-    receives[qa:qb] = sorted(nf.receives, key=_first)
+        for i in range(qb, len(receives)):
+            s, sid, n = receives[i]
+            receives[i] = (s + d, sid, n)
+    old_arities = {(sid, n) for _, sid, n in islice(receives, qa, qb)}
+    new_receives = sorted(nf.receives, key=_first)
+    receives[qa:qb] = new_receives
+    if {(sid, n) for _, sid, n in new_receives} != old_arities:
+        model.finish_receives()  # else the union of the arities per channel is unchanged
 
-    # the tables, the state, syntax errors, the checks
-    by_sym, by_key = model._contracts_by_symbol, model._contracts_by_key
-    by_sym.clear()
-    by_key.clear()
-    for c in contracts:
-        if c.symbol is not None:
-            by_sym.setdefault(c.symbol, []).append(c)
-        if c.global_key is not None:
-            by_key.setdefault(c.global_key, []).append(c)
-    model.finish_receives()
+    # the tables (only the block's contracts changed: the others are the same records,
+    # moved), the state, syntax errors, the checks
+    if old_contracts or new_contracts:
+        _retable_contracts(model, old_contracts, new_contracts, lo)
     blocks = state.blocks
     for node in old_block.walk():
         if node.kind is K.BLOCK:
@@ -288,40 +273,84 @@ def _run_inside(items: list[Any], first: int, lo: int, hi: int) -> int:
     return n
 
 
+def _move_symbols(syms: list[Symbol], a: int, z: int, d: int, hi: int) -> None:
+    """Move what lies at or after ``hi`` in ``syms[a:z]`` by ``d`` (in place)."""
+    for i in range(a, z):
+        sym = syms[i]
+        if sym.decl_end >= hi:
+            sym.decl_end += d
+            if sym.decl_start >= hi:
+                sym.decl_start += d
+        if sym.start >= hi:
+            sym.start += d
+            sym.end += d
+
+
+def _move_scopes(scopes: list[Scope], a: int, z: int, d: int, hi: int) -> None:
+    """Move what lies at or after ``hi`` in ``scopes[a:z]`` by ``d`` (in place)."""
+    for i in range(a, z):
+        sc = scopes[i]
+        if sc.end >= hi:
+            sc.end += d
+            if sc.start >= hi:
+                sc.start += d
+            if sc.sel_start >= hi:
+                sc.sel_start += d
+                sc.sel_end += d
+
+
+def _retable_contracts(
+    model: SemanticModel, old: list[ContractInfo], new: list[ContractInfo], lo: int
+) -> None:
+    """Replace the block's contracts ``old`` by ``new`` in the per-channel tables (the
+    block started at ``lo``; its new contracts are in source order)."""
+    gone = {id(c) for c in old}
+    by_sym, by_key = model._contracts_by_symbol, model._contracts_by_key
+    for sid in {c.symbol for c in old} | {c.symbol for c in new}:
+        if sid is not None:
+            added = [c for c in new if c.symbol == sid]
+            keep = [c for c in by_sym.get(sid, ()) if id(c) not in gone]
+            at = bisect_left(keep, lo, key=_start)
+            keep[at:at] = added
+            if keep:
+                by_sym[sid] = keep
+            else:
+                by_sym.pop(sid, None)
+    for key in {c.global_key for c in old} | {c.global_key for c in new}:
+        if key is not None:
+            added = [c for c in new if c.global_key == key]
+            keep = [c for c in by_key.get(key, ()) if id(c) not in gone]
+            at = bisect_left(keep, lo, key=_start)
+            keep[at:at] = added
+            if keep:
+                by_key[key] = keep
+            else:
+                by_key.pop(key, None)
+
+
 def _splice_facts(lst: list[Any], added: list[Any], lo: int, hi: int, d: int) -> None:
     a = bisect_left(lst, lo, key=_fact_start)
     z = bisect_left(lst, hi, key=_fact_start)
     if d and z < len(lst):
-        in_place = _MOVE_IN_PLACE.get(type(lst[z]))
-        if in_place is not None:
-            in_place(islice(lst, z, None), d, hi)
+        if type(lst[z]) is UnboundUse:
+            _move_unbound_in_place(lst, z, d, hi)
         else:
             lst[z:] = [_MOVE[type(x)](x, d, hi) for x in islice(lst, z, None)]
     lst[a:z] = added
 
 
-_UNBOUND_START = slot_setter(UnboundUse, "start")
-_UNBOUND_END = slot_setter(UnboundUse, "end")
-_UNBOUND_SIBLING = slot_setter(UnboundUse, "new_sibling")
-
-
-def _move_unbound_in_place(uses: Iterable[UnboundUse], d: int, hi: int) -> None:
-    """Move unbound uses after a re-bound block by ``d`` in place, and the `new` of a
-    sibling they point at when it is after the block too (the most frequent fact: a file
-    full of free names; the records are the model's own, like its references)."""
-    set_start, set_end, set_sibling = _UNBOUND_START, _UNBOUND_END, _UNBOUND_SIBLING
-    for x in uses:
-        set_start(x, x.start + d)
-        set_end(x, x.end + d)
+def _move_unbound_in_place(uses: list[UnboundUse], z: int, d: int, hi: int) -> None:
+    """Move the unbound uses ``uses[z:]`` (after a re-bound block) by ``d`` in place, and
+    the `new` of a sibling they point at when it is after the block too (the most frequent
+    fact: a file full of free names; the records are the model's own, like its
+    references)."""
+    for i in range(z, len(uses)):
+        x = uses[i]
+        x.start += d
+        x.end += d
         sib = x.new_sibling
         if sib is not None and sib[0] >= hi:  # the `new` is after the block too
-            set_sibling(x, (sib[0] + d, sib[1] + d))
-
-
-#: facts moved in place, a whole tail of their list at once (``_splice_facts``), by type
-_MOVE_IN_PLACE: dict[type, Callable[[Iterable[Any], int, int], None]] = {
-    UnboundUse: _move_unbound_in_place,
-}
+            x.new_sibling = (sib[0] + d, sib[1] + d)
 
 
 def _start(x: Any) -> int:

@@ -23,7 +23,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 from operator import attrgetter
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
@@ -309,7 +308,10 @@ def _shift(pre: Preorder, after_nodes: int, after_tokens: int, node: Node, delta
     while parent is not None:
         parent._width += delta
         parent = parent.parent
-    for n in islice(pre.nodes, after_nodes, None):
-        n.start += delta
-    for t in islice(pre.tokens, after_tokens, None):
-        t.start += delta
+    # index loops: in the compiled build each is a typed item load and a native store
+    nodes = pre.nodes
+    for i in range(after_nodes, len(nodes)):
+        nodes[i].start += delta
+    tokens = pre.tokens
+    for i in range(after_tokens, len(tokens)):
+        tokens[i].start += delta

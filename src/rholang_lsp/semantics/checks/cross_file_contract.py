@@ -4,7 +4,6 @@ the hint points towards a quoted name. Needs the workspace index."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 
 from rholang_lsp.semantics.checks.codes import DiagnosticCode as C
@@ -29,10 +28,10 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     if not table:
         return
     # the references at those uses (a use's span is its reference's: same token), in order
-    refs, starts = model.references, model._starts
+    refs = model.references
     n = len(refs)
     for s, e in sorted({(u.start, u.end) for u in unbound if u.name in table}):
-        i = bisect_left(starts, s)
+        i = model.reference_index(s)
         while i < n and refs[i].start == s:
             ref = refs[i]
             i += 1
