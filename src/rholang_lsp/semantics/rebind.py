@@ -126,13 +126,16 @@ def rebind_block(
     affected = {r.symbol for r in old_refs if r.symbol is not None}
     affected.update(r.symbol for r in new_refs if r.symbol is not None)
     for sid in affected:
-        keep = [r for r in by_symbol.get(sid, ()) if not (lo <= r.start < hi)]
-        at = bisect_left(keep, lo, key=_start)
-        keep[at:at] = [r for r in new_refs if r.symbol == sid]
-        if keep:
-            by_symbol[sid] = keep
-        else:
-            by_symbol.pop(sid, None)
+        added = [r for r in new_refs if r.symbol == sid]
+        occ = by_symbol.get(sid)
+        if occ is None:
+            if added:
+                by_symbol[sid] = added
+            continue
+        # in source order, not moved yet: the block's are the run starting in [lo, hi)
+        occ[bisect_left(occ, lo, key=_ref_start) : bisect_left(occ, hi, key=_ref_start)] = added
+        if not occ:
+            del by_symbol[sid]
     if d:
         for i in range(rb, len(refs)):
             r = refs[i]
@@ -351,6 +354,10 @@ def _move_unbound_in_place(uses: list[UnboundUse], z: int, d: int, hi: int) -> N
         sib = x.new_sibling
         if sib is not None and sib[0] >= hi:  # the `new` is after the block too
             x.new_sibling = (sib[0] + d, sib[1] + d)
+
+
+def _ref_start(r: Reference) -> int:
+    return r.start
 
 
 def _start(x: Any) -> int:
