@@ -11,7 +11,7 @@ its workspace index.
 from __future__ import annotations
 
 from rholang_lsp.semantics.binder import bind
-from rholang_lsp.semantics.checks import sort_key
+from rholang_lsp.semantics.checks import in_order
 from rholang_lsp.semantics.diagnostics import semantic_diagnostics
 from rholang_lsp.syntax import parse
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
@@ -37,10 +37,7 @@ def document_diagnostics(
         semantic = semantic_diagnostics(result, uri=uri, index=snapshot, target=target, model=model)
         if not result.diagnostics:
             return semantic  # sorted already
-        out = list(result.diagnostics)
-        out.extend(semantic)
-        out.sort(key=sort_key)
-        return out
+        return in_order([result.diagnostics, semantic])
 
 
 #: Errors of a construct that is still being typed: an auto-closed `{}` before its content,

@@ -20,8 +20,7 @@ from rholang_lsp.semantics.binder import bind
 from rholang_lsp.semantics.checks import (
     CheckContext,
     GlobalLookup,
-    run_workspace_checks,
-    sort_key,
+    workspace_diagnostics,
 )
 from rholang_lsp.semantics.model import SemanticModel
 from rholang_lsp.syntax.diagnostic import Diagnostic
@@ -45,7 +44,4 @@ def semantic_diagnostics(
     Pass ``model`` when the file is already bound (e.g. from the analysis cache)."""
     if model is None:
         model = bind(parse_result, target=target)
-    out = list(model.diagnostics)
-    out.extend(run_workspace_checks(CheckContext(model, parse_result.text, target, uri, index)))
-    out.sort(key=sort_key)
-    return out
+    return workspace_diagnostics(CheckContext(model, parse_result.text, target, uri, index))

@@ -70,6 +70,7 @@ MODULES: Final = (
     "rholang_lsp.semantics.checks.unknown_lookup_uri",
     "rholang_lsp.semantics.checks.unknown_system_uri",
     "rholang_lsp.semantics.checks.unused_name",
+    "rholang_lsp.semantics.checks.run",
     "rholang_lsp.semantics.checks",
     "rholang_lsp.semantics.patterns",
     "rholang_lsp.semantics.binder",

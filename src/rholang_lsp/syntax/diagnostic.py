@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 
 class Severity(enum.IntEnum):
@@ -49,17 +49,17 @@ def slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
     return setter
 
 
-@dataclass(frozen=True, slots=True, init=False)
 class Diagnostic:
-    start: int
-    end: int
-    severity: Severity
-    message: str
-    code: str
-    source: str  # "rholang-parser" for syntax, "rholang-semantic" for semantics
-    related: tuple[Related, ...] = ()
-    tags: tuple[Tag, ...] = ()
-    data: dict[str, object] | None = field(default=None, compare=False)
+    """One diagnostic: a range, a severity, a message, a code and its source.
+
+    An immutable record, equal and hashed by every field but ``data`` (what a frozen
+    dataclass would be). Written as a plain class with ``Final`` fields rather than a frozen
+    dataclass: a frozen dataclass's ``__init__`` must go around its own ``__setattr__``
+    (a call per field), and a large file builds thousands of diagnostics after every
+    keystroke; here each field is one store (in a compiled build, a native slot, read-only
+    from outside the class). The type checker refuses any assignment after ``__init__``."""
+
+    __slots__ = ("start", "end", "severity", "message", "code", "source", "related", "tags", "data")
 
     def __init__(
         self,
@@ -68,23 +68,58 @@ class Diagnostic:
         severity: Severity,
         message: str,
         code: str,
-        source: str,
+        source: str,  # "rholang-parser" for syntax, "rholang-semantic" for semantics
         related: tuple[Related, ...] = (),
         tags: tuple[Tag, ...] = (),
         data: dict[str, object] | None = None,
     ) -> None:
-        # the generated frozen ``__init__`` sets each field with ``object.__setattr__`` (a
-        # lookup by name each); the slots' own setters take half the time, and a large file
-        # builds thousands of diagnostics after every keystroke
-        _set_start(self, start)
-        _set_end(self, end)
-        _set_severity(self, severity)
-        _set_message(self, message)
-        _set_code(self, code)
-        _set_source(self, source)
-        _set_related(self, related)
-        _set_tags(self, tags)
-        _set_data(self, data)
+        self.start: Final[int] = start
+        self.end: Final[int] = end
+        self.severity: Final[Severity] = severity
+        self.message: Final[str] = message
+        self.code: Final[str] = code
+        self.source: Final[str] = source
+        self.related: Final[tuple[Related, ...]] = related
+        self.tags: Final[tuple[Tag, ...]] = tags
+        self.data: Final[dict[str, object] | None] = data  # not compared, not hashed
+
+    def _key(
+        self,
+    ) -> tuple[int, int, Severity, str, str, str, tuple[Related, ...], tuple[Tag, ...]]:
+        return (
+            self.start,
+            self.end,
+            self.severity,
+            self.message,
+            self.code,
+            self.source,
+            self.related,
+            self.tags,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return (
+            self.start == other.start
+            and self.end == other.end
+            and self.severity == other.severity
+            and self.message == other.message
+            and self.code == other.code
+            and self.source == other.source
+            and self.related == other.related
+            and self.tags == other.tags
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostic(start={self.start!r}, end={self.end!r}, severity={self.severity!r}, "
+            f"message={self.message!r}, code={self.code!r}, source={self.source!r}, "
+            f"related={self.related!r}, tags={self.tags!r}, data={self.data!r})"
+        )
 
     def shifted(self, delta: int, related: tuple[Related, ...] | None = None) -> Diagnostic:
         """This diagnostic ``delta`` code points later (text inserted or removed before it);
@@ -100,14 +135,3 @@ class Diagnostic:
             self.tags,
             self.data,
         )
-
-
-_set_start = slot_setter(Diagnostic, "start")
-_set_end = slot_setter(Diagnostic, "end")
-_set_severity = slot_setter(Diagnostic, "severity")
-_set_message = slot_setter(Diagnostic, "message")
-_set_code = slot_setter(Diagnostic, "code")
-_set_source = slot_setter(Diagnostic, "source")
-_set_related = slot_setter(Diagnostic, "related")
-_set_tags = slot_setter(Diagnostic, "tags")
-_set_data = slot_setter(Diagnostic, "data")

@@ -11,7 +11,7 @@ from rholang_lsp.semantics.checks import FILE_CHECKS, WORKSPACE_CHECKS, Diagnost
 
 CHECKS_DIR = Path(checks_pkg.__file__).parent
 SEMANTICS_DIR = CHECKS_DIR.parent
-_INFRA = {"codes", "context"}
+_INFRA = {"codes", "context", "run"}
 
 
 def _check_modules() -> list[str]:

@@ -17,8 +17,6 @@ Silent while the file has syntax errors (the sends may be half typed)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from rholang_lsp.semantics.checks.codes import DiagnosticCode as C
 from rholang_lsp.semantics.checks.context import CheckContext, diagnostic
 from rholang_lsp.semantics.model import ContractInfo
@@ -35,17 +33,17 @@ def _plural(n: int) -> str:
     return "s" if n != 1 else ""
 
 
-def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+def check(ctx: CheckContext) -> list[Diagnostic]:
     model = ctx.model
+    out: list[Diagnostic] = []
     if model.has_syntax_errors:
-        return
-    by_sym: dict[int, list[ContractInfo]] = {}
-    for c in model.contracts:
-        if c.symbol is not None:
-            by_sym.setdefault(c.symbol, []).append(c)
-    # per channel, once: which arities its contracts accept, the "known" text and the
-    # related locations (a file with many overloads and sends stays linear)
-    accepts = {sid: _Arities(cs) for sid, cs in by_sym.items()}
+        return out
+    # per channel, once, for the channels sent on: which arities its contracts accept, the
+    # "known" text and the related locations; per channel and arity, once, the message (a
+    # file with many overloads and sends stays linear, and builds few strings)
+    by_sym = model._contracts_by_symbol  # this file's contracts per channel, in order
+    accepts: dict[int, _Arities] = {}
+    messages: dict[tuple[int, int], str] = {}
     by_key: dict[str, _Arities | None] = {}
     system_verdicts: dict[tuple[int, int], tuple[str, tuple[Related, ...]] | None] = {}
     # channels that are not bound to a system process with a fixed arity: most of them
@@ -58,26 +56,28 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         if s.is_send and sid is not None:
             if sid in not_system:
                 continue
-            if sid not in by_sym and symbols[sid].uri is None:
+            cs = by_sym.get(sid)
+            if cs is None and symbols[sid].uri is None:
                 not_system.add(sid)  # a local channel without contracts: nothing to judge
                 continue
             n = len(s.args)
-            if sid in by_sym:
-                ar = accepts[sid]
+            if cs is not None:
+                ar = accepts.get(sid)
+                if ar is None:
+                    ar = accepts[sid] = _Arities(cs)
                 if ar.accepts(n):
                     continue
-                ra = receive_arities.get(sid, set())
-                if None in ra or n in ra:
+                ra = receive_arities.get(sid)
+                if ra is not None and (None in ra or n in ra):
                     continue
                 name = symbols[sid].name
-                yield diagnostic(
-                    s.start,
-                    s.end,
-                    warning,
-                    f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known}).",
-                    code,
-                    ar.related(name),
-                )
+                at = (sid, n)
+                msg = messages.get(at)
+                if msg is None:
+                    msg = messages[at] = (
+                        f"No contract `{name}` takes {n} argument{_plural(n)} (known: {ar.known})."
+                    )
+                out.append(diagnostic(s.start, s.end, warning, msg, code, ar.related(name)))
                 continue
             want = _fixed_system_arity(ctx, sid)
             if want is None:
@@ -90,7 +90,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             else:
                 verdict = system_verdicts[at] = _system_verdict(ctx, sid, n, want, receive_arities)
             if verdict is not None:
-                yield diagnostic(s.start, s.end, warning, verdict[0], code, verdict[1])
+                out.append(diagnostic(s.start, s.end, warning, verdict[0], code, verdict[1]))
         elif s.global_key is not None:
             n = len(s.args)
             key = s.global_key
@@ -100,14 +100,17 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
                 g = by_key[key] = _global_arities(ctx, key)
             if g is None or g.accepts(n):
                 continue
-            yield diagnostic(
-                s.start,
-                s.end,
-                warning,
-                f"No contract {key} takes {n} argument{_plural(n)} (known: {g.known}).",
-                code,
-                g.related_global,
+            out.append(
+                diagnostic(
+                    s.start,
+                    s.end,
+                    warning,
+                    f"No contract {key} takes {n} argument{_plural(n)} (known: {g.known}).",
+                    code,
+                    g.related_global,
+                )
             )
+    return out
 
 
 def _fixed_system_arity(ctx: CheckContext, sid: int) -> int | None:
