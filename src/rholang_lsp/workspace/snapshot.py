@@ -148,10 +148,12 @@ class Snapshot:
         return self.index.get(uri)
 
     def line_map(self, uri: str) -> CompactLineMap | None:
-        s = self.summary(uri)
-        if s is None and self.loader is not None:
+        # an open document's from its analysis: its summary (made when first asked, in time
+        # proportional to the file) is not needed for positions
+        if uri in self.documents or (self.index.get(uri) is None and self.loader is not None):
             a = self.analysis(uri)
-            return a.summary.lines if a is not None else None
+            return a.lines if a is not None else None
+        s = self.index.get(uri)
         return s.lines if s is not None else None
 
     def _open_summaries(self, exclude: str | None = None) -> list[FileSummary]:
