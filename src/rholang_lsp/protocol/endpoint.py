@@ -241,8 +241,8 @@ class Endpoint:
             if out is None:
                 return
             if isinstance(out, _Pending):
+                # one callback answers and reports it (one more would cost a loop handle)
                 out.task.add_done_callback(functools.partial(self._send_task_response, out))
-                self._observe_pending(out)
             else:
                 self._send_response(out)
         except Exception:  # pragma: no cover - a bug here must not kill the connection
@@ -462,9 +462,12 @@ class Endpoint:
             aw.close()  # no-op if it ran; avoids "never awaited" if cancelled before starting
 
     def _send_task_response(self, pending: _Pending, _task: object = None) -> None:
-        if self._closed:
-            return
-        self._send_response(self._task_response(pending))
+        """Answer a task-run request when it ends, then report it to the observer."""
+        if not self._closed:
+            self._send_response(self._task_response(pending))
+        done = self.request_observer
+        if done is not None and pending.method is not None:
+            _observe_task(done, pending.method, pending.t0, pending.task)
 
     def _handle_response(self, rid: RequestId, msg: Message) -> None:
         fut = self._outgoing.pop(rid, None)
