@@ -35,7 +35,8 @@ once died with its ``threading.Condition``'s (Python-level) lock held, an interr
 landed in its bookkeeping, and the event loop blocked on that lock for good, freezing every
 client of a shared server (``tests/server/test_worker_interrupt_races.py``). An interrupt
 that lands in a finalizer or a weakref callback is swallowed there by the interpreter: our
-``sys.unraisablehook`` sends it again while the job runs (and keeps it out of the log).
+``sys.unraisablehook`` has the loop's thread send it again while the job runs (sent from the
+hook itself, it landed in the hook and was swallowed once more) and keeps it out of the log.
 """
 
 from __future__ import annotations
@@ -140,8 +141,18 @@ def _configure() -> None:
                 previous(unraisable)
                 return
             worker = getattr(_here, "worker", None)  # swallowed by a finalizer: send it again
-            if worker is not None and worker._current is not None:
-                _set_async_exc(threading.get_ident(), Interrupted)
+            job = worker._current if worker is not None else None
+            if worker is None or job is None or job.loop is None:
+                return
+            # Sent again from the loop's thread, once this hook has returned (``_in_hook``):
+            # sent from here, or while the hook still runs, it would land in the hook at its
+            # next check and be swallowed once more, and the job would run on.
+            worker._in_hook = True
+            try:
+                job.loop.call_soon_threadsafe(worker._resend, job)
+            except RuntimeError:  # the loop is closed: nobody waits for the job
+                pass
+            worker._in_hook = False  # then only a return: no check where it could land
 
         sys.unraisablehook = hook
 
@@ -160,6 +171,7 @@ class SessionWorker:
         self._current: Job | None = None
         self._closed = False
         self._armed = False  # the current job's one interrupt was sent (False between jobs)
+        self._in_hook = False  # this thread is in the unraisable hook, asking for a resend
 
     def start(self, job: Job) -> asyncio.Future[Any]:
         """Queue ``job``; its future resolves on the loop with the result (or raises
@@ -197,6 +209,19 @@ class SessionWorker:
                 current.kill = True
                 self._send(current)
             self._cond.notify()
+
+    def _resend(self, job: Job) -> None:
+        """Interrupt ``job`` again, its interrupt having been swallowed by a finalizer (on the
+        loop, from the unraisable hook; ``job`` may have ended since)."""
+        with self._cond:
+            if self._current is not job or not self._armed:
+                return
+            if self._in_hook:  # not returned from the hook yet: try again (the loop waits,
+                # the GIL free for the worker to return, rather than spinning for it)
+                assert job.loop is not None
+                job.loop.call_later(SWITCH_INTERVAL, self._resend, job)
+                return
+            _set_async_exc(self._tid, Interrupted)
 
     def _send(self, job: Job) -> None:
         """Interrupt ``job`` if it is the one running and has not been sent one (lock held)."""
