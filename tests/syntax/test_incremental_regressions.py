@@ -93,3 +93,27 @@ def test_full_collections_are_paused_while_trees_and_models_are_built_and_resume
     paused = (True, (thresholds[0], thresholds[1], 1 << 30))
     assert all(state == paused for state in while_building)
     assert gc.isenabled() and gc.get_threshold() == thresholds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found by a soak of the rebind-equals-full edits over the corpus (tut-iterate.rho
+        # with a line break typed in the contract's name)
+        'contract @"Demo\n"(_) = {\n  new chan in {\n    chan!(1)\n  }\n} |\n@"Demo"!(Nil)\n',
+        'new out in { out!("two\nlines") } |\nnew a in {\n  new b in { b!(1) }\n} |\nout!("x")\n',
+    ],
+)
+def test_an_error_typed_in_a_block_rereads_a_string_spanning_lines_before_it(
+    text: str,
+) -> None:
+    # A full parse with errors reads the last string that spans lines before the first
+    # error as ending at its line when that reads better (``syntax.recovery``): an error
+    # typed inside a later block can change how an earlier string is read.
+    old = parse(text)
+    assert _diags(old) == []
+    for typed in ("()", "(", ",", "@", "}{"):
+        for at in (text.index("new") + 3, text.rindex("{") + 1):
+            new = reparse(parse(text), at, at, typed)
+            assert _diags(new) == _diags(parse(new.text)), (typed, at)
+    del old

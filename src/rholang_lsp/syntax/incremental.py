@@ -29,7 +29,7 @@ from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
 from rholang_lsp.syntax.lexer import lex
 from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets, recursion_headroom
-from rholang_lsp.syntax.result import ParseResult, _sort_key, parse
+from rholang_lsp.syntax.result import ParseResult, _sort_key, multiline_strings, parse
 from rholang_lsp.syntax.tree import Node, Token
 
 K = SyntaxKind
@@ -182,10 +182,13 @@ def _try_block(
         return None  # `{}`: its diagnostics depend on the context
     if 3 * ancestors + parser.max_depth + 8 >= MAX_DEPTH // 2:
         return None
-    if (parser.diags or lexed.diagnostics) and any(
-        t.kind is K.STRING and "\n" in t.text for t in toks
+    inside = multiline_strings(toks)
+    if (parser.diags or lexed.diagnostics) and (
+        inside or (old.multiline_strings and old.multiline_strings[0] < lb.start)
     ):
-        return None  # a full parse may read a string that spans lines as unclosed (recovery)
+        # a full parse may read a string that spans lines as unclosed (recovery): the last
+        # one before the first error, which is now in this block (none is outside it)
+        return None
     # splice
     parent = block.parent
     siblings = parent.children
@@ -223,7 +226,11 @@ def _try_block(
     shifted = [d.shifted(delta) for d in after] if delta else after
     diags = before + lexed.diagnostics + parser.diags + shifted
     diags.sort(key=_sort_key)
-    result = ParseResult(text, old.tree, diags, target)
+    strings = old.multiline_strings
+    if strings or inside:
+        strings = [s for s in strings if s < lb.start] + inside
+        strings += [s + delta for s in old.multiline_strings if s >= old_end]
+    result = ParseResult(text, old.tree, diags, target, strings)
     result._flat = pre
     result.splice = Splice(lb.start, old_end, delta, block, new_block)
     return result

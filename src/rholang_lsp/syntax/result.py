@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
@@ -30,13 +30,23 @@ class ParseResult:
     and ``old.diagnostics`` stay valid.
     """
 
-    __slots__ = ("text", "tree", "diagnostics", "target", "_flat", "splice")
+    __slots__ = ("text", "tree", "diagnostics", "target", "_flat", "splice", "multiline_strings")
 
-    def __init__(self, text: str, tree: Node, diagnostics: list[Diagnostic], target: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        tree: Node,
+        diagnostics: list[Diagnostic],
+        target: str,
+        multiline_strings: list[int] | None = None,
+    ) -> None:
         self.text = text
         self.tree = tree
         self.diagnostics = diagnostics
         self.target = target
+        #: the starts of the string tokens that span lines, in order (usually none): an
+        #: error typed after one can change how a full parse reads it (``syntax.recovery``)
+        self.multiline_strings: list[int] = multiline_strings if multiline_strings else []
         #: every element of the tree but the root, in preorder (and split by type): built by
         #: the first in-block ``reparse``, kept up to date by the next ones
         #: (``syntax.incremental.Preorder``)
@@ -108,7 +118,13 @@ def _parse_tokens(text: str, target: str, lexed: LexResult) -> ParseResult:
     tree = parser.parse_file()
     diags = lexed.diagnostics + parser.diags
     diags.sort(key=_sort_key)
-    return ParseResult(text, tree, diags, target)
+    return ParseResult(text, tree, diags, target, multiline_strings(lexed.tokens))
+
+
+def multiline_strings(tokens: Sequence[Token]) -> list[int]:
+    """The starts of the ``STRING`` tokens of ``tokens`` whose text spans lines."""
+    string = SyntaxKind.STRING
+    return [t.start for t in tokens if t.kind is string and "\n" in t.text]
 
 
 __all__ = ["ParseResult", "parse", "SyntaxKind"]
