@@ -226,10 +226,11 @@ def _try_block(
     shifted = [d.shifted(delta) for d in after] if delta else after
     diags = before + lexed.diagnostics + parser.diags + shifted
     diags.sort(key=_sort_key)
-    strings = old.multiline_strings
-    if strings or inside:
-        strings = [s for s in strings if s < lb.start] + inside
-        strings += [s + delta for s in old.multiline_strings if s >= old_end]
+    known = old._multiline  # kept up to date once asked for (None: found when asked)
+    strings = None
+    if known is not None:
+        strings = [s for s in known if s < lb.start] + inside
+        strings += [s + delta for s in known if s >= old_end]
     result = ParseResult(text, old.tree, diags, target, strings)
     result._flat = pre
     result.splice = Splice(lb.start, old_end, delta, block, new_block)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
@@ -30,7 +30,7 @@ class ParseResult:
     and ``old.diagnostics`` stay valid.
     """
 
-    __slots__ = ("text", "tree", "diagnostics", "target", "_flat", "splice", "multiline_strings")
+    __slots__ = ("text", "tree", "diagnostics", "target", "_flat", "splice", "_multiline")
 
     def __init__(
         self,
@@ -44,15 +44,25 @@ class ParseResult:
         self.tree = tree
         self.diagnostics = diagnostics
         self.target = target
-        #: the starts of the string tokens that span lines, in order (usually none): an
-        #: error typed after one can change how a full parse reads it (``syntax.recovery``)
-        self.multiline_strings: list[int] = multiline_strings if multiline_strings else []
+        #: ``multiline_strings`` once known (None: not asked yet)
+        self._multiline = multiline_strings
         #: every element of the tree but the root, in preorder (and split by type): built by
         #: the first in-block ``reparse``, kept up to date by the next ones
         #: (``syntax.incremental.Preorder``)
         self._flat: Preorder | None = None
         #: set by an in-block ``reparse``: which block was replaced (``incremental.Splice``)
         self.splice: Splice | None = None
+
+    @property
+    def multiline_strings(self) -> list[int]:
+        """The starts of the string tokens that span lines, in order (usually none): an error
+        typed after one can change how a full parse reads it (``syntax.recovery``). Found on
+        first use (only an in-block ``reparse`` asks, which keeps it up to date), not with
+        every parse: indexing never needs it."""
+        found = self._multiline
+        if found is None:
+            found = self._multiline = multiline_strings(self.tree.tokens())
+        return found
 
     def tokens(self) -> Iterator[Token]:
         """All tokens in order, ending with the ``EOF`` token."""
@@ -118,10 +128,10 @@ def _parse_tokens(text: str, target: str, lexed: LexResult) -> ParseResult:
     tree = parser.parse_file()
     diags = lexed.diagnostics + parser.diags
     diags.sort(key=_sort_key)
-    return ParseResult(text, tree, diags, target, multiline_strings(lexed.tokens))
+    return ParseResult(text, tree, diags, target)
 
 
-def multiline_strings(tokens: Sequence[Token]) -> list[int]:
+def multiline_strings(tokens: Iterable[Token]) -> list[int]:
     """The starts of the ``STRING`` tokens of ``tokens`` whose text spans lines."""
     string = SyntaxKind.STRING
     return [t.start for t in tokens if t.kind is string and "\n" in t.text]

@@ -148,13 +148,14 @@ class Snapshot:
         return self.index.get(uri)
 
     def line_map(self, uri: str) -> CompactLineMap | None:
+        if uri not in self.documents:
+            s = self.index.get(uri)
+            if s is not None or self.loader is None:
+                return s.lines if s is not None else None
         # an open document's from its analysis: its summary (made when first asked, in time
         # proportional to the file) is not needed for positions
-        if uri in self.documents or (self.index.get(uri) is None and self.loader is not None):
-            a = self.analysis(uri)
-            return a.lines if a is not None else None
-        s = self.index.get(uri)
-        return s.lines if s is not None else None
+        a = self.analysis(uri)
+        return a.lines if a is not None else None
 
     def _open_summaries(self, exclude: str | None = None) -> list[FileSummary]:
         out = []
