@@ -76,6 +76,16 @@ def where(line: int, needle: str, nth: int = 0) -> tuple[int, int]:
     return line + 1, len(text[:start].encode("utf-16-le")) // 2 + 1
 
 
+def _wire_tail(wire: Path, keep: int = 12) -> str:
+    """The last document messages of the wire log, shortened (the failure's evidence)."""
+    if not wire.is_file():
+        return "(no wire log)"
+    lines = wire.read_text(encoding="utf-8", errors="replace").splitlines()
+    wanted = ("didChange", "publishDiagnostics", "codeAction")
+    picked = [line for line in lines if any(w in line for w in wanted)][-keep:]
+    return "\n".join(line if len(line) < 600 else line[:600] + "..." for line in picked)
+
+
 def sources_digest() -> str:
     h = hashlib.sha256()
     for p in sorted(
@@ -131,7 +141,10 @@ async def test_web_editor_in_chromium(
 ) -> None:
     from urllib.parse import urlencode
 
-    server = await spawn_server("--websocket", "--port", "0", "--no-index-cache")
+    wire = tmp_path / "wire.log"  # every message both ways: what a failure is explained by
+    server = await spawn_server(
+        "--websocket", "--port", "0", "--no-index-cache", "--wire-log", str(wire)
+    )
     open_server = await spawn_server(
         "--websocket", "--port", "0", "--no-index-cache", "--allow-origin", FOREIGN
     )
@@ -173,6 +186,9 @@ async def test_web_editor_in_chromium(
     print(f"\n{record.get('browserVersion')}: {timings}")
     assert not record["errors"], (
         "\n\n".join(f"{k}: {v}" for k, v in record["errors"].items())
+        + f"\nquick fixes offered: {record.get('quickFixTitles')}"
+        + "\nlast messages on the wire:\n"
+        + _wire_tail(wire)
         + "\nbrowser console:\n"
         + "\n".join(record["console"][-20:])
     )

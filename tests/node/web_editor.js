@@ -31,6 +31,20 @@ async function step(page, name, fn) {
       const file = path.join(config.artifacts, `failure-${name}.png`);
       await page.screenshot({ path: file }).catch(() => {});
       record.errors[name] += `\nscreenshot: ${file}`;
+      // what the editor holds at the failure: its text and the server's markers on it
+      const state = await page
+        .evaluate(() => {
+          const { model, monaco } = window.rholang;
+          return {
+            version: model.getVersionId(),
+            text: model.getValue(),
+            markers: monaco.editor
+              .getModelMarkers({ owner: "rholang" })
+              .map((m) => `${m.startLineNumber}:${m.startColumn} ${m.message}`),
+          };
+        })
+        .catch((e) => ({ unavailable: String(e) }));
+      record.errors[name] += `\neditor: ${JSON.stringify(state)}`;
     }
   }
   record[`${name}Ms`] = Date.now() - t0;
@@ -218,6 +232,7 @@ async function main() {
       const titles = await page.$$eval(".action-widget .monaco-list-row.action", (els) =>
         els.map((e) => e.innerText.trim()),
       );
+      record.quickFixTitles = titles; // kept when a later wait fails
       await page.keyboard.press("Enter"); // the first (focused) fix
       await page.waitForFunction((b) => window.rholang.model.getValue() !== b, { timeout }, before);
       const after = await page.evaluate(() => window.rholang.model.getValue());
