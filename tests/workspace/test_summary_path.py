@@ -112,3 +112,28 @@ def test_summary_path_on_program_fragments(a: int, b: int, target: str) -> None:
     cheap = build_summary("file:///w/f.rho", text, bind_for_summary(result, target=target))
     full = build_summary("file:///w/f.rho", text, bind(result, target=target))
     assert cheap == full
+
+
+def test_summarize_text_leaves_no_cycles_for_the_gc(tmp_path: Path) -> None:
+    """The indexer's tree is released once summarised (``syntax.tree.release``): reference
+    counting frees all of it, so the workers need no collection per file, and the summary
+    is the same as with the tree kept."""
+    import gc
+
+    texts = [PROGRAM, *(p.read_text() for p in generate_workspace(tmp_path / "ws", 20).files)]
+    kept = [build_summary("file:///w/f.rho", t, bind(parse(t))) for t in texts]
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        released = [summarize_text("file:///w/f.rho", t) for t in texts]
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was:
+            gc.enable()
+    assert released == kept
+    assert left == []

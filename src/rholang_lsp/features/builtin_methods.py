@@ -5,11 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rholang_lsp.syntax import SyntaxKind
-
-K = SyntaxKind
-
-
 # receiver types
 STRING, LIST, MAP, SET, TUPLE, BYTES, INT, PATHMAP, UNFORGEABLE, ANY = (
     "String",

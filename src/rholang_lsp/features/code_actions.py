@@ -37,9 +37,8 @@ from rholang_lsp.semantics.scope_at import names_in_scope_at, token_before
 from rholang_lsp.semantics.spelling import closest
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, bindable_by_new
 from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.workspace.analysis import DocumentAnalysis
-
-K = SyntaxKind
 
 
 @dataclass(frozen=True, slots=True)

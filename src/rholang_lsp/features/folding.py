@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
-from rholang_lsp.syntax.kinds import CLOSERS, OPENERS
+from rholang_lsp.syntax import Node, ParseResult, Token
+from rholang_lsp.syntax.kinds import CLOSERS, OPENERS, K
 from rholang_lsp.syntax.line_index import LineIndex
-
-K = SyntaxKind
 
 _BRACKETED = frozenset(
     {

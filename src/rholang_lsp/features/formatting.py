@@ -50,11 +50,9 @@ from rholang_lsp.syntax.kinds import (
     COMMENT_KINDS,
     OPENERS,
     SEND_OPS,
+    K,
 )
 from rholang_lsp.syntax.lexer import lex
-
-K = SyntaxKind
-
 
 #: the line width wrapped at when none is configured (``rholang.format.maxLineLength``,
 #: ``rholang-lsp format --line-width``); 0 turns wrapping off

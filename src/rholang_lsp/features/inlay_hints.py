@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from rholang_lsp.features.signature_help import Signature, channel_signatures
-from rholang_lsp.syntax import Node, SyntaxKind, ast
+from rholang_lsp.syntax import Node, ast
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
-K = SyntaxKind
 _PLAIN = re.compile(r"@?([A-Za-z_'][\w']*)$")
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
-
-K = SyntaxKind
+from rholang_lsp.syntax import Node, ParseResult, Token
+from rholang_lsp.syntax.kinds import K
 
 
 def selection_chain(parse: ParseResult, offset: int) -> list[tuple[int, int]]:

@@ -34,14 +34,12 @@ from rholang_lsp.features.legend import (
 )
 from rholang_lsp.semantics.model import Role, SemanticModel, Sort, SymbolKind
 from rholang_lsp.syntax import Node, ParseResult, SyntaxKind
-from rholang_lsp.syntax.kinds import BINARY_OPERATORS, COMMENT_KINDS, SIMPLE_TYPES
-
-K = SyntaxKind
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS, COMMENT_KINDS, SIMPLE_TYPES, K
 
 #: the legend (``features.legend``) is part of this module's interface
 __all__ = ["TOKEN_MODIFIERS", "TOKEN_TYPES", "SemToken", "semantic_tokens"]
 
-_KEYWORDS = frozenset(k for k in K if 30 <= k <= 62) - {
+_KEYWORDS = frozenset(k for k in SyntaxKind if 30 <= k <= 62) - {
     K.KW_BOOL,
     K.KW_INT,
     K.KW_STRING,

@@ -26,11 +26,11 @@ from rholang_lsp.semantics.patterns import ground_text
 from rholang_lsp.semantics.registry_values import registry_value
 from rholang_lsp.semantics.scope_at import file_contracts, resolve_name_at, token_before
 from rholang_lsp.semantics.system_channels import lookup as lookup_system
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
+from rholang_lsp.syntax import Node, ParseResult, Token, ast
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.workspace.analysis import DocumentAnalysis
 from rholang_lsp.workspace.snapshot import Snapshot
 
-K = SyntaxKind
 _SYS_PARAMS = re.compile(r"^`(?:\w+!)?\(([^)]*)\)`")
 
 

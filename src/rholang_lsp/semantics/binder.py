@@ -12,7 +12,7 @@ The binder judges nothing: what a check needs it records as facts
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
 from rholang_lsp.semantics.doc_comments import DocComment, parse_doc_lines
@@ -54,7 +54,7 @@ from rholang_lsp.semantics.patterns import (
 )
 from rholang_lsp.syntax import ast, checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.syntax.parser import CHECK_EVERY, full_gc_paused
 from rholang_lsp.syntax.tree import Node, Token
 
@@ -1131,7 +1131,7 @@ def _h_binary(b: Binder, node: Node, env: Env, pat: PatState | None, neg: bool, 
             push((c, env, pat, neg))
 
 
-_HANDLERS = {
+_HANDLERS: Final = {
     K.VAR: _h_var,
     K.NAME: _h_name,
     K.WILDCARD: _h_wildcard,

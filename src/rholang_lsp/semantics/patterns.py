@@ -19,18 +19,19 @@ Which identifiers of a pattern bind is decided by the binder's pattern walk, whi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from rholang_lsp.semantics.model import SymbolKind
 from rholang_lsp.syntax import ast
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.syntax.tree import Node
 
-MAX_PATTERN_DEPTH = 200
+MAX_PATTERN_DEPTH: Final = 200
 
-LITERAL_TOKENS = frozenset(
+LITERAL_TOKENS: Final = frozenset(
     {K.INT, K.STRING, K.URI, K.KW_TRUE, K.KW_FALSE, K.TYPED_NUMBER, K.KW_NIL}
 )
-GROUND_PUNCT = frozenset(
+GROUND_PUNCT: Final = frozenset(
     {
         K.LPAREN,
         K.RPAREN,

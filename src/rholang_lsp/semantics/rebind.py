@@ -30,7 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import islice
-from typing import Any
+from typing import Any, Final
 
 from rholang_lsp.semantics.binder import Binder, BindState, broken_blocks
 from rholang_lsp.semantics.checks import CheckContext, run_file_checks
@@ -58,12 +58,14 @@ from rholang_lsp.semantics.model import (
 )
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.incremental import Splice
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.syntax.result import ParseResult
 
 #: the constructs whose body (or a `|` operand of it) a rebound block may be: their handlers
 #: read nothing inside the body
-_BODY_OWNERS = frozenset({K.SOURCE_FILE, K.NEW, K.CONTRACT, K.FOR, K.CASE, K.IF, K.LET, K.BRANCH})
+_BODY_OWNERS: Final = frozenset(
+    {K.SOURCE_FILE, K.NEW, K.CONTRACT, K.FOR, K.CASE, K.IF, K.LET, K.BRANCH}
+)
 
 
 def rebind_block(
@@ -401,7 +403,7 @@ def _moved_span(x: Span, d: int, hi: int = 0) -> Span:
 
 
 #: facts moved as new records (``_splice_facts``), by type
-_MOVE: dict[type, Callable[[Any, int, int], Any]] = {
+_MOVE: Final[dict[type, Callable[[Any, int, int], Any]]] = {
     SortMismatch: lambda x, d, hi: SortMismatch(
         x.start + d, x.end + d, x.symbol, x.position, x.var_ref
     ),

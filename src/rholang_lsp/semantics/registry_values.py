@@ -21,9 +21,9 @@ from rholang_lsp.semantics.registry_contracts import (
     registry_contract,
 )
 from rholang_lsp.semantics.scope_at import resolve_name_at
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
+from rholang_lsp.syntax import Node, ParseResult, Token, ast
+from rholang_lsp.syntax.kinds import K
 
-K = SyntaxKind
 LOOKUP_URI = "rho:registry:lookup"
 _MAX_DEPTH = 4  # lookup -> contract -> returned object -> its returned object
 

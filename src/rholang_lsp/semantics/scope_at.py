@@ -47,8 +47,7 @@ from rholang_lsp.semantics.patterns import (
     receipt_binds,
 )
 from rholang_lsp.syntax import ast
-from rholang_lsp.syntax.kinds import CLOSERS
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import CLOSERS, K
 from rholang_lsp.syntax.result import ParseResult
 from rholang_lsp.syntax.tree import Node, Token
 

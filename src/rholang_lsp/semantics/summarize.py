@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from rholang_lsp.semantics.model import ContractInfo, ScopeKind, SemanticModel, SymbolKind
 from rholang_lsp.semantics.summary import (
@@ -20,7 +21,7 @@ from rholang_lsp.semantics.summary import (
 )
 
 #: scopes whose `new` names are offered by workspace/symbol (not inside bodies)
-_OUTER_SCOPES = {ScopeKind.FILE, ScopeKind.NEW}
+_OUTER_SCOPES: Final = {ScopeKind.FILE, ScopeKind.NEW}
 
 
 def global_contract(c: ContractInfo) -> GlobalContract | None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from rholang_lsp.syntax.kinds import RECEIVE_ARROWS
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import RECEIVE_ARROWS, K, SyntaxKind
 from rholang_lsp.syntax.tree import Node, Token
 
 _V = TypeVar("_V", bound="AstNode")
 
 
-def child_node(node: Node, kind: K) -> Node | None:
+def child_node(node: Node, kind: SyntaxKind) -> Node | None:
     """The first child node of ``kind``."""
     for c in node.children:
         if c.kind == kind and isinstance(c, Node):
@@ -29,11 +28,11 @@ def child_node(node: Node, kind: K) -> Node | None:
     return None
 
 
-def child_nodes(node: Node, kind: K) -> list[Node]:
+def child_nodes(node: Node, kind: SyntaxKind) -> list[Node]:
     return [c for c in node.children if c.kind == kind and isinstance(c, Node)]
 
 
-def child_token(node: Node, *kinds: K) -> Token | None:
+def child_token(node: Node, *kinds: SyntaxKind) -> Token | None:
     """The first child token of one of ``kinds``."""
     for c in node.children:
         if c.kind in kinds and isinstance(c, Token):
@@ -41,7 +40,7 @@ def child_token(node: Node, *kinds: K) -> Token | None:
     return None
 
 
-def has_token(node: Node, *kinds: K) -> bool:
+def has_token(node: Node, *kinds: SyntaxKind) -> bool:
     return child_token(node, *kinds) is not None
 
 
@@ -68,8 +67,8 @@ class AstNode:
     accessors look up (checked against TREE.md)."""
 
     __slots__ = ("syntax",)
-    KIND: ClassVar[K]
-    READS: ClassVar[frozenset[K]] = frozenset()
+    KIND: ClassVar[SyntaxKind]
+    READS: ClassVar[frozenset[SyntaxKind]] = frozenset()
 
     def __init__(self, syntax: Node) -> None:
         self.syntax = syntax

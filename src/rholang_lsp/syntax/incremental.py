@@ -24,17 +24,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Final
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
-from rholang_lsp.syntax.kinds import SyntaxKind
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.syntax.lexer import lex
 from rholang_lsp.syntax.parser import MAX_DEPTH, Parser, pair_brackets, recursion_headroom
 from rholang_lsp.syntax.result import ParseResult, _sort_key, multiline_strings, parse
 from rholang_lsp.syntax.tree import Node, Token
 
-K = SyntaxKind
-_BRACE_NODES = frozenset({K.BLOCK, K.MAP})
-_BRACKETS = frozenset(
+_BRACE_NODES: Final = frozenset({K.BLOCK, K.MAP})
+_BRACKETS: Final = frozenset(
     {
         K.LPAREN,
         K.BIGINT_OPEN,
@@ -67,7 +67,7 @@ _start_of = attrgetter("start")
 
 
 # A diagnostic message that names a position ("opened at 3:12").
-_MENTIONS_POSITION = re.compile(r"\b\d+:\d+\b")
+_MENTIONS_POSITION: Final = re.compile(r"\b\d+:\d+\b")
 
 
 def reparse(old: ParseResult, start: int, end: int, new_text: str) -> ParseResult:

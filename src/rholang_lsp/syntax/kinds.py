@@ -7,6 +7,7 @@ The precise shape of every node (which children, in which order) is documented i
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 
 class SyntaxKind(enum.IntEnum):
@@ -170,6 +171,157 @@ class SyntaxKind(enum.IntEnum):
     @property
     def is_node(self) -> bool:
         return self >= 200
+
+
+class K:
+    """``SyntaxKind``'s members as plain class attributes: write ``K.PIPE``, not
+    ``SyntaxKind.PIPE``, in code that runs per token or node. Python 3.11's ``EnumType``
+    defines ``__getattr__``, which routes every attribute read of an enum class through
+    the slow ``slot_tp_getattr_hook`` (a method wrapper made and called per read, ~7% of
+    parse + bind for the indexer); these are ``Final``, which mypyc reads from a C static.
+    ``tests/syntax/test_kinds.py`` checks that the two agree."""
+
+    WHITESPACE: Final = SyntaxKind.WHITESPACE
+    LINE_COMMENT: Final = SyntaxKind.LINE_COMMENT
+    BLOCK_COMMENT: Final = SyntaxKind.BLOCK_COMMENT
+    DOC_COMMENT: Final = SyntaxKind.DOC_COMMENT
+    IDENT: Final = SyntaxKind.IDENT
+    INT: Final = SyntaxKind.INT
+    TYPED_NUMBER: Final = SyntaxKind.TYPED_NUMBER
+    FLOAT: Final = SyntaxKind.FLOAT
+    STRING: Final = SyntaxKind.STRING
+    URI: Final = SyntaxKind.URI
+    BIGINT_OPEN: Final = SyntaxKind.BIGINT_OPEN
+    EOF: Final = SyntaxKind.EOF
+    ERROR_TOKEN: Final = SyntaxKind.ERROR_TOKEN
+    KW_NEW: Final = SyntaxKind.KW_NEW
+    KW_IN: Final = SyntaxKind.KW_IN
+    KW_CONTRACT: Final = SyntaxKind.KW_CONTRACT
+    KW_FOR: Final = SyntaxKind.KW_FOR
+    KW_SELECT: Final = SyntaxKind.KW_SELECT
+    KW_MATCH: Final = SyntaxKind.KW_MATCH
+    KW_IF: Final = SyntaxKind.KW_IF
+    KW_ELSE: Final = SyntaxKind.KW_ELSE
+    KW_LET: Final = SyntaxKind.KW_LET
+    KW_BUNDLE: Final = SyntaxKind.KW_BUNDLE
+    KW_BUNDLE_WRITE: Final = SyntaxKind.KW_BUNDLE_WRITE
+    KW_BUNDLE_READ: Final = SyntaxKind.KW_BUNDLE_READ
+    KW_BUNDLE_NONE: Final = SyntaxKind.KW_BUNDLE_NONE
+    KW_NOT: Final = SyntaxKind.KW_NOT
+    KW_AND: Final = SyntaxKind.KW_AND
+    KW_OR: Final = SyntaxKind.KW_OR
+    KW_MATCHES: Final = SyntaxKind.KW_MATCHES
+    KW_TRUE: Final = SyntaxKind.KW_TRUE
+    KW_FALSE: Final = SyntaxKind.KW_FALSE
+    KW_NIL: Final = SyntaxKind.KW_NIL
+    KW_SET: Final = SyntaxKind.KW_SET
+    KW_BOOL: Final = SyntaxKind.KW_BOOL
+    KW_INT: Final = SyntaxKind.KW_INT
+    KW_STRING: Final = SyntaxKind.KW_STRING
+    KW_URI: Final = SyntaxKind.KW_URI
+    KW_BYTEARRAY: Final = SyntaxKind.KW_BYTEARRAY
+    KW_BIGINT: Final = SyntaxKind.KW_BIGINT
+    KW_WHERE: Final = SyntaxKind.KW_WHERE
+    KW_AGENT: Final = SyntaxKind.KW_AGENT
+    KW_CONSTRUCTOR: Final = SyntaxKind.KW_CONSTRUCTOR
+    KW_METHOD: Final = SyntaxKind.KW_METHOD
+    KW_DEFAULT: Final = SyntaxKind.KW_DEFAULT
+    KW_PRIVATE: Final = SyntaxKind.KW_PRIVATE
+    BANG: Final = SyntaxKind.BANG
+    BANG_BANG: Final = SyntaxKind.BANG_BANG
+    BANG_QUESTION: Final = SyntaxKind.BANG_QUESTION
+    QUESTION_BANG: Final = SyntaxKind.QUESTION_BANG
+    LARROW: Final = SyntaxKind.LARROW
+    LE: Final = SyntaxKind.LE
+    PEEK_ARROW: Final = SyntaxKind.PEEK_ARROW
+    FAT_ARROW: Final = SyntaxKind.FAT_ARROW
+    EQ: Final = SyntaxKind.EQ
+    EQ_EQ: Final = SyntaxKind.EQ_EQ
+    NOT_EQ: Final = SyntaxKind.NOT_EQ
+    LT: Final = SyntaxKind.LT
+    GT: Final = SyntaxKind.GT
+    GE: Final = SyntaxKind.GE
+    PLUS: Final = SyntaxKind.PLUS
+    MINUS: Final = SyntaxKind.MINUS
+    STAR: Final = SyntaxKind.STAR
+    SLASH: Final = SyntaxKind.SLASH
+    PERCENT: Final = SyntaxKind.PERCENT
+    PERCENT_PERCENT: Final = SyntaxKind.PERCENT_PERCENT
+    PLUS_PLUS: Final = SyntaxKind.PLUS_PLUS
+    MINUS_MINUS: Final = SyntaxKind.MINUS_MINUS
+    CONJ: Final = SyntaxKind.CONJ
+    DISJ: Final = SyntaxKind.DISJ
+    TILDE: Final = SyntaxKind.TILDE
+    AT: Final = SyntaxKind.AT
+    DOT: Final = SyntaxKind.DOT
+    COMMA: Final = SyntaxKind.COMMA
+    SEMI: Final = SyntaxKind.SEMI
+    COLON: Final = SyntaxKind.COLON
+    AMP: Final = SyntaxKind.AMP
+    PIPE: Final = SyntaxKind.PIPE
+    UNDERSCORE: Final = SyntaxKind.UNDERSCORE
+    ELLIPSIS: Final = SyntaxKind.ELLIPSIS
+    LPAREN: Final = SyntaxKind.LPAREN
+    RPAREN: Final = SyntaxKind.RPAREN
+    LBRACKET: Final = SyntaxKind.LBRACKET
+    RBRACKET: Final = SyntaxKind.RBRACKET
+    LBRACE: Final = SyntaxKind.LBRACE
+    RBRACE: Final = SyntaxKind.RBRACE
+    COMMA_RPAREN: Final = SyntaxKind.COMMA_RPAREN
+    EQ_STAR: Final = SyntaxKind.EQ_STAR
+    LBRACE_PIPE: Final = SyntaxKind.LBRACE_PIPE
+    PIPE_RBRACE: Final = SyntaxKind.PIPE_RBRACE
+    AMP_AMP: Final = SyntaxKind.AMP_AMP
+    PIPE_PIPE: Final = SyntaxKind.PIPE_PIPE
+    SOURCE_FILE: Final = SyntaxKind.SOURCE_FILE
+    PAR: Final = SyntaxKind.PAR
+    NEW: Final = SyntaxKind.NEW
+    NAME_DECL: Final = SyntaxKind.NAME_DECL
+    IF: Final = SyntaxKind.IF
+    SYNC_SEND: Final = SyntaxKind.SYNC_SEND
+    SYNC_CONT: Final = SyntaxKind.SYNC_CONT
+    CONTRACT: Final = SyntaxKind.CONTRACT
+    NAME: Final = SyntaxKind.NAME
+    NAME_PATTERNS: Final = SyntaxKind.NAME_PATTERNS
+    FOR: Final = SyntaxKind.FOR
+    RECEIPT: Final = SyntaxKind.RECEIPT
+    BIND: Final = SyntaxKind.BIND
+    SOURCE: Final = SyntaxKind.SOURCE
+    GUARD: Final = SyntaxKind.GUARD
+    SELECT: Final = SyntaxKind.SELECT
+    BRANCH: Final = SyntaxKind.BRANCH
+    MATCH: Final = SyntaxKind.MATCH
+    CASE: Final = SyntaxKind.CASE
+    BUNDLE: Final = SyntaxKind.BUNDLE
+    LET: Final = SyntaxKind.LET
+    LET_DECL: Final = SyntaxKind.LET_DECL
+    SEND: Final = SyntaxKind.SEND
+    ARGS: Final = SyntaxKind.ARGS
+    BINARY_EXPR: Final = SyntaxKind.BINARY_EXPR
+    UNARY_EXPR: Final = SyntaxKind.UNARY_EXPR
+    MATCHES: Final = SyntaxKind.MATCHES
+    METHOD_CALL: Final = SyntaxKind.METHOD_CALL
+    EVAL: Final = SyntaxKind.EVAL
+    QUOTE: Final = SyntaxKind.QUOTE
+    VAR_REF: Final = SyntaxKind.VAR_REF
+    VAR: Final = SyntaxKind.VAR
+    WILDCARD: Final = SyntaxKind.WILDCARD
+    LITERAL: Final = SyntaxKind.LITERAL
+    BIGINT_LITERAL: Final = SyntaxKind.BIGINT_LITERAL
+    SIMPLE_TYPE: Final = SyntaxKind.SIMPLE_TYPE
+    LIST: Final = SyntaxKind.LIST
+    TUPLE: Final = SyntaxKind.TUPLE
+    UNIT: Final = SyntaxKind.UNIT
+    SET: Final = SyntaxKind.SET
+    MAP: Final = SyntaxKind.MAP
+    MAP_ENTRY: Final = SyntaxKind.MAP_ENTRY
+    PATHMAP: Final = SyntaxKind.PATHMAP
+    REMAINDER: Final = SyntaxKind.REMAINDER
+    BLOCK: Final = SyntaxKind.BLOCK
+    PAREN: Final = SyntaxKind.PAREN
+    AGENT: Final = SyntaxKind.AGENT
+    AGENT_DECL: Final = SyntaxKind.AGENT_DECL
+    ERROR: Final = SyntaxKind.ERROR
 
 
 TRIVIA_KINDS = frozenset(

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import Final, cast
 
 from rholang_lsp.syntax import checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
-from rholang_lsp.syntax.kinds import KEYWORDS, PUNCT, SyntaxKind
+from rholang_lsp.syntax.kinds import KEYWORDS, PUNCT, K, SyntaxKind
 from rholang_lsp.syntax.tree import Token
 
-SOURCE = "rholang-parser"
-K = SyntaxKind
+SOURCE: Final = "rholang-parser"
 
 # Every match is the whitespace before a token or comment (group 1, often empty) and then
 # that token or comment: one match per token instead of two (whitespace was a third of all
 # matches). ``END`` matches the empty rest after the trailing whitespace. ``lex`` scans with
 # ``_SCAN`` (the same matches, no names) and asks ``_MASTER`` only about the rare tokens that
 # ``_KNOWN`` does not know (see ``_rare``): its alternatives, in this order, define the tokens.
-_MASTER = re.compile(
+_MASTER: Final = re.compile(
     r"""
 ([ \t\r\n\f\v]*)
 (?:(?P<DOC>///(?!/)[^\n]*|/\*\*(?![*/])[\s\S]*?\*/)
@@ -54,7 +53,7 @@ _MASTER = re.compile(
 #: punctuation alternation ``ab|a`` is written ``ab?`` (the same choice: the longest
 #: first), so that the engine rejects a wrong alternative on its first character.
 #: ``tests/syntax/test_lexer_oracle.py`` checks the two agree.
-_SCAN = re.compile(
+_SCAN: Final = re.compile(
     r"""
 ([ \t\r\n\f\v]*)
 (,\)?|[()\[\]};:~@*]|\{\|?|\|[|}]?|![!?=]?|<(?:<-|[-=])?|=[>=*]?|&&?|--?|\+\+?|>=?|%%?|\?!|\\/
@@ -80,26 +79,28 @@ _SCAN = re.compile(
     re.VERBOSE,
 )
 
-_ESCAPE = re.compile(r"\\([\s\S])")
-_RNODE_ESCAPES = frozenset('"\\nt')
-_RS_EXTRA_ESCAPES = frozenset("r0123456789")
-_VALID_INT_WIDTHS = frozenset({"8", "16", "32", "64", "128", "256"})
+_ESCAPE: Final = re.compile(r"\\([\s\S])")
+_RNODE_ESCAPES: Final = frozenset('"\\nt')
+_RS_EXTRA_ESCAPES: Final = frozenset("r0123456789")
+_VALID_INT_WIDTHS: Final = frozenset({"8", "16", "32", "64", "128", "256"})
 _DiagFn = Callable[[int, int, Severity, str, str], None]
-_EMPTY: tuple[tuple[SyntaxKind, str], ...] = ()
+_EMPTY: Final[tuple[tuple[SyntaxKind, str], ...]] = ()
 #: Shared by every token the process lexes (trees held for a whole workspace repeat the same
 #: few texts): text -> (kind, the one copy of the text) for keywords, punctuation, plain
 #: identifiers and short literals (strings, numbers, URIs), and the leading trivia of a token
 #: preceded by whitespace alone (its text -> the one trivia tuple, whose one piece the trivia
 #: of tokens after comments share too). Bounded; entries are immutable, so threads may share
 #: them.
-_KNOWN: dict[str, tuple[SyntaxKind, str]] = {t: (k, t) for t, k in {**KEYWORDS, **PUNCT}.items()}
+_KNOWN: Final[dict[str, tuple[SyntaxKind, str]]] = {
+    t: (k, t) for t, k in {**KEYWORDS, **PUNCT}.items()
+}
 _KNOWN["_"] = (K.UNDERSCORE, "_")
-_WS_TRIVIA: dict[str, tuple[tuple[SyntaxKind, str], ...]] = {}
-_KNOWN_MAX = 1 << 16
+_WS_TRIVIA: Final[dict[str, tuple[tuple[SyntaxKind, str], ...]]] = {}
+_KNOWN_MAX: Final = 1 << 16
 #: Characters a window of the scan covers at least (see ``lex``), unless a token is longer:
 #: one ``findall`` holds the GIL while it runs (about 1 ms for 16k characters), and between
 #: windows ``checkpoint`` lets a compiled lexer hand it over. Tests make it tiny.
-CHUNK = 1 << 14
+CHUNK: Final = 1 << 14
 
 
 def _mixed_trivia(trivia: list[tuple[SyntaxKind, str]]) -> tuple[tuple[SyntaxKind, str], ...]:

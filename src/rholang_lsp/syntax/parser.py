@@ -9,6 +9,7 @@ documented in ``TREE.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from rholang_lsp.syntax import checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
@@ -18,6 +19,7 @@ from rholang_lsp.syntax.kinds import (
     RECEIVE_ARROWS,
     SEND_OPS,
     SIMPLE_TYPES,
+    K,
     SyntaxKind,
 )
 from rholang_lsp.syntax.lexer import SOURCE, line_col
@@ -29,50 +31,49 @@ from rholang_lsp.syntax.pauses import recursion_headroom as recursion_headroom
 from rholang_lsp.syntax.pauses import settle_young as settle_young
 from rholang_lsp.syntax.tree import Node, Token
 
-K = SyntaxKind
 #: Tokens between two calls of ``syntax.checkpoint`` (compiled builds: GIL hand-over and
 #: cancellation; about 0.3 ms of compiled parsing)
-CHECK_EVERY = 512
+CHECK_EVERY: Final = 512
 #: Tokens ``pair_brackets`` pairs between two calls of ``checkpoint``.
-PAIR_BLOCK = 8 * CHECK_EVERY
-E = Severity.ERROR
-W = Severity.WARNING
+PAIR_BLOCK: Final = 8 * CHECK_EVERY
+E: Final = Severity.ERROR
+W: Final = Severity.WARNING
 
 # ---- token classes -----------------------------------------------------------
-IDENT = K.IDENT
-EOF = K.EOF
-PIPE = K.PIPE
-COMMA = K.COMMA
-COMMA_RPAREN = K.COMMA_RPAREN
-RPAREN = K.RPAREN
-RBRACE = K.RBRACE
-RBRACKET = K.RBRACKET
-LPAREN = K.LPAREN
-LBRACE = K.LBRACE
-PIPE_RBRACE = K.PIPE_RBRACE
-ELLIPSIS = K.ELLIPSIS
-SEMI = K.SEMI
-AMP = K.AMP
-DOT = K.DOT
-AT = K.AT
-UNDERSCORE = K.UNDERSCORE
-BANG = K.BANG
-BANG_BANG = K.BANG_BANG
-BANG_QUESTION = K.BANG_QUESTION
-ERROR_TOKEN = K.ERROR_TOKEN
+IDENT: Final = K.IDENT
+EOF: Final = K.EOF
+PIPE: Final = K.PIPE
+COMMA: Final = K.COMMA
+COMMA_RPAREN: Final = K.COMMA_RPAREN
+RPAREN: Final = K.RPAREN
+RBRACE: Final = K.RBRACE
+RBRACKET: Final = K.RBRACKET
+LPAREN: Final = K.LPAREN
+LBRACE: Final = K.LBRACE
+PIPE_RBRACE: Final = K.PIPE_RBRACE
+ELLIPSIS: Final = K.ELLIPSIS
+SEMI: Final = K.SEMI
+AMP: Final = K.AMP
+DOT: Final = K.DOT
+AT: Final = K.AT
+UNDERSCORE: Final = K.UNDERSCORE
+BANG: Final = K.BANG
+BANG_BANG: Final = K.BANG_BANG
+BANG_QUESTION: Final = K.BANG_QUESTION
+ERROR_TOKEN: Final = K.ERROR_TOKEN
 
-_OPEN_CLASS = {K.LPAREN: 0, K.BIGINT_OPEN: 0, K.LBRACKET: 1, K.LBRACE: 2, K.LBRACE_PIPE: 3}
-_CLOSE_CLASS = {K.RPAREN: 0, K.COMMA_RPAREN: 0, K.RBRACKET: 1, K.RBRACE: 2, K.PIPE_RBRACE: 3}
+_OPEN_CLASS: Final = {K.LPAREN: 0, K.BIGINT_OPEN: 0, K.LBRACKET: 1, K.LBRACE: 2, K.LBRACE_PIPE: 3}
+_CLOSE_CLASS: Final = {K.RPAREN: 0, K.COMMA_RPAREN: 0, K.RBRACKET: 1, K.RBRACE: 2, K.PIPE_RBRACE: 3}
 
-LITERALS = frozenset(
+LITERALS: Final = frozenset(
     {K.INT, K.STRING, K.URI, K.TYPED_NUMBER, K.FLOAT, K.KW_TRUE, K.KW_FALSE, K.KW_NIL}
 )
-BUNDLES = BUNDLE_KEYWORDS
-PROC_KEYWORDS = frozenset(
+BUNDLES: Final = BUNDLE_KEYWORDS
+PROC_KEYWORDS: Final = frozenset(
     {K.KW_NEW, K.KW_IF, K.KW_CONTRACT, K.KW_FOR, K.KW_SELECT, K.KW_MATCH, K.KW_LET} | BUNDLES
 )
 #: Tokens that can begin a process.
-START = frozenset(
+START: Final = frozenset(
     LITERALS
     | SIMPLE_TYPES
     | PROC_KEYWORDS
@@ -95,12 +96,12 @@ START = frozenset(
         K.ERROR_TOKEN,
     }
 )
-NAME_START = frozenset({K.IDENT, K.UNDERSCORE, K.AT})
-ARROWS = RECEIVE_ARROWS
-PREFIX_OPS = frozenset({K.MINUS, K.KW_NOT, K.TILDE, K.STAR, K.AT, K.EQ, K.EQ_STAR})
-SOFT_KEYWORDS = frozenset(SIMPLE_TYPES | {K.KW_IN, K.KW_NIL, K.KW_SET})
+NAME_START: Final = frozenset({K.IDENT, K.UNDERSCORE, K.AT})
+ARROWS: Final = RECEIVE_ARROWS
+PREFIX_OPS: Final = frozenset({K.MINUS, K.KW_NOT, K.TILDE, K.STAR, K.AT, K.EQ, K.EQ_STAR})
+SOFT_KEYWORDS: Final = frozenset(SIMPLE_TYPES | {K.KW_IN, K.KW_NIL, K.KW_SET})
 
-BINOP_BP: dict[SyntaxKind, int] = {
+BINOP_BP: Final[dict[SyntaxKind, int]] = {
     K.KW_OR: 4,
     K.PIPE_PIPE: 4,
     K.KW_AND: 5,
@@ -123,7 +124,7 @@ BINOP_BP: dict[SyntaxKind, int] = {
 }
 
 #: Node kinds that are processes but not expressions (RNode levels 0-3).
-PROCESS_KINDS = frozenset(
+PROCESS_KINDS: Final = frozenset(
     {
         K.PAR,
         K.NEW,
@@ -139,9 +140,9 @@ PROCESS_KINDS = frozenset(
         K.AGENT,
     }
 )
-LEVEL2_OR_LOWER = PROCESS_KINDS - {K.SEND}
+LEVEL2_OR_LOWER: Final = PROCESS_KINDS - {K.SEND}
 #: Node kinds allowed as an RNode case pattern (level 13 and tighter).
-PATTERN_OK = frozenset(
+PATTERN_OK: Final = frozenset(
     {
         K.VAR_REF,
         K.VAR,
@@ -161,17 +162,17 @@ PATTERN_OK = frozenset(
 )
 
 #: What ``Parser.close`` accepts as the closer of each kind of bracket.
-CLOSE_PAREN = frozenset({RPAREN})
-CLOSE_PAREN_OR_COMMA = frozenset({RPAREN, COMMA_RPAREN})
-CLOSE_BRACKET = frozenset({RBRACKET})
-CLOSE_BRACE = frozenset({RBRACE})
-CLOSE_BLOCK = frozenset({RBRACE, PIPE_RBRACE})
-CLOSE_PATHMAP = frozenset({PIPE_RBRACE})
+CLOSE_PAREN: Final = frozenset({RPAREN})
+CLOSE_PAREN_OR_COMMA: Final = frozenset({RPAREN, COMMA_RPAREN})
+CLOSE_BRACKET: Final = frozenset({RBRACKET})
+CLOSE_BRACE: Final = frozenset({RBRACE})
+CLOSE_BLOCK: Final = frozenset({RBRACE, PIPE_RBRACE})
+CLOSE_PATHMAP: Final = frozenset({PIPE_RBRACE})
 
-DANGLING_BAR = "Dangling `|`: remove it or add a process after it."
+DANGLING_BAR: Final = "Dangling `|`: remove it or add a process after it."
 
-_CLOSER_TEXT = {K.RPAREN: ")", K.RBRACKET: "]", K.RBRACE: "}", K.PIPE_RBRACE: "|}"}
-_OPENER_WHAT = {
+_CLOSER_TEXT: Final = {K.RPAREN: ")", K.RBRACKET: "]", K.RBRACE: "}", K.PIPE_RBRACE: "|}"}
+_OPENER_WHAT: Final = {
     K.LPAREN: "the `(`",
     K.BIGINT_OPEN: "the `BigInt(`",
     K.LBRACKET: "the `[`",
@@ -719,7 +720,11 @@ class Parser:
                     )
                 items.append(self.parse_name_decl())
             else:
-                if k in K.__members__.values() and k.name.startswith("KW_") and k is not K.KW_IN:
+                if (
+                    k in SyntaxKind.__members__.values()
+                    and k.name.startswith("KW_")
+                    and k is not K.KW_IN
+                ):
                     items.append(self._keyword_as_name())
                 else:
                     self.expected(

@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from typing import Final
 
 from rholang_lsp.syntax import checkpoint
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import K, SyntaxKind
 from rholang_lsp.syntax.lexer import SOURCE, LexResult, lex, line_col
 from rholang_lsp.syntax.parser import _CLOSE_CLASS, _OPEN_CLASS, pair_brackets
 from rholang_lsp.syntax.tree import Token
 
-_BRACKETS = frozenset(_OPEN_CLASS) | frozenset(_CLOSE_CLASS)
+_BRACKETS: Final = frozenset(_OPEN_CLASS) | frozenset(_CLOSE_CLASS)
 
 
-def unpaired(kinds: Sequence[K], match: Sequence[int]) -> int:
+def unpaired(kinds: Sequence[SyntaxKind], match: Sequence[int]) -> int:
     return sum(1 for k, m in zip(kinds, match, strict=True) if m < 0 and k in _BRACKETS)
 
 

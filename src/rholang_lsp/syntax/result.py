@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rholang_lsp.syntax.diagnostic import Diagnostic, Severity
 from rholang_lsp.syntax.kinds import SyntaxKind
@@ -15,7 +15,7 @@ from rholang_lsp.syntax.tree import Node, Token
 if TYPE_CHECKING:
     from rholang_lsp.syntax.incremental import Preorder, Splice
 
-TARGETS = ("rnode", "f1r3fly")
+TARGETS: Final = ("rnode", "f1r3fly")
 
 
 class ParseResult:

@@ -69,6 +69,7 @@ from rholang_lsp.semantics.summary import CompactLineMap, FileSummary, content_h
 from rholang_lsp.syntax import parse, reparse
 from rholang_lsp.syntax.incremental import prepare_reparse
 from rholang_lsp.syntax.parser import gc_paused, settle_young
+from rholang_lsp.syntax.tree import release
 
 if TYPE_CHECKING:
     from rholang_lsp.syntax import ParseResult
@@ -296,7 +297,10 @@ def summarize_text(uri: str, text: str, *, target: str = "f1r3fly") -> FileSumma
     summary reads (``bind_for_summary``: no references, facts or file checks)."""
     if is_metta_uri(uri):
         return analyze(uri, text, None, target=target).summary
-    return build_summary(uri, text, bind_for_summary(parse(text, target=target), target=target))
+    result = parse(text, target=target)
+    summary = build_summary(uri, text, bind_for_summary(result, target=target))
+    release(result.tree)  # nobody holds this tree: freed now, not by the cyclic GC
+    return summary
 
 
 class AnalysisCache:

@@ -88,18 +88,16 @@ def index_one(job: FileJob, *, target: str, max_bytes: int) -> FileResult:
 def index_batch(jobs: list[FileJob], target: str, max_bytes: int) -> bytes:
     """Worker entry point: a batch of jobs -> encoded ``list[FileResult]``.
 
-    In a worker process (``_init_worker`` ran) the cyclic GC is paused while a file is
-    parsed and bound, and one collection after each file frees its tree (parent pointers
-    make every tree a cycle): otherwise the automatic collections traverse the tree
-    being built again and again as it grows (~17% of a worker's CPU on the generated
-    workspace). The modules imported by then are frozen out of those collections.
-    That collection is of the young generation alone: with the GC off, everything the
-    file made is still there (nothing is promoted before it), and a full collection also
-    empties the interpreter's free lists (tuples, lists, dicts, ...), which the next file
-    then refills from the allocator: per-file full collections cost 20% more CPU than
-    young ones (1,500 generated files of 12-75 lines, 2.37 vs 1.97 s, medians of 5
-    interleaved rounds). The automatic collections, back on after the batch, see the
-    few survivors. Elsewhere (tests, ``index_one`` on the loop) the GC is left alone."""
+    In a worker process (``_init_worker`` ran) the cyclic GC is off for the batch: the
+    automatic collections would traverse the tree being built again and again as it grows
+    (~17% of a worker's CPU on the generated workspace). A file's tree is released once
+    summarised (``summarize_text``: its parent pointers cut), so reference counting frees
+    it; a young collection per file did that before and cost ~12% of the worker's CPU.
+    What is left cyclic (a MeTTa file's analysis) is collected, young generation only,
+    once ``_YOUNG_LIMIT`` tracked objects have piled up: a full collection also empties
+    the interpreter's free lists, which the next file then refills from the allocator.
+    The modules imported by then are frozen out of collections. Elsewhere (tests,
+    ``index_one`` on the loop) the GC is left alone."""
     if not _IN_WORKER:
         return _results_encoder.encode(
             [index_one(j, target=target, max_bytes=max_bytes) for j in jobs]
@@ -114,11 +112,16 @@ def index_batch(jobs: list[FileJob], target: str, max_bytes: int) -> bytes:
     try:
         for j in jobs:
             results.append(index_one(j, target=target, max_bytes=max_bytes))
-            gc.collect(0)
+            if gc.get_count()[0] > _YOUNG_LIMIT:  # what reference counting did not free
+                gc.collect(0)
     finally:
         gc.enable()
     return _results_encoder.encode(results)
 
+
+#: tracked objects left alive since the last collection above which a worker collects the
+#: young generation (a released tree leaves none; a MeTTa file's analysis is collected)
+_YOUNG_LIMIT: Final = 200_000
 
 _IN_WORKER = False  # set by ``_init_worker``: this process is an indexing worker
 _frozen = False  # the worker's imported modules are frozen out of the GC (``gc.freeze``)

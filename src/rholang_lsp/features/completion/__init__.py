@@ -90,12 +90,11 @@ from rholang_lsp.semantics.scope_at import (
     resolve_name_at,
     token_before,
 )
-from rholang_lsp.syntax import ParseResult, SyntaxKind, Token, ast
+from rholang_lsp.syntax import ParseResult, Token, ast
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.workspace.snapshot import Snapshot
 
 _IDENT_RE = re.compile(r"[A-Za-z'][A-Za-z0-9_']*|_[A-Za-z0-9_']+")
-
-K = SyntaxKind
 
 
 def complete(

@@ -7,11 +7,8 @@ import re
 from rholang_lsp.semantics.scope_at import (
     token_before,
 )
-from rholang_lsp.syntax import Node, SyntaxKind, Token, ast
-from rholang_lsp.syntax.kinds import BINARY_OPERATORS, CLOSERS
-
-K = SyntaxKind
-
+from rholang_lsp.syntax import Node, Token, ast
+from rholang_lsp.syntax.kinds import BINARY_OPERATORS, CLOSERS, K
 
 _WORD = re.compile(r"[A-Za-z0-9_']*$")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'")

@@ -13,11 +13,7 @@ from rholang_lsp.semantics.scope_at import (
     VisibleName,
 )
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS, Kind, bindable_by_new
-from rholang_lsp.syntax import SyntaxKind
 from rholang_lsp.workspace.fuzzy import fuzzy_score
-
-K = SyntaxKind
-
 
 # LSP CompletionItemKind
 CK_METHOD, CK_FUNCTION, CK_VARIABLE, CK_MODULE, CK_KEYWORD, CK_SNIPPET = 2, 3, 6, 9, 14, 15

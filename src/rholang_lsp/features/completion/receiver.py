@@ -16,9 +16,9 @@ from rholang_lsp.features.builtin_methods import (
     result_type,
 )
 from rholang_lsp.semantics.scope_at import resolve_name_at, token_before
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token, ast
+from rholang_lsp.syntax import Node, ParseResult, Token, ast
+from rholang_lsp.syntax.kinds import K
 
-K = SyntaxKind
 _COLLECTIONS = {K.LIST: LIST, K.MAP: MAP, K.SET: SET, K.TUPLE: TUPLE, K.PATHMAP: PATHMAP}
 _MAX_DEPTH = 8  # `let` chains followed through variables
 

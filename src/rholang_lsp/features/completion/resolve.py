@@ -12,10 +12,7 @@ from rholang_lsp.semantics.scope_at import (
     new_declaration_at,
 )
 from rholang_lsp.semantics.system_channels import SYSTEM_CHANNELS
-from rholang_lsp.syntax import SyntaxKind
 from rholang_lsp.workspace.snapshot import Snapshot
-
-K = SyntaxKind
 
 
 # ---------------------------------------------------------------------- resolve

@@ -19,12 +19,10 @@ from rholang_lsp.semantics.scope_at import (
 )
 from rholang_lsp.semantics.summarize import global_contract
 from rholang_lsp.semantics.summary import SK_FUNCTION, GlobalContract, SymbolEntry
-from rholang_lsp.syntax import ParseResult, SyntaxKind, Token
+from rholang_lsp.syntax import ParseResult, Token
 from rholang_lsp.workspace.fuzzy import fuzzy_score
 from rholang_lsp.workspace.index import SymbolHit, hit_order, search_symbol_rows
 from rholang_lsp.workspace.snapshot import Snapshot
-
-K = SyntaxKind
 
 
 # ---------------------------------------------------------------------- global names

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rholang_lsp.semantics.checks.codes import DiagnosticCode as C
 from rholang_lsp.semantics.checks.context import CheckContext, diagnostic
 from rholang_lsp.syntax.diagnostic import Diagnostic, Related, Severity
-from rholang_lsp.syntax.kinds import SyntaxKind as K
+from rholang_lsp.syntax.kinds import K
 from rholang_lsp.syntax.tree import Node, Token
 
 _DECL_KINDS = {

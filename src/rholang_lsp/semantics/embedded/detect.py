@@ -18,9 +18,8 @@ from typing import Final
 
 from rholang_lsp.semantics.embedded.regions import Region
 from rholang_lsp.semantics.model import SemanticModel
-from rholang_lsp.syntax import Node, ParseResult, SyntaxKind, Token
-
-K = SyntaxKind
+from rholang_lsp.syntax import Node, ParseResult, Token
+from rholang_lsp.syntax.kinds import K
 
 METTA_URIS: Final = frozenset(
     {"rho:metta:compile", "rho:metta:compile:sync", "rho:metta:eval", "rho:metta:repl"}
