@@ -52,7 +52,7 @@ class Role(enum.Enum):
     WRITE = "write"
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Symbol:
     """One binder occurrence."""
 
@@ -70,13 +70,44 @@ class Symbol:
     in_pattern_depth: int = 0
     used: bool = False
 
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        sort: Sort,
+        kind: SymbolKind,
+        start: int,
+        end: int,
+        scope: int,
+        decl_start: int = 0,
+        decl_end: int = 0,
+        uri: str | None = None,
+        doc: DocComment | None = None,
+        in_pattern_depth: int = 0,
+        used: bool = False,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.sort = sort
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.scope = scope
+        self.decl_start = decl_start
+        self.decl_end = decl_end
+        self.uri = uri
+        self.doc = doc
+        self.in_pattern_depth = in_pattern_depth
+        self.used = used
+
     def __repr__(self) -> str:
         return (
             f"Symbol({self.name!r}, {self.sort.value}, {self.kind.value}, {self.start}:{self.end})"
         )
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Scope:
     id: int
     kind: ScopeKind
@@ -88,8 +119,31 @@ class Scope:
     sel_start: int = 0  # selection range for the outline (contract name / keyword)
     sel_end: int = 0
 
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        id: int,
+        kind: ScopeKind,
+        parent: int | None,
+        start: int,
+        end: int,
+        symbols: list[int] | None = None,
+        label: str | None = None,
+        sel_start: int = 0,
+        sel_end: int = 0,
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.parent = parent
+        self.start = start
+        self.end = end
+        self.symbols = [] if symbols is None else symbols
+        self.label = label
+        self.sel_start = sel_start
+        self.sel_end = sel_end
 
-@dataclass(slots=True, unsafe_hash=True)
+
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Reference:
     """One use of a variable (or a binder seen as a write occurrence).
 
@@ -105,6 +159,25 @@ class Reference:
     position: Sort  # the position the occurrence stands in (name or process)
     var_ref: bool = False  # `=x` / `=*x`
 
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        name: str,
+        symbol: int | None,
+        role: Role,
+        position: Sort,
+        var_ref: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.symbol = symbol
+        self.role = role
+        self.position = position
+        self.var_ref = var_ref
+
 
 @dataclass(frozen=True, slots=True)
 class Formal:
@@ -118,7 +191,7 @@ class Formal:
     literal: str | None = None
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class ContractInfo:
     """A `contract` definition."""
 
@@ -135,6 +208,35 @@ class ContractInfo:
     free_name: bool = False  # plain identifier not bound anywhere (top-level free)
     doc: DocComment | None = None
 
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        name: str,
+        name_start: int,
+        name_end: int,
+        start: int,
+        end: int,
+        formals: tuple[Formal, ...],
+        remainder: str | None,
+        signature: str,
+        symbol: int | None = None,
+        global_key: str | None = None,
+        free_name: bool = False,
+        doc: DocComment | None = None,
+    ) -> None:
+        self.name = name
+        self.name_start = name_start
+        self.name_end = name_end
+        self.start = start
+        self.end = end
+        self.formals = formals
+        self.remainder = remainder
+        self.signature = signature
+        self.symbol = symbol
+        self.global_key = global_key
+        self.free_name = free_name
+        self.doc = doc
+
     @property
     def arity(self) -> int:
         return len(self.formals)
@@ -143,7 +245,7 @@ class ContractInfo:
         return n == len(self.formals) or (self.remainder is not None and n >= len(self.formals))
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class SendInfo:
     """A send (or receive source) on a channel: used for arity checks and overloads.
 
@@ -155,6 +257,23 @@ class SendInfo:
     global_key: str | None
     args: tuple[str | None, ...]  # canonical literal text of each argument or None
     is_send: bool = True
+
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        symbol: int | None,
+        global_key: str | None,
+        args: tuple[str | None, ...],
+        is_send: bool = True,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.symbol = symbol
+        self.global_key = global_key
+        self.args = args
+        self.is_send = is_send
 
 
 @dataclass(slots=True, eq=False)

@@ -87,7 +87,7 @@ def new_binding_key(entry: tuple[int, int, str | None]) -> tuple[bool, str, int]
     return (uri is not None, uri or "", index)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class PatState:
     """Binders being collected from one pattern (or one join / formals list)."""
 
@@ -106,6 +106,33 @@ class PatState:
     # a `match` case: what the comparison-intent facts need (see ``MatchCase``)
     case: MatchCase | None = None
 
+    # written out (init=False): the dataclass-made one is interpreted, even compiled
+    def __init__(
+        self,
+        base: Env,
+        scope: int,
+        kind: SymbolKind,
+        names: dict[str, int] | None = None,
+        receive: bool = False,
+        match_case: bool = False,
+        depth: int = 0,
+        decl_start: int = 0,
+        decl_end: int = 0,
+        free_log: list[tuple[int, int, str]] | None = None,
+        case: MatchCase | None = None,
+    ) -> None:
+        self.base = base
+        self.scope = scope
+        self.kind = kind
+        self.names = {} if names is None else names
+        self.receive = receive
+        self.match_case = match_case
+        self.depth = depth
+        self.decl_start = decl_start
+        self.decl_end = decl_end
+        self.free_log = free_log
+        self.case = case
+
     @classmethod
     def nested(
         cls,
@@ -120,7 +147,7 @@ class PatState:
         match_case: bool = False,
     ) -> PatState:
         """A pattern one level inside ``outer`` (depth 0 when not inside a pattern)."""
-        return cls(
+        return PatState(
             base=base,
             scope=scope,
             kind=kind,
