@@ -220,6 +220,9 @@ async function main() {
       // no widget): press it again, at most three times, each waiting for the widget
       let opened = false;
       for (let attempt = 0; attempt < 3 && !opened; attempt++) {
+        // the pointer out of the way: a widget opening under it would focus the row it
+        // hovers, and Enter would apply that one instead of the first
+        await page.mouse.move(1, 1);
         await page.keyboard.down("Control");
         await page.keyboard.press(".");
         await page.keyboard.up("Control");
