@@ -189,6 +189,12 @@ async def test_web_editor_in_chromium(
         + f"\nquick fixes offered: {record.get('quickFixTitles')}"
         + "\nlast messages on the wire:\n"
         + _wire_tail(wire)
+        + "\nserver warnings and errors:\n"
+        + "\n".join(
+            line.decode(errors="replace").rstrip()[:400]
+            for line in server.stderr_lines
+            if b" INFO " not in line and b" DEBUG " not in line  # warnings, errors, tracebacks
+        )[-4000:]
         + "\nbrowser console:\n"
         + "\n".join(record["console"][-20:])
     )
