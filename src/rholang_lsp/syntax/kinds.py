@@ -177,8 +177,9 @@ class K:
     """``SyntaxKind``'s members as plain class attributes: write ``K.PIPE``, not
     ``SyntaxKind.PIPE``, in code that runs per token or node. Python 3.11's ``EnumType``
     defines ``__getattr__``, which routes every attribute read of an enum class through
-    the slow ``slot_tp_getattr_hook`` (a method wrapper made and called per read, ~7% of
-    parse + bind for the indexer); these are ``Final``, which mypyc reads from a C static.
+    the slow ``slot_tp_getattr_hook`` (a method wrapper made and called per read); these
+    are ``Final``, which mypyc reads from a C static. With the hot modules' constants made
+    ``Final``, compiled parsing took a third less time (0.88 -> 0.56 ms per 3 KB file).
     ``tests/syntax/test_kinds.py`` checks that the two agree."""
 
     WHITESPACE: Final = SyntaxKind.WHITESPACE
