@@ -163,7 +163,9 @@ def release(root: Node) -> None:
     downward tree that reference counting frees when its last reference goes, without the
     cyclic GC. For trees nobody holds afterwards (the indexer's: see ``summarize_text``),
     where a young-generation collection per file cost ~12% of an indexing worker's CPU.
-    The nodes are unusable afterwards (no ``parent``, ``ancestors``, ``root``)."""
+    The nodes are unusable afterwards (no ``parent``, ``ancestors``, ``root``). A loop of
+    its own, not ``walk()``: over ``walk()`` (a generator) it took 2.3x as long compiled
+    (0.099 vs 0.042 ms per generated 3 KB file)."""
     root.parent = None
     stack: list[Node] = [root]
     pop = stack.pop
